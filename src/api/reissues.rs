@@ -1,0 +1,276 @@
+//! `GET /order/certificate/{order_id}/reissue` (seed 002): the reissues of an order.
+
+use super::{decode_json, RequestSpec};
+use crate::error::Result;
+use serde::{Deserialize, Serialize};
+use std::collections::HashSet;
+use tsify::Tsify;
+
+/// One certificate of an order's reissue list.
+///
+/// `date_issued`, `valid_till`, `days_remaining`, `thumbprint` and `serial_number` are `null`
+/// for pending and rejected reissues.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, Tsify)]
+pub struct ReissuedCertificate {
+    /// Certificate id.
+    #[serde(deserialize_with = "crate::decode::int")]
+    pub id: i64,
+    /// Thumbprint (issued only).
+    #[serde(default, deserialize_with = "crate::decode::opt_text")]
+    pub thumbprint: Option<String>,
+    /// Serial number (issued only).
+    #[serde(default, deserialize_with = "crate::decode::opt_text")]
+    pub serial_number: Option<String>,
+    /// Common name.
+    #[serde(default, deserialize_with = "crate::decode::opt_text")]
+    pub common_name: Option<String>,
+    /// Other names on the certificate.
+    #[serde(default, deserialize_with = "crate::decode::text_list")]
+    pub dns_names: Vec<String>,
+    /// `issued`, `pending`, `rejected`, ... (open).
+    #[serde(default, deserialize_with = "crate::decode::opt_text")]
+    pub status: Option<String>,
+    /// When the reissue was requested (ISO 8601).
+    #[serde(default, deserialize_with = "crate::decode::opt_text")]
+    pub date_created: Option<String>,
+    /// When it was issued.
+    #[serde(default, deserialize_with = "crate::decode::opt_text")]
+    pub date_issued: Option<String>,
+    /// Expiry date, `yyyy-MM-dd`.
+    #[serde(default, deserialize_with = "crate::decode::opt_text")]
+    pub valid_till: Option<String>,
+    /// Days until expiry.
+    #[serde(default, deserialize_with = "crate::decode::opt_int")]
+    pub days_remaining: Option<i64>,
+    /// The CSR.
+    #[serde(default, deserialize_with = "crate::decode::opt_text")]
+    pub csr: Option<String>,
+    /// Key size in bits.
+    #[serde(default, deserialize_with = "crate::decode::opt_int")]
+    pub key_size: Option<i64>,
+    /// Requesting user id.
+    #[serde(default, deserialize_with = "crate::decode::opt_int")]
+    pub user_id: Option<i64>,
+    /// Requesting user's email.
+    #[serde(default, deserialize_with = "crate::decode::opt_text")]
+    pub email: Option<String>,
+    /// Requesting user's first name.
+    #[serde(default, deserialize_with = "crate::decode::opt_text")]
+    pub firstname: Option<String>,
+    /// Requesting user's last name.
+    #[serde(default, deserialize_with = "crate::decode::opt_text")]
+    pub lastname: Option<String>,
+    /// Receipt id (sent as a string).
+    #[serde(default, deserialize_with = "crate::decode::opt_int")]
+    pub receipt_id: Option<i64>,
+    /// Domains added and charged for (sent as a string).
+    #[serde(default, deserialize_with = "crate::decode::opt_int")]
+    pub purchased_dns_names: Option<i64>,
+    /// Wildcards added and charged for (sent as a string).
+    #[serde(default, deserialize_with = "crate::decode::opt_int")]
+    pub purchased_wildcard_names: Option<i64>,
+    /// Whether the reissue is archived (the API sends 0/1).
+    #[serde(default, deserialize_with = "crate::decode::opt_bool")]
+    pub archived: Option<bool>,
+}
+
+/// The response of `listOrderReissues`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, Tsify)]
+pub struct ReissueList {
+    /// The certificates.
+    #[serde(default, deserialize_with = "crate::decode::list")]
+    pub certificates: Vec<ReissuedCertificate>,
+}
+
+/// Options of `listOrderReissues`.
+#[derive(Clone, Debug, Default, PartialEq, Deserialize, Tsify)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct ReissueOptions {
+    /// Include archived reissues (`show_archived=true`).
+    #[serde(default)]
+    #[tsify(optional)]
+    pub show_archived: Option<bool>,
+    /// Drop later certificates whose serial number repeats an earlier one (the API's
+    /// duplicate-primary bug, API-NOTES.md).
+    #[serde(default)]
+    #[tsify(optional)]
+    pub dedupe_by_serial: Option<bool>,
+}
+
+/// The request for the reissues of order `id` (already validated).
+pub fn request(id: u64, opts: &ReissueOptions) -> RequestSpec {
+    let q = if opts.show_archived == Some(true) {
+        "?show_archived=true"
+    } else {
+        ""
+    };
+    RequestSpec::json(format!("/order/certificate/{id}/reissue{q}"))
+}
+
+/// Decodes a JSON body, de-duplicating by serial number when asked.
+pub fn decode(body: &str, opts: &ReissueOptions) -> Result<ReissueList> {
+    let mut list: ReissueList = decode_json(body)?;
+    if opts.dedupe_by_serial == Some(true) {
+        dedupe_by_serial(&mut list.certificates);
+    }
+    Ok(list)
+}
+
+/// Keeps the first certificate of each serial number; those without one are all kept.
+pub fn dedupe_by_serial(certs: &mut Vec<ReissuedCertificate>) {
+    let mut seen = HashSet::new();
+    certs.retain(|c| match &c.serial_number {
+        Some(s) => seen.insert(s.clone()),
+        None => true,
+    });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const SEED_JSON: &str = r#"{
+"certificates": [
+{
+"id": 12345,
+"thumbprint": "<thumbprint>",
+"serial_number": "<serial_number>",
+"common_name": "example.com",
+"dns_names": ["yourexample.com", "anotherexample.com", "*.myexample.com"],
+"status": "issued",
+"date_created": "2019-04-08T17:33:26+00:00",
+"valid_till": "2020-04-08",
+"days_remaining": 267,
+"csr": "<csr>",
+"key_size": 2048,
+"user_id": 1576,
+"email": "logan.nelson@example.com",
+"firstname": "Logan",
+"lastname": "Nelson",
+"receipt_id":"1234",
+"purchased_dns_names":"2",
+"purchased_wildcard_names":"1"
+},
+{
+"id": 23456,
+"common_name": "anewdomain.com",
+"dns_names": ["anewdomain.com"],
+"status": "rejected",
+"date_created": "2018-11-14T19:57:09+00:00",
+"csr": "<csr>",
+"key_size": 2048,
+"user_id": 1576,
+"email": "logan.nelson@example.com",
+"firstname": "Logan",
+"lastname": "Nelson"
+},
+{
+"id": 34567,
+"common_name": "example.net",
+"dns_names": ["example.net"],
+"status": "pending",
+"date_created": "2018-11-15T22:41:43+00:00",
+"csr": "<csr>",
+"key_size": 2048,
+"user_id": 1576,
+"email": "logan.nelson@example.com",
+"firstname": "Logan",
+"lastname": "Nelson"
+}
+]
+}"#;
+
+    #[test]
+    fn decodes_the_seed_example() {
+        let l = decode(SEED_JSON, &ReissueOptions::default()).unwrap();
+        assert_eq!(l.certificates.len(), 3);
+        let c = &l.certificates[0];
+        assert_eq!(c.id, 12345);
+        assert_eq!(c.thumbprint.as_deref(), Some("<thumbprint>"));
+        assert_eq!(c.serial_number.as_deref(), Some("<serial_number>"));
+        assert_eq!(
+            c.dns_names,
+            vec!["yourexample.com", "anotherexample.com", "*.myexample.com"]
+        );
+        assert_eq!(c.status.as_deref(), Some("issued"));
+        assert_eq!(c.valid_till.as_deref(), Some("2020-04-08"));
+        assert_eq!(c.days_remaining, Some(267));
+        assert_eq!((c.key_size, c.user_id), (Some(2048), Some(1576)));
+        assert_eq!(c.email.as_deref(), Some("logan.nelson@example.com"));
+        assert_eq!(
+            (
+                c.receipt_id,
+                c.purchased_dns_names,
+                c.purchased_wildcard_names
+            ),
+            (Some(1234), Some(2), Some(1))
+        );
+        let r = &l.certificates[1];
+        assert_eq!(r.status.as_deref(), Some("rejected"));
+        assert_eq!(
+            (
+                r.thumbprint.clone(),
+                r.serial_number.clone(),
+                r.valid_till.clone(),
+                r.days_remaining
+            ),
+            (None, None, None, None)
+        );
+        assert_eq!(r.receipt_id, None);
+        assert_eq!(
+            l.certificates[2].date_created.as_deref(),
+            Some("2018-11-15T22:41:43+00:00")
+        );
+    }
+
+    #[test]
+    fn dedupes_duplicate_primaries_only_when_asked() {
+        let body = r#"{"certificates":[
+            {"id":1,"serial_number":"AA","archived":0},
+            {"id":2,"serial_number":"AA","archived":"1"},
+            {"id":3,"serial_number":"BB"},
+            {"id":4},{"id":5}]}"#;
+        assert_eq!(
+            decode(body, &ReissueOptions::default())
+                .unwrap()
+                .certificates
+                .len(),
+            5
+        );
+        let opts = ReissueOptions {
+            show_archived: None,
+            dedupe_by_serial: Some(true),
+        };
+        let ids: Vec<i64> = decode(body, &opts)
+            .unwrap()
+            .certificates
+            .iter()
+            .map(|c| c.id)
+            .collect();
+        assert_eq!(ids, vec![1, 3, 4, 5]);
+        assert_eq!(
+            decode(body, &ReissueOptions::default())
+                .unwrap()
+                .certificates[1]
+                .archived,
+            Some(true)
+        );
+        assert!(decode("{}", &opts).unwrap().certificates.is_empty());
+    }
+
+    #[test]
+    fn requests() {
+        assert_eq!(
+            request(9, &ReissueOptions::default()).path,
+            "/order/certificate/9/reissue"
+        );
+        let o = ReissueOptions {
+            show_archived: Some(true),
+            dedupe_by_serial: None,
+        };
+        assert_eq!(
+            request(9, &o).path,
+            "/order/certificate/9/reissue?show_archived=true"
+        );
+    }
+}

@@ -1,0 +1,343 @@
+//! `GET /account/subaccount/order` (seed 003): orders of subaccounts, paginated.
+
+use super::{decode_json, Page, Price, Product, RequestSpec};
+use crate::error::Result;
+use crate::query::{build_query, EndpointSpec, FilterKind, Query};
+use serde::{Deserialize, Serialize};
+use tsify::Tsify;
+
+/// Filters and sort keys of this endpoint.
+pub const SPEC: EndpointSpec = EndpointSpec {
+    filters: &[
+        ("id", FilterKind::Int),
+        ("certificate_id", FilterKind::Int),
+        ("valid_till", FilterKind::Date),
+        ("common_name", FilterKind::Text),
+        ("status", FilterKind::Text),
+        ("product_name_id", FilterKind::Text),
+        ("date_created", FilterKind::Date),
+        ("subaccount", FilterKind::Int),
+        ("account_type", FilterKind::Text),
+        ("search", FilterKind::Text),
+    ],
+    sort_keys: &[
+        "id",
+        "common_name",
+        "product_name_id",
+        "date_created",
+        "validity_years",
+    ],
+    paged: true,
+};
+
+/// The certificate of an order (immediate subaccounts only).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, Tsify)]
+pub struct OrderCertificate {
+    /// Certificate id.
+    #[serde(default, deserialize_with = "crate::decode::opt_int")]
+    pub id: Option<i64>,
+    /// Thumbprint (issued only).
+    #[serde(default, deserialize_with = "crate::decode::opt_text")]
+    pub thumbprint: Option<String>,
+    /// Serial number (issued only).
+    #[serde(default, deserialize_with = "crate::decode::opt_text")]
+    pub serial_number: Option<String>,
+    /// Common name.
+    #[serde(default, deserialize_with = "crate::decode::opt_text")]
+    pub common_name: Option<String>,
+    /// Other names.
+    #[serde(default, deserialize_with = "crate::decode::text_list")]
+    pub dns_names: Vec<String>,
+    /// Expiry date, `yyyy-MM-dd` (issued only).
+    #[serde(default, deserialize_with = "crate::decode::opt_text")]
+    pub valid_till: Option<String>,
+    /// Organization units.
+    #[serde(default, deserialize_with = "crate::decode::text_list")]
+    pub organization_units: Vec<String>,
+    /// Signature hash, e.g. `sha256`.
+    #[serde(default, deserialize_with = "crate::decode::opt_text")]
+    pub signature_hash: Option<String>,
+}
+
+/// The subaccount that placed an order.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, Tsify)]
+pub struct OrderSubaccount {
+    /// Subaccount id.
+    #[serde(default, deserialize_with = "crate::decode::opt_int")]
+    pub account_id: Option<i64>,
+    /// `retail`, `enterprise`, `reseller`, `managed`, ... (open).
+    #[serde(default, deserialize_with = "crate::decode::opt_text")]
+    pub account_type: Option<String>,
+    /// The subaccount's primary organization.
+    #[serde(default, deserialize_with = "crate::decode::opt_text")]
+    pub organization_name: Option<String>,
+}
+
+/// The organization of an order (immediate subaccounts only).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, Tsify)]
+pub struct OrderOrganization {
+    /// Organization id.
+    #[serde(default, deserialize_with = "crate::decode::opt_int")]
+    pub id: Option<i64>,
+    /// Organization name.
+    #[serde(default, deserialize_with = "crate::decode::opt_text")]
+    pub name: Option<String>,
+}
+
+/// One order of a subaccount.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, Tsify)]
+pub struct SubaccountOrder {
+    /// Order id.
+    #[serde(deserialize_with = "crate::decode::int")]
+    pub id: i64,
+    /// The certificate (immediate subaccounts only).
+    #[serde(default)]
+    pub certificate: Option<OrderCertificate>,
+    /// The organization (immediate subaccounts only).
+    #[serde(default)]
+    pub organization: Option<OrderOrganization>,
+    /// The subaccount that placed the order.
+    #[serde(default)]
+    pub subaccount: Option<OrderSubaccount>,
+    /// The product.
+    #[serde(default)]
+    pub product: Option<Product>,
+    /// Order price.
+    #[serde(default)]
+    pub order_price: Option<Price>,
+    /// Reissue costs per other currency (present only after such reissues).
+    #[serde(default, deserialize_with = "crate::decode::list")]
+    pub order_prices: Vec<Price>,
+    /// Order status (open vocabulary).
+    #[serde(default, deserialize_with = "crate::decode::opt_text")]
+    pub status: Option<String>,
+    /// Domains on the order.
+    #[serde(default, deserialize_with = "crate::decode::opt_int")]
+    pub number_of_sans: Option<i64>,
+    /// Creation time, ISO 8601 with offset.
+    #[serde(default, deserialize_with = "crate::decode::opt_text")]
+    pub date_created: Option<String>,
+    /// Issue time (issued only; a date or a full timestamp, as sent).
+    #[serde(default, deserialize_with = "crate::decode::opt_text")]
+    pub date_issued: Option<String>,
+    /// Validity in years.
+    #[serde(default, deserialize_with = "crate::decode::opt_int")]
+    pub validity_years: Option<i64>,
+}
+
+/// The response of `listSubaccountOrders`.
+#[derive(Clone, Debug, PartialEq, Serialize, Tsify)]
+pub struct SubaccountOrderList {
+    /// The orders of this page (empty when the API leaves the key out).
+    pub orders: Vec<SubaccountOrder>,
+    /// Where this page sits. When the API sends no `page`, it is made from the request.
+    pub page: Page,
+}
+
+#[derive(Deserialize)]
+struct Wire {
+    #[serde(default, deserialize_with = "crate::decode::list")]
+    orders: Vec<SubaccountOrder>,
+    #[serde(default)]
+    page: Option<Page>,
+}
+
+/// Filters of `listSubaccountOrders`.
+#[derive(Tsify)]
+pub struct SubaccountOrderFilters {
+    /// Order id.
+    #[tsify(optional)]
+    pub id: Option<f64>,
+    /// Certificate id.
+    #[tsify(optional)]
+    pub certificate_id: Option<f64>,
+    /// Certificate expiry: a range, before or after.
+    #[tsify(optional)]
+    pub valid_till: Option<crate::query::DateFilter>,
+    /// Common name (exact; see `search`).
+    #[tsify(optional)]
+    pub common_name: Option<String>,
+    /// Order status, e.g. `issued` (also matches expired orders).
+    #[tsify(optional)]
+    pub status: Option<String>,
+    /// Product identifier, e.g. `ssl_plus`.
+    #[tsify(optional)]
+    pub product_name_id: Option<String>,
+    /// Creation date: a range, before or after.
+    #[tsify(optional)]
+    pub date_created: Option<crate::query::DateFilter>,
+    /// Subaccount id.
+    #[tsify(optional)]
+    pub subaccount: Option<f64>,
+    /// `retail`, `enterprise`, `reseller`, `managed`.
+    #[tsify(optional)]
+    pub account_type: Option<String>,
+    /// Substring search: start the value with `%`.
+    #[tsify(optional)]
+    pub search: Option<String>,
+}
+
+/// A sort key of `listSubaccountOrders`, `-` for descending.
+#[derive(Tsify)]
+#[tsify(
+    type = "\"id\" | \"-id\" | \"common_name\" | \"-common_name\" | \"product_name_id\" | \"-product_name_id\" | \"date_created\" | \"-date_created\" | \"validity_years\" | \"-validity_years\""
+)]
+pub struct SubaccountOrderSortKey;
+
+/// Query of `listSubaccountOrders` (and the iterators).
+#[derive(Tsify)]
+pub struct SubaccountOrdersQuery {
+    /// Filters; `undefined`/`null` values are left out.
+    #[tsify(optional)]
+    pub filters: Option<SubaccountOrderFilters>,
+    /// One key or several in priority order.
+    #[tsify(optional, type = "SubaccountOrderSortKey | SubaccountOrderSortKey[]")]
+    pub sort: Option<String>,
+    /// Index of the first result.
+    #[tsify(optional)]
+    pub offset: Option<f64>,
+    /// Page size, 1 to 1000 (the API's default and maximum is 1000).
+    #[tsify(optional)]
+    pub limit: Option<f64>,
+}
+
+/// The request for `q`.
+pub fn request(q: &Query) -> Result<RequestSpec> {
+    Ok(RequestSpec::json(format!(
+        "/account/subaccount/order{}",
+        build_query(q, &SPEC)?
+    )))
+}
+
+/// Decodes a JSON body. `offset` is the one requested, used when the API sends no `page`.
+pub fn decode(body: &str, offset: i64) -> Result<SubaccountOrderList> {
+    let wire: Wire = decode_json(body)?;
+    let page = wire.page.unwrap_or(Page {
+        total: offset.saturating_add(wire.orders.len() as i64),
+        limit: 0,
+        offset,
+    });
+    Ok(SubaccountOrderList {
+        orders: wire.orders,
+        page,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const SEED_JSON: &str = r#"{
+"orders": [
+{"id": 123456,
+"subaccount": {"account_id": 112233, "account_type": "enterprise", "organization_name": "Sub account organization"},
+"product": {"name_id": "ssl_plus", "name": "Standard SSL", "type": "ssl_certificate"},
+"order_price": {"cost": 198, "currency": "USD"},
+"status": "pending", "number_of_sans": 1, "date_created": "2019-05-07T09:33:08+00:00", "validity_years": 1},
+{"id": 123457,
+"certificate": {"id": 101015, "thumbprint": "03F6", "serial_number": "0FDA", "common_name": "example.com",
+"dns_names": ["sub1.example.com","sub2.example.com","sub3.example.com","sub4.example.com"],
+"valid_till": "2020-06-15", "organization_units": ["IT Dept."], "signature_hash": "sha256"},
+"subaccount": {"account_id": 123445, "account_type": "enterprise", "organization_name": "Sub account organization"},
+"product": {"name_id": "ssl_multi_domain", "name": "Multi-Domain SSL", "type": "ssl_certificate"},
+"order_price": {"cost": 358, "currency": "USD"},
+"status": "issued", "number_of_sans": 4, "date_created": "2019-06-11T07:08:04+00:00",
+"date_issued": "2019-06-11T07:09:00+00:00", "validity_years": 1},
+{"id": 123458,
+"certificate": {"id": 3179443638, "common_name": "example2.com", "dns_names": ["sub.example2.com"],
+"organization_units": ["Finance Department"], "signature_hash": "sha256"},
+"subaccount": {"account_id": 123445, "account_type": "enterprise", "organization_name": "Sub account organization"},
+"product": {"name_id": "ssl_securesite", "name": "Secure Site SSL", "type": "ssl_certificate"},
+"order_price": {"cost": 399, "currency": "USD"},
+"status": "pending", "number_of_sans": 1, "date_created": "2019-06-21T09:06:47+00:00", "validity_years": 1}
+],
+"page": {"total": 3, "limit": 1000, "offset": 0}
+}"#;
+
+    #[test]
+    fn decodes_the_seed_example() {
+        let l = decode(SEED_JSON, 0).unwrap();
+        assert_eq!(
+            l.page,
+            Page {
+                total: 3,
+                limit: 1000,
+                offset: 0
+            }
+        );
+        assert_eq!(l.orders.len(), 3);
+        let a = &l.orders[0];
+        assert_eq!(a.id, 123456);
+        assert!(a.certificate.is_none());
+        let s = a.subaccount.as_ref().unwrap();
+        assert_eq!(
+            (s.account_id, s.account_type.as_deref()),
+            (Some(112233), Some("enterprise"))
+        );
+        let p = a.product.as_ref().unwrap();
+        assert_eq!(
+            (p.name_id.as_deref(), p.type_.as_deref()),
+            (Some("ssl_plus"), Some("ssl_certificate"))
+        );
+        assert_eq!(a.order_price.as_ref().unwrap().cost, Some(198.0));
+        assert!(a.order_prices.is_empty());
+        assert_eq!(
+            (a.status.as_deref(), a.number_of_sans, a.validity_years),
+            (Some("pending"), Some(1), Some(1))
+        );
+        assert_eq!(a.date_issued, None);
+        let b = &l.orders[1];
+        let c = b.certificate.as_ref().unwrap();
+        assert_eq!(
+            (c.id, c.thumbprint.as_deref(), c.serial_number.as_deref()),
+            (Some(101015), Some("03F6"), Some("0FDA"))
+        );
+        assert_eq!(c.dns_names.len(), 4);
+        assert_eq!(c.organization_units, vec!["IT Dept."]);
+        assert_eq!(b.date_issued.as_deref(), Some("2019-06-11T07:09:00+00:00"));
+        assert_eq!(
+            l.orders[2].certificate.as_ref().unwrap().id,
+            Some(3179443638)
+        );
+        assert_eq!(l.orders[2].certificate.as_ref().unwrap().valid_till, None);
+    }
+
+    #[test]
+    fn empty_page_without_orders_key() {
+        let l = decode(r#"{"page":{"total":0,"limit":1,"offset":0}}"#, 0).unwrap();
+        assert!(l.orders.is_empty());
+        assert_eq!(l.page.total, 0);
+        let l = decode(
+            r#"{"orders":[{"id":"5","order_prices":[{"cost":"12.5","currency":"EUR"}]}]}"#,
+            40,
+        )
+        .unwrap();
+        assert_eq!(
+            l.page,
+            Page {
+                total: 41,
+                limit: 0,
+                offset: 40
+            }
+        );
+        assert_eq!(l.orders[0].order_prices[0].cost, Some(12.5));
+    }
+
+    #[test]
+    fn typings_name_every_known_filter_and_sort_key() {
+        let decl = <SubaccountOrderFilters as tsify::Tsify>::DECL;
+        for (name, _) in SPEC.filters {
+            assert!(
+                decl.contains(&format!("{name}?:")),
+                "{name} missing from {decl}"
+            );
+        }
+        let sort = <SubaccountOrderSortKey as tsify::Tsify>::DECL;
+        for k in SPEC.sort_keys {
+            assert!(
+                sort.contains(&format!("\"{k}\"")) && sort.contains(&format!("\"-{k}\"")),
+                "{k}"
+            );
+        }
+    }
+}

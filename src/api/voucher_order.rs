@@ -1,0 +1,197 @@
+//! `GET /voucher/{id}` (seed 001): one voucher order and its codes.
+
+use super::{decode_json, Product, RequestSpec};
+use crate::error::Result;
+use serde::{Deserialize, Serialize};
+use tsify::Tsify;
+
+/// A code inside a voucher order.
+///
+/// The docs list `product_name_id`; the example nests `product {group_name, name_id, name}`.
+/// Both are kept: `product_name_id` falls back to `product.name_id`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, Tsify)]
+pub struct VoucherCode {
+    /// Voucher code id (documented as a string, sent as a number).
+    #[serde(deserialize_with = "crate::decode::int")]
+    pub id: i64,
+    /// The code.
+    #[serde(default, deserialize_with = "crate::decode::opt_text")]
+    pub value: Option<String>,
+    /// The product, when the API nests it.
+    #[serde(default)]
+    pub product: Option<Product>,
+    /// Product identifier (from `product_name_id`, else `product.name_id`).
+    #[serde(default, deserialize_with = "crate::decode::opt_text")]
+    pub product_name_id: Option<String>,
+    /// FQDN SAN slots.
+    #[serde(default, deserialize_with = "crate::decode::opt_int")]
+    pub no_of_fqdns: Option<i64>,
+    /// Wildcard SAN slots.
+    #[serde(default, deserialize_with = "crate::decode::opt_int")]
+    pub no_of_wildcards: Option<i64>,
+    /// Validity in years.
+    #[serde(default, deserialize_with = "crate::decode::opt_int")]
+    pub validity_years: Option<i64>,
+    /// Validity in days.
+    #[serde(default, deserialize_with = "crate::decode::opt_int")]
+    pub validity_days: Option<i64>,
+    /// Code status (open vocabulary: `active`, `used`, ...).
+    #[serde(default, deserialize_with = "crate::decode::opt_text")]
+    pub status: Option<String>,
+}
+
+/// A voucher order.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, Tsify)]
+pub struct VoucherOrder {
+    /// Voucher order id.
+    #[serde(deserialize_with = "crate::decode::int")]
+    pub id: i64,
+    /// Organization name.
+    #[serde(default, deserialize_with = "crate::decode::opt_text")]
+    pub name: Option<String>,
+    /// Order status (open: `active`, `used`, `completed`, `canceled`, ...).
+    #[serde(default, deserialize_with = "crate::decode::opt_text")]
+    pub status: Option<String>,
+    /// Total cost.
+    #[serde(default, deserialize_with = "crate::decode::opt_num")]
+    pub cost: Option<f64>,
+    /// Currency of `cost`.
+    #[serde(default, deserialize_with = "crate::decode::opt_text")]
+    pub currency: Option<String>,
+    /// Creation time, `YYYY-MM-DD HH:MM:SS`.
+    #[serde(default, deserialize_with = "crate::decode::opt_text")]
+    pub created_date: Option<String>,
+    /// Expiry date, `YYYY-MM-DD`.
+    #[serde(default, deserialize_with = "crate::decode::opt_text")]
+    pub expiration_date: Option<String>,
+    /// Whether the order can still be canceled.
+    #[serde(default, deserialize_with = "crate::decode::opt_bool")]
+    pub can_cancel: Option<bool>,
+    /// The codes of the order.
+    #[serde(default, deserialize_with = "crate::decode::list")]
+    pub codes: Vec<VoucherCode>,
+    /// Order note.
+    #[serde(default, deserialize_with = "crate::decode::opt_text")]
+    pub notes: Option<String>,
+    /// When a code was used for a certificate request.
+    #[serde(default, deserialize_with = "crate::decode::opt_text")]
+    pub used_from: Option<String>,
+    /// When the voucher expires.
+    #[serde(default, deserialize_with = "crate::decode::opt_text")]
+    pub valid_till: Option<String>,
+}
+
+/// The request for voucher order `id` (already validated).
+pub fn request(id: u64) -> RequestSpec {
+    RequestSpec::json(format!("/voucher/{id}"))
+}
+
+/// Decodes a JSON body.
+pub fn decode(body: &str) -> Result<VoucherOrder> {
+    let mut order: VoucherOrder = decode_json(body)?;
+    for code in &mut order.codes {
+        if code.product_name_id.is_none() {
+            code.product_name_id = code.product.as_ref().and_then(|p| p.name_id.clone());
+        }
+    }
+    Ok(order)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Seed 001's example with `{id}` filled in and its trailing comma removed.
+    const SEED_JSON: &str = r#"{
+"id": 5531,
+"name": "ACME CORP",
+"status": "completed",
+"cost": 37,
+"currency": "USD",
+"created_date": "2020-01-20 01:26:02",
+"expiration_date": "2021-01-20",
+"can_cancel": true,
+"codes": [
+{
+"id": 1001,
+"value": "B6TEM44GLJE2KASGWXDI5LER7LK6MYYG",
+"product": {
+"group_name": "dv_ssl_certificate",
+"name_id": "ssl_dv_geotrust_flex",
+"name": "GeoTrust DV SSL"
+},
+"no_of_fqdns": 1,
+"no_of_wildcards": 1,
+"validity_years": 1,
+"status": "active"
+},
+{
+"id": 1002,
+"value": "P2KLM44GLJE2KASGWXDI5LER7LK6MYYG",
+"product": {
+"group_name": "dv_ssl_certificate",
+"name_id": "ssl_dv_thawte",
+"name": "Thawte SSL123 DV"
+},
+"no_of_fqdns": 5,
+"no_of_wildcards": 1,
+"validity_years": 1,
+"status": "active"
+}
+],
+"notes": "Example note",
+"page": {
+"total": 0,
+"limit": 0,
+"offset": 0
+}
+}"#;
+
+    #[test]
+    fn decodes_the_seed_example() {
+        let o = decode(SEED_JSON).unwrap();
+        assert_eq!(o.id, 5531);
+        assert_eq!(o.name.as_deref(), Some("ACME CORP"));
+        assert_eq!(o.status.as_deref(), Some("completed"));
+        assert_eq!(o.cost, Some(37.0));
+        assert_eq!(o.currency.as_deref(), Some("USD"));
+        assert_eq!(o.created_date.as_deref(), Some("2020-01-20 01:26:02"));
+        assert_eq!(o.expiration_date.as_deref(), Some("2021-01-20"));
+        assert_eq!(o.can_cancel, Some(true));
+        assert_eq!(o.notes.as_deref(), Some("Example note"));
+        assert_eq!((o.used_from.clone(), o.valid_till.clone()), (None, None));
+        assert_eq!(o.codes.len(), 2);
+        let c = &o.codes[1];
+        assert_eq!(c.id, 1002);
+        assert_eq!(c.value.as_deref(), Some("P2KLM44GLJE2KASGWXDI5LER7LK6MYYG"));
+        assert_eq!(c.product_name_id.as_deref(), Some("ssl_dv_thawte"));
+        let p = c.product.as_ref().unwrap();
+        assert_eq!(p.group_name.as_deref(), Some("dv_ssl_certificate"));
+        assert_eq!(p.name.as_deref(), Some("Thawte SSL123 DV"));
+        assert_eq!(
+            (
+                c.no_of_fqdns,
+                c.no_of_wildcards,
+                c.validity_years,
+                c.validity_days
+            ),
+            (Some(5), Some(1), Some(1), None)
+        );
+        assert_eq!(c.status.as_deref(), Some("active"));
+    }
+
+    #[test]
+    fn documented_variants() {
+        let o = decode(r#"{"id":"7","codes":[{"id":"1001","product_name_id":"ssl_plus"}],"used_from":"2020-01-01 00:00:00","valid_till":" "}"#).unwrap();
+        assert_eq!(o.id, 7);
+        assert_eq!(o.codes[0].id, 1001);
+        assert_eq!(o.codes[0].product_name_id.as_deref(), Some("ssl_plus"));
+        assert!(o.codes[0].product.is_none());
+        assert_eq!(o.used_from.as_deref(), Some("2020-01-01 00:00:00"));
+        assert_eq!(o.valid_till, None);
+        assert!(decode(r#"{"id":7}"#).unwrap().codes.is_empty());
+        // The seed as printed has a trailing comma: that is invalid JSON and must say so.
+        let err = decode(r#"{"id":1,"codes":[{"id":1},]}"#).unwrap_err();
+        assert_eq!(err.kind, crate::error::ErrorKind::Decode);
+    }
+}

@@ -1,0 +1,15 @@
+//! # certcentral-wasm
+//!
+//! A typed client for four GET endpoints of DigiCert's CertCentral Services API v2, compiled
+//! to WebAssembly, plus a parser for the used-codes CSV export.
+//!
+//! The crate is a sans-IO core ([`api`], [`query`], [`decode`], [`error`]) that builds
+//! requests and decodes responses in plain Rust, and a thin wasm-bindgen shell (`js`,
+//! wasm32 only) that moves bytes over `fetch` and hands typed values to JavaScript.
+
+pub mod api;
+pub mod decode;
+pub mod error;
+pub mod query;
+
+pub use error::{Error, ErrorKind};

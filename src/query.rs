@@ -1,0 +1,500 @@
+//! Filters, sort, offset and limit -> a validated, percent-encoded query string.
+//!
+//! Every list endpoint describes itself with an [`EndpointSpec`]: which filters it knows (and
+//! of what kind), and which keys it sorts by. [`build_query`] validates a caller's [`Query`]
+//! against it *before* anything is sent, and encodes every name and value so that nothing a
+//! caller passes can add a parameter or change the path.
+
+use crate::error::{Error, Result};
+use serde::Deserialize;
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+use tsify::Tsify;
+
+/// The largest page the API serves (and the default it uses).
+pub const MAX_LIMIT: i64 = 1000;
+const MAX_SAFE_INTEGER: f64 = 9_007_199_254_740_991.0;
+const MAX_FILTER_NAME: usize = 64;
+const MAX_VALUE_BYTES: usize = 4096;
+
+/// What kind of value a known filter takes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FilterKind {
+    /// Free text, sent as given (a leading `%` asks for a substring match).
+    Text,
+    /// A positive integer (an id).
+    Int,
+    /// A date: a range, before, after, or one day.
+    Date,
+}
+
+/// The filters and sort keys one endpoint accepts.
+#[derive(Debug)]
+pub struct EndpointSpec {
+    /// Known filters. Other names matching `[a-z0-9_]+` are passed through as text.
+    pub filters: &'static [(&'static str, FilterKind)],
+    /// Sort keys (without the `-` prefix).
+    pub sort_keys: &'static [&'static str],
+    /// Whether `offset`/`limit` may be sent.
+    pub paged: bool,
+}
+
+impl EndpointSpec {
+    fn kind(&self, name: &str) -> FilterKind {
+        self.filters
+            .iter()
+            .find(|(n, _)| *n == name)
+            .map(|(_, k)| *k)
+            .unwrap_or(FilterKind::Text)
+    }
+}
+
+/// A date filter as callers write it.
+///
+/// TypeScript: `string | { from?: string; to?: string } | { before: string } | { after: string }`.
+#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DateRange {
+    /// Start of an inclusive range (alone: same as `after`).
+    #[serde(default)]
+    pub from: Option<String>,
+    /// End of an inclusive range (alone: same as `before`).
+    #[serde(default)]
+    pub to: Option<String>,
+    /// Before this date.
+    #[serde(default)]
+    pub before: Option<String>,
+    /// After this date.
+    #[serde(default)]
+    pub after: Option<String>,
+}
+
+/// The date filter forms, as a TypeScript type.
+#[derive(Tsify)]
+#[tsify(type = "string | { from?: string; to?: string } | { before: string } | { after: string }")]
+pub struct DateFilter;
+
+/// One filter value from the caller.
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[serde(untagged)]
+pub enum FilterValue {
+    /// A number (ids).
+    Number(f64),
+    /// Text, or a date expression (`2023-01-01...2023-12-31`, `<2023-01-01`, `>2023-01-01`).
+    Text(String),
+    /// A date range object.
+    Range(DateRange),
+}
+
+/// `sort` as callers write it: `"-date_created"`, `"id,-common_name"` or `["id", "-common_name"]`.
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[serde(untagged)]
+pub enum Sort {
+    /// One key, or several separated by commas.
+    One(String),
+    /// Several keys in priority order.
+    Many(Vec<String>),
+}
+
+/// The endpoint-independent query: what [`build_query`] validates.
+#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Query {
+    /// `filters[name]=value`; `null`/`undefined` values are left out.
+    #[serde(default)]
+    pub filters: Option<BTreeMap<String, Option<FilterValue>>>,
+    /// Sort keys, `-` prefix for descending.
+    #[serde(default)]
+    pub sort: Option<Sort>,
+    /// Index of the first result (>= 0).
+    #[serde(default)]
+    pub offset: Option<f64>,
+    /// Page size, 1..=1000.
+    #[serde(default)]
+    pub limit: Option<f64>,
+}
+
+/// Percent-encode everything but RFC 3986 unreserved characters.
+pub fn encode_component(out: &mut String, s: &str) {
+    for b in s.bytes() {
+        match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => {
+                out.push(b as char)
+            }
+            _ => {
+                let _ = write!(out, "%{b:02X}");
+            }
+        }
+    }
+}
+
+fn valid_name(name: &str) -> bool {
+    !name.is_empty()
+        && name.len() <= MAX_FILTER_NAME
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
+}
+
+/// A non-negative integer from a JS number, or an `invalid_input` error naming `what`.
+pub fn whole_number(v: f64, what: &str) -> Result<i64> {
+    if v.is_finite() && v.fract() == 0.0 && (0.0..=MAX_SAFE_INTEGER).contains(&v) {
+        Ok(v as i64)
+    } else {
+        Err(Error::invalid_input(format!(
+            "{what} must be a whole number >= 0, got {v}"
+        )))
+    }
+}
+
+/// A path id: a positive integer, given as a number or a string of digits.
+pub fn path_id(v: &IdInput, what: &str) -> Result<u64> {
+    let n = match v {
+        IdInput::Number(f) => {
+            if f.is_finite() && f.fract() == 0.0 && *f >= 1.0 && *f <= MAX_SAFE_INTEGER {
+                Some(*f as u64)
+            } else {
+                None
+            }
+        }
+        IdInput::Text(s) => {
+            if !s.is_empty() && s.len() <= 16 && s.bytes().all(|b| b.is_ascii_digit()) {
+                s.parse::<u64>()
+                    .ok()
+                    .filter(|n| *n >= 1 && *n as f64 <= MAX_SAFE_INTEGER)
+            } else {
+                None
+            }
+        }
+    };
+    n.ok_or_else(|| Error::invalid_input(format!("{what} must be a positive integer")))
+}
+
+/// An id as JS callers pass it.
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[serde(untagged)]
+pub enum IdInput {
+    /// `12345`
+    Number(f64),
+    /// `"12345"`
+    Text(String),
+}
+
+/// Checks `yyyy-MM-dd` with an optional ` HH:mm:ss` (or `+HH:mm:ss`, or `THH:mm:ss`).
+fn valid_date(s: &str) -> bool {
+    let b = s.as_bytes();
+    let digits = |r: std::ops::Range<usize>| b[r].iter().all(u8::is_ascii_digit);
+    let date_ok = b.len() >= 10 && digits(0..4) && b[4] == b'-' && digits(5..7) && b[7] == b'-';
+    if !date_ok || !digits(8..10) {
+        return false;
+    }
+    match b.len() {
+        10 => true,
+        19 => {
+            matches!(b[10], b' ' | b'+' | b'T')
+                && digits(11..13)
+                && b[13] == b':'
+                && digits(14..16)
+                && b[16] == b':'
+                && digits(17..19)
+        }
+        _ => false,
+    }
+}
+
+fn date_expr(name: &str, v: &FilterValue) -> Result<String> {
+    let bad = |what: &str| {
+        Error::invalid_input(format!(
+            "filters.{name}: {what}; dates are yyyy-MM-dd (optionally with HH:mm:ss)"
+        ))
+    };
+    let check = |d: &str| {
+        if valid_date(d) {
+            Ok(d.replace('+', " "))
+        } else {
+            Err(bad(&format!("{:?} is not a date", short(d))))
+        }
+    };
+    match v {
+        FilterValue::Number(_) => Err(bad("expected a date, a range or {before}/{after}")),
+        FilterValue::Text(s) => {
+            if let Some((a, b)) = s.split_once("...") {
+                Ok(format!("{}...{}", check(a)?, check(b)?))
+            } else if let Some(d) = s.strip_prefix('<') {
+                Ok(format!("<{}", check(d)?))
+            } else if let Some(d) = s.strip_prefix('>') {
+                Ok(format!(">{}", check(d)?))
+            } else {
+                check(s)
+            }
+        }
+        FilterValue::Range(r) => match (&r.from, &r.to, &r.before, &r.after) {
+            (Some(a), Some(b), None, None) => Ok(format!("{}...{}", check(a)?, check(b)?)),
+            (Some(a), None, None, None) | (None, None, None, Some(a)) => {
+                Ok(format!(">{}", check(a)?))
+            }
+            (None, Some(b), None, None) | (None, None, Some(b), None) => {
+                Ok(format!("<{}", check(b)?))
+            }
+            _ => Err(bad("use exactly one of {from, to}, {before} or {after}")),
+        },
+    }
+}
+
+fn short(s: &str) -> &str {
+    match s.char_indices().nth(40) {
+        Some((i, _)) => &s[..i],
+        None => s,
+    }
+}
+
+fn filter_value(name: &str, kind: FilterKind, v: &FilterValue) -> Result<String> {
+    let out = match kind {
+        FilterKind::Date => date_expr(name, v)?,
+        FilterKind::Int => match v {
+            FilterValue::Number(n) => {
+                path_id(&IdInput::Number(*n), &format!("filters.{name}"))?.to_string()
+            }
+            FilterValue::Text(s) => path_id(
+                &IdInput::Text(s.trim().to_owned()),
+                &format!("filters.{name}"),
+            )?
+            .to_string(),
+            FilterValue::Range(_) => {
+                return Err(Error::invalid_input(format!(
+                    "filters.{name} must be a positive integer"
+                )))
+            }
+        },
+        FilterKind::Text => match v {
+            FilterValue::Text(s) => s.clone(),
+            FilterValue::Number(n) if n.is_finite() => {
+                if n.fract() == 0.0 && n.abs() <= MAX_SAFE_INTEGER {
+                    format!("{}", *n as i64)
+                } else {
+                    format!("{n}")
+                }
+            }
+            _ => {
+                return Err(Error::invalid_input(format!(
+                    "filters.{name} must be a string"
+                )))
+            }
+        },
+    };
+    if out.len() > MAX_VALUE_BYTES {
+        return Err(Error::invalid_input(format!(
+            "filters.{name} is longer than {MAX_VALUE_BYTES} bytes"
+        )));
+    }
+    Ok(out)
+}
+
+fn sort_keys(sort: &Sort) -> Vec<&str> {
+    match sort {
+        Sort::One(s) => s.split(',').map(str::trim).collect(),
+        Sort::Many(v) => v.iter().map(|s| s.trim()).collect(),
+    }
+}
+
+/// Validates `q` against `spec` and returns the query string, `""` or `"?a=b&..."`.
+pub fn build_query(q: &Query, spec: &EndpointSpec) -> Result<String> {
+    let mut out = String::new();
+    let mut sep = |out: &mut String| out.push(if out.is_empty() { '?' } else { '&' });
+
+    if let Some(filters) = &q.filters {
+        for (name, value) in filters {
+            if !valid_name(name) {
+                return Err(Error::invalid_input(format!(
+                    "filter name {:?} is not allowed: use lowercase letters, digits and _",
+                    short(name)
+                )));
+            }
+            let Some(value) = value else { continue };
+            let v = filter_value(name, spec.kind(name), value)?;
+            sep(&mut out);
+            out.push_str("filters%5B");
+            out.push_str(name);
+            out.push_str("%5D=");
+            encode_component(&mut out, &v);
+        }
+    }
+
+    if let Some(sort) = &q.sort {
+        let keys = sort_keys(sort);
+        if keys.is_empty() || keys.iter().any(|k| k.is_empty()) {
+            return Err(Error::invalid_input("sort must name at least one key"));
+        }
+        for k in &keys {
+            let bare = k.strip_prefix('-').unwrap_or(k);
+            if !spec.sort_keys.contains(&bare) {
+                return Err(Error::invalid_input(format!(
+                    "unknown sort key {:?}; this endpoint sorts by {}",
+                    short(k),
+                    spec.sort_keys.join(", ")
+                )));
+            }
+        }
+        sep(&mut out);
+        out.push_str("sort=");
+        encode_component(&mut out, &keys.join(","));
+    }
+
+    if !spec.paged && (q.offset.is_some() || q.limit.is_some()) {
+        return Err(Error::invalid_input(
+            "this endpoint takes no offset or limit",
+        ));
+    }
+    if let Some(offset) = q.offset {
+        let offset = whole_number(offset, "offset")?;
+        sep(&mut out);
+        let _ = write!(out, "offset={offset}");
+    }
+    if let Some(limit) = q.limit {
+        let limit = whole_number(limit, "limit")
+            .ok()
+            .filter(|l| (1..=MAX_LIMIT).contains(l))
+            .ok_or_else(|| {
+                Error::invalid_input(format!(
+                    "limit must be a whole number from 1 to {MAX_LIMIT}, got {limit}"
+                ))
+            })?;
+        sep(&mut out);
+        let _ = write!(out, "limit={limit}");
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::error::ErrorKind;
+
+    const SPEC: EndpointSpec = EndpointSpec {
+        filters: &[
+            ("id", FilterKind::Int),
+            ("date_created", FilterKind::Date),
+            ("status", FilterKind::Text),
+        ],
+        sort_keys: &["id", "date_created"],
+        paged: true,
+    };
+
+    fn q(json: &str) -> Query {
+        serde_json::from_str(json).expect(json)
+    }
+
+    fn build(json: &str) -> Result<String> {
+        build_query(&q(json), &SPEC)
+    }
+
+    fn kind(json: &str) -> ErrorKind {
+        build(json).expect_err(json).kind
+    }
+
+    #[test]
+    fn empty_query_is_empty() {
+        assert_eq!(build("{}").unwrap(), "");
+    }
+
+    #[test]
+    fn filters_sort_offset_limit() {
+        assert_eq!(
+            build(r#"{"filters":{"status":"issued","id":"42"},"sort":["-date_created","id"],"offset":2000,"limit":1000}"#).unwrap(),
+            "?filters%5Bid%5D=42&filters%5Bstatus%5D=issued&sort=-date_created%2Cid&offset=2000&limit=1000"
+        );
+        assert_eq!(
+            build(r#"{"sort":"id, -date_created"}"#).unwrap(),
+            "?sort=id%2C-date_created"
+        );
+        assert_eq!(build(r#"{"filters":{"status":null}}"#).unwrap(), "");
+    }
+
+    #[test]
+    fn date_forms() {
+        let f = |v: &str| build(&format!(r#"{{"filters":{{"date_created":{v}}}}}"#));
+        assert_eq!(
+            f(r#""2023-01-01...2023-12-31""#).unwrap(),
+            "?filters%5Bdate_created%5D=2023-01-01...2023-12-31"
+        );
+        assert_eq!(
+            f(r#"{"from":"2023-01-01","to":"2023-12-31"}"#).unwrap(),
+            "?filters%5Bdate_created%5D=2023-01-01...2023-12-31"
+        );
+        assert_eq!(
+            f(r#"{"before":"2023-01-01"}"#).unwrap(),
+            "?filters%5Bdate_created%5D=%3C2023-01-01"
+        );
+        assert_eq!(
+            f(r#"{"after":"2023-01-01 10:00:00"}"#).unwrap(),
+            "?filters%5Bdate_created%5D=%3E2023-01-01%2010%3A00%3A00"
+        );
+        assert_eq!(
+            f(r#""2023-01-01+10:00:00""#).unwrap(),
+            "?filters%5Bdate_created%5D=2023-01-01%2010%3A00%3A00"
+        );
+        assert!(f(r#""2023-1-1""#).is_err());
+        assert!(f(r#"{"before":"x","after":"2023-01-01"}"#).is_err());
+        assert!(f(r#"{"before":"2023-01-01","after":"2023-01-01"}"#).is_err());
+        assert!(f("5").is_err());
+    }
+
+    #[test]
+    fn values_cannot_inject_parameters() {
+        let s = build(r#"{"filters":{"status":"issued&limit=5#x/../y?z=%25"}}"#).unwrap();
+        assert_eq!(
+            s,
+            "?filters%5Bstatus%5D=issued%26limit%3D5%23x%2F..%2Fy%3Fz%3D%2525"
+        );
+        assert_eq!(s.matches('&').count(), 0);
+    }
+
+    #[test]
+    fn invalid_input_is_refused() {
+        for bad in [
+            r#"{"limit":0}"#,
+            r#"{"limit":1001}"#,
+            r#"{"limit":1.5}"#,
+            r#"{"offset":-1}"#,
+            r#"{"sort":"bogus"}"#,
+            r#"{"sort":"-"}"#,
+            r#"{"sort":""}"#,
+            r#"{"sort":[]}"#,
+            r#"{"filters":{"Status":"x"}}"#,
+            r#"{"filters":{"a]&b":"x"}}"#,
+            r#"{"filters":{"":"x"}}"#,
+            r#"{"filters":{"id":0}}"#,
+            r#"{"filters":{"id":"1 OR 1"}}"#,
+            r#"{"filters":{"id":-3}}"#,
+        ] {
+            assert_eq!(kind(bad), ErrorKind::InvalidInput, "{bad}");
+        }
+        assert!(serde_json::from_str::<Query>(r#"{"limt":5}"#).is_err());
+    }
+
+    #[test]
+    fn unknown_filter_names_pass_as_text() {
+        assert_eq!(
+            build(r#"{"filters":{"search":"%exam"}}"#).unwrap(),
+            "?filters%5Bsearch%5D=%25exam"
+        );
+    }
+
+    #[test]
+    fn path_ids() {
+        assert_eq!(path_id(&IdInput::Number(5.0), "id").unwrap(), 5);
+        assert_eq!(path_id(&IdInput::Text("17".into()), "id").unwrap(), 17);
+        for bad in [
+            IdInput::Number(0.0),
+            IdInput::Number(1.5),
+            IdInput::Number(f64::NAN),
+            IdInput::Number(-1.0),
+            IdInput::Text("../1".into()),
+            IdInput::Text("1/2".into()),
+            IdInput::Text("".into()),
+            IdInput::Text("99999999999999999".into()),
+        ] {
+            assert!(path_id(&bad, "id").is_err(), "{bad:?}");
+        }
+    }
+}
