@@ -8,8 +8,12 @@
 //! wasm32 only) that moves bytes over `fetch` and hands typed values to JavaScript.
 
 pub mod api;
+pub mod csv;
 pub mod decode;
 pub mod error;
 pub mod query;
 
 pub use error::{Error, ErrorKind};
+
+#[cfg(target_arch = "wasm32")]
+pub mod js;

@@ -300,7 +300,7 @@ fn sort_keys(sort: &Sort) -> Vec<&str> {
 /// Validates `q` against `spec` and returns the query string, `""` or `"?a=b&..."`.
 pub fn build_query(q: &Query, spec: &EndpointSpec) -> Result<String> {
     let mut out = String::new();
-    let mut sep = |out: &mut String| out.push(if out.is_empty() { '?' } else { '&' });
+    let sep = |out: &mut String| out.push(if out.is_empty() { '?' } else { '&' });
 
     if let Some(filters) = &q.filters {
         for (name, value) in filters {

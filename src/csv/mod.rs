@@ -1,0 +1,1 @@
+//! Used-codes CSV export parser (issue 3). Placeholder: being written.

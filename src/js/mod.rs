@@ -1,0 +1,4 @@
+//! The only code that touches JavaScript: the client, its options, the fetch transport,
+//! timeouts and abort, iterators, and the CSV entry points.
+
+pub mod error;
