@@ -277,7 +277,7 @@ function parseFaultSpec(spec) {
  * @param {number} [options.port=0]  0 picks a free port
  * @param {string} [options.host='127.0.0.1']
  * @param {number} [options.seed=1]
- * @param {string[]} [options.keys=['sandbox-key']]
+ * @param {string[]} [options.keys=['sandbox-key']]  (or `key` for a single one)
  * @param {false|{max:number,windowMs:number}[]} [options.rateLimit]  default: 100/5s and 1000/300s
  * @param {string} [options.wwwDir]  default <repo>/www
  * @param {string} [options.pkgDir]  default <repo>/pkg
@@ -291,7 +291,8 @@ export async function startSandbox(options = {}) {
     port = 0,
     host = '127.0.0.1',
     seed = 1,
-    keys = [DEFAULT_KEY],
+    key,
+    keys = key !== undefined ? [key] : [DEFAULT_KEY],
     rateLimit = DEFAULT_RATE_LIMIT,
     wwwDir = path.join(REPO, 'www'),
     pkgDir = path.join(REPO, 'pkg'),
@@ -301,7 +302,12 @@ export async function startSandbox(options = {}) {
     log = (line) => process.stderr.write(line + '\n'),
   } = options;
   const keySet = new Set(keys.map(String));
-  const limits = rateLimit === false || rateLimit === null ? [] : (typeof rateLimit === 'string' ? parseRateLimit(rateLimit) : rateLimit);
+  const limits = rateLimit === false || rateLimit === null ? []
+    : rateLimit === true ? DEFAULT_RATE_LIMIT
+      : typeof rateLimit === 'string' ? parseRateLimit(rateLimit) : rateLimit;
+  if (!Array.isArray(limits) || !limits.every((l) => l.max >= 1 && l.windowMs >= 1)) {
+    throw new TypeError('rateLimit must be false, a string like "100/5s,1000/300s" or [{ max, windowMs }]');
+  }
   const wwwRoot = path.resolve(wwwDir);
   const pkgRoot = path.resolve(pkgDir);
 
@@ -682,8 +688,9 @@ export async function startSandbox(options = {}) {
   server.keepAliveTimeout = 5_000;
   server.on('clientError', (err, socket) => {
     if (socket.writable && !socket.destroyed) {
-      const body = errorBody('bad_request_format', 'Malformed HTTP request.');
-      socket.end(`HTTP/1.1 400 Bad Request\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
+      const big = err?.code === 'HPE_HEADER_OVERFLOW';
+      const body = errorBody('bad_request_format', big ? 'Request headers too large.' : 'Malformed HTTP request.');
+      socket.end(`HTTP/1.1 ${big ? '431 Request Header Fields Too Large' : '400 Bad Request'}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
     } else socket.destroy();
   });
 

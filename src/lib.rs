@@ -8,10 +8,13 @@
 //! wasm32 only) that moves bytes over `fetch` and hands typed values to JavaScript.
 
 pub mod api;
+pub mod config;
 pub mod csv;
 pub mod decode;
 pub mod error;
 pub mod query;
+pub mod ratelimit;
+pub mod retry;
 
 pub use error::{Error, ErrorKind};
 
