@@ -299,6 +299,15 @@ pub fn text_list<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<String>, D::Erro
     d.deserialize_any(Seq)
 }
 
+/// A nested object, or `None` when missing or `null`.
+pub fn nested<'de, D, T>(d: D) -> Result<Option<T>, D::Error>
+where
+    D: Deserializer<'de>,
+    T: Deserialize<'de>,
+{
+    Option::<T>::deserialize(d)
+}
+
 struct Text(Option<String>);
 
 impl<'de> Deserialize<'de> for Text {

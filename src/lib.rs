@@ -12,6 +12,7 @@ pub mod config;
 pub mod csv;
 pub mod decode;
 pub mod error;
+mod model;
 pub mod query;
 pub mod ratelimit;
 pub mod retry;

@@ -9,8 +9,7 @@ pub mod used_codes;
 pub mod voucher_order;
 
 use crate::error::{Error, Result};
-use serde::{Deserialize, Serialize};
-use tsify::Tsify;
+use serde::Deserialize;
 
 /// The media type a request asks for.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -50,20 +49,19 @@ impl RequestSpec {
     }
 }
 
+crate::model::record! {
 /// `page` of a list response: `{ total, limit, offset }`.
 ///
 /// `limit` echoes what was sent and is `0` when nothing was: never use it as the step.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize, Tsify)]
 pub struct Page {
+    required {}
     /// Records matching the query, over all pages.
-    #[serde(default, deserialize_with = "crate::decode::int_or_zero")]
-    pub total: i64,
+    pub total: i64 = "crate::decode::int_or_zero",
     /// The page size the server applied (0 when none was sent).
-    #[serde(default, deserialize_with = "crate::decode::int_or_zero")]
-    pub limit: i64,
+    pub limit: i64 = "crate::decode::int_or_zero",
     /// Index of this page's first record.
-    #[serde(default, deserialize_with = "crate::decode::int_or_zero")]
-    pub offset: i64,
+    pub offset: i64 = "crate::decode::int_or_zero",
+}
 }
 
 /// Decodes a JSON body into `T`, as a `decode` error with the position on failure.
@@ -84,33 +82,31 @@ pub fn decode_error_body(body: &str) -> Vec<crate::error::ApiErrorEntry> {
         .unwrap_or_default()
 }
 
+crate::model::record! {
 /// A product as the voucher and order endpoints nest it.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, Tsify)]
 pub struct Product {
+    required {}
     /// Product identifier, e.g. `ssl_plus`.
-    #[serde(default, deserialize_with = "crate::decode::opt_text")]
-    pub name_id: Option<String>,
+    pub name_id: Option<String> = "crate::decode::opt_text",
     /// Display name, e.g. `Standard SSL`.
-    #[serde(default, deserialize_with = "crate::decode::opt_text")]
-    pub name: Option<String>,
+    pub name: Option<String> = "crate::decode::opt_text",
     /// Product type, e.g. `ssl_certificate` (subaccount orders).
-    #[serde(default, deserialize_with = "crate::decode::opt_text")]
     #[serde(rename = "type")]
-    pub type_: Option<String>,
+    pub type_: Option<String> = "crate::decode::opt_text",
     /// Product group, e.g. `dv_ssl_certificate` (voucher orders).
-    #[serde(default, deserialize_with = "crate::decode::opt_text")]
-    pub group_name: Option<String>,
+    pub group_name: Option<String> = "crate::decode::opt_text",
+}
 }
 
+crate::model::record! {
 /// A price: `{ cost, currency }`.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, Tsify)]
 pub struct Price {
+    required {}
     /// Amount in `currency`.
-    #[serde(default, deserialize_with = "crate::decode::opt_num")]
-    pub cost: Option<f64>,
+    pub cost: Option<f64> = "crate::decode::opt_num",
     /// Currency code, e.g. `USD`.
-    #[serde(default, deserialize_with = "crate::decode::opt_text")]
-    pub currency: Option<String>,
+    pub currency: Option<String> = "crate::decode::opt_text",
+}
 }
 
 #[cfg(test)]

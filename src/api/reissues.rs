@@ -2,84 +2,68 @@
 
 use super::{decode_json, RequestSpec};
 use crate::error::Result;
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use std::collections::HashSet;
 use tsify::Tsify;
 
+crate::model::record! {
 /// One certificate of an order's reissue list.
 ///
 /// `date_issued`, `valid_till`, `days_remaining`, `thumbprint` and `serial_number` are `null`
 /// for pending and rejected reissues.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, Tsify)]
 pub struct ReissuedCertificate {
-    /// Certificate id.
-    #[serde(deserialize_with = "crate::decode::int")]
-    pub id: i64,
+    required {
+        /// Certificate id.
+        pub id: i64 = "crate::decode::int",
+    }
     /// Thumbprint (issued only).
-    #[serde(default, deserialize_with = "crate::decode::opt_text")]
-    pub thumbprint: Option<String>,
+    pub thumbprint: Option<String> = "crate::decode::opt_text",
     /// Serial number (issued only).
-    #[serde(default, deserialize_with = "crate::decode::opt_text")]
-    pub serial_number: Option<String>,
+    pub serial_number: Option<String> = "crate::decode::opt_text",
     /// Common name.
-    #[serde(default, deserialize_with = "crate::decode::opt_text")]
-    pub common_name: Option<String>,
+    pub common_name: Option<String> = "crate::decode::opt_text",
     /// Other names on the certificate.
-    #[serde(default, deserialize_with = "crate::decode::text_list")]
-    pub dns_names: Vec<String>,
+    pub dns_names: Vec<String> = "crate::decode::text_list",
     /// `issued`, `pending`, `rejected`, ... (open).
-    #[serde(default, deserialize_with = "crate::decode::opt_text")]
-    pub status: Option<String>,
+    pub status: Option<String> = "crate::decode::opt_text",
     /// When the reissue was requested (ISO 8601).
-    #[serde(default, deserialize_with = "crate::decode::opt_text")]
-    pub date_created: Option<String>,
+    pub date_created: Option<String> = "crate::decode::opt_text",
     /// When it was issued.
-    #[serde(default, deserialize_with = "crate::decode::opt_text")]
-    pub date_issued: Option<String>,
+    pub date_issued: Option<String> = "crate::decode::opt_text",
     /// Expiry date, `yyyy-MM-dd`.
-    #[serde(default, deserialize_with = "crate::decode::opt_text")]
-    pub valid_till: Option<String>,
+    pub valid_till: Option<String> = "crate::decode::opt_text",
     /// Days until expiry.
-    #[serde(default, deserialize_with = "crate::decode::opt_int")]
-    pub days_remaining: Option<i64>,
+    pub days_remaining: Option<i64> = "crate::decode::opt_int",
     /// The CSR.
-    #[serde(default, deserialize_with = "crate::decode::opt_text")]
-    pub csr: Option<String>,
+    pub csr: Option<String> = "crate::decode::opt_text",
     /// Key size in bits.
-    #[serde(default, deserialize_with = "crate::decode::opt_int")]
-    pub key_size: Option<i64>,
+    pub key_size: Option<i64> = "crate::decode::opt_int",
     /// Requesting user id.
-    #[serde(default, deserialize_with = "crate::decode::opt_int")]
-    pub user_id: Option<i64>,
+    pub user_id: Option<i64> = "crate::decode::opt_int",
     /// Requesting user's email.
-    #[serde(default, deserialize_with = "crate::decode::opt_text")]
-    pub email: Option<String>,
+    pub email: Option<String> = "crate::decode::opt_text",
     /// Requesting user's first name.
-    #[serde(default, deserialize_with = "crate::decode::opt_text")]
-    pub firstname: Option<String>,
+    pub firstname: Option<String> = "crate::decode::opt_text",
     /// Requesting user's last name.
-    #[serde(default, deserialize_with = "crate::decode::opt_text")]
-    pub lastname: Option<String>,
+    pub lastname: Option<String> = "crate::decode::opt_text",
     /// Receipt id (sent as a string).
-    #[serde(default, deserialize_with = "crate::decode::opt_int")]
-    pub receipt_id: Option<i64>,
+    pub receipt_id: Option<i64> = "crate::decode::opt_int",
     /// Domains added and charged for (sent as a string).
-    #[serde(default, deserialize_with = "crate::decode::opt_int")]
-    pub purchased_dns_names: Option<i64>,
+    pub purchased_dns_names: Option<i64> = "crate::decode::opt_int",
     /// Wildcards added and charged for (sent as a string).
-    #[serde(default, deserialize_with = "crate::decode::opt_int")]
-    pub purchased_wildcard_names: Option<i64>,
+    pub purchased_wildcard_names: Option<i64> = "crate::decode::opt_int",
     /// Whether the reissue is archived (the API sends 0/1).
-    #[serde(default, deserialize_with = "crate::decode::opt_bool")]
-    pub archived: Option<bool>,
+    pub archived: Option<bool> = "crate::decode::opt_bool",
+}
 }
 
+crate::model::record! {
 /// The response of `listOrderReissues`.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, Tsify)]
 pub struct ReissueList {
+    required {}
     /// The certificates.
-    #[serde(default, deserialize_with = "crate::decode::list")]
-    pub certificates: Vec<ReissuedCertificate>,
+    pub certificates: Vec<ReissuedCertificate> = "crate::decode::list",
+}
 }
 
 /// Options of `listOrderReissues`.

@@ -30,99 +30,83 @@ pub const SPEC: EndpointSpec = EndpointSpec {
     paged: true,
 };
 
+crate::model::record! {
 /// The certificate of an order (immediate subaccounts only).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, Tsify)]
 pub struct OrderCertificate {
+    required {}
     /// Certificate id.
-    #[serde(default, deserialize_with = "crate::decode::opt_int")]
-    pub id: Option<i64>,
+    pub id: Option<i64> = "crate::decode::opt_int",
     /// Thumbprint (issued only).
-    #[serde(default, deserialize_with = "crate::decode::opt_text")]
-    pub thumbprint: Option<String>,
+    pub thumbprint: Option<String> = "crate::decode::opt_text",
     /// Serial number (issued only).
-    #[serde(default, deserialize_with = "crate::decode::opt_text")]
-    pub serial_number: Option<String>,
+    pub serial_number: Option<String> = "crate::decode::opt_text",
     /// Common name.
-    #[serde(default, deserialize_with = "crate::decode::opt_text")]
-    pub common_name: Option<String>,
+    pub common_name: Option<String> = "crate::decode::opt_text",
     /// Other names.
-    #[serde(default, deserialize_with = "crate::decode::text_list")]
-    pub dns_names: Vec<String>,
+    pub dns_names: Vec<String> = "crate::decode::text_list",
     /// Expiry date, `yyyy-MM-dd` (issued only).
-    #[serde(default, deserialize_with = "crate::decode::opt_text")]
-    pub valid_till: Option<String>,
+    pub valid_till: Option<String> = "crate::decode::opt_text",
     /// Organization units.
-    #[serde(default, deserialize_with = "crate::decode::text_list")]
-    pub organization_units: Vec<String>,
+    pub organization_units: Vec<String> = "crate::decode::text_list",
     /// Signature hash, e.g. `sha256`.
-    #[serde(default, deserialize_with = "crate::decode::opt_text")]
-    pub signature_hash: Option<String>,
+    pub signature_hash: Option<String> = "crate::decode::opt_text",
+}
 }
 
+crate::model::record! {
 /// The subaccount that placed an order.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, Tsify)]
 pub struct OrderSubaccount {
+    required {}
     /// Subaccount id.
-    #[serde(default, deserialize_with = "crate::decode::opt_int")]
-    pub account_id: Option<i64>,
+    pub account_id: Option<i64> = "crate::decode::opt_int",
     /// `retail`, `enterprise`, `reseller`, `managed`, ... (open).
-    #[serde(default, deserialize_with = "crate::decode::opt_text")]
-    pub account_type: Option<String>,
+    pub account_type: Option<String> = "crate::decode::opt_text",
     /// The subaccount's primary organization.
-    #[serde(default, deserialize_with = "crate::decode::opt_text")]
-    pub organization_name: Option<String>,
+    pub organization_name: Option<String> = "crate::decode::opt_text",
+}
 }
 
+crate::model::record! {
 /// The organization of an order (immediate subaccounts only).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, Tsify)]
 pub struct OrderOrganization {
+    required {}
     /// Organization id.
-    #[serde(default, deserialize_with = "crate::decode::opt_int")]
-    pub id: Option<i64>,
+    pub id: Option<i64> = "crate::decode::opt_int",
     /// Organization name.
-    #[serde(default, deserialize_with = "crate::decode::opt_text")]
-    pub name: Option<String>,
+    pub name: Option<String> = "crate::decode::opt_text",
+}
 }
 
+crate::model::record! {
 /// One order of a subaccount.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, Tsify)]
 pub struct SubaccountOrder {
-    /// Order id.
-    #[serde(deserialize_with = "crate::decode::int")]
-    pub id: i64,
+    required {
+        /// Order id.
+        pub id: i64 = "crate::decode::int",
+    }
     /// The certificate (immediate subaccounts only).
-    #[serde(default)]
-    pub certificate: Option<OrderCertificate>,
+    pub certificate: Option<OrderCertificate> = "crate::decode::nested",
     /// The organization (immediate subaccounts only).
-    #[serde(default)]
-    pub organization: Option<OrderOrganization>,
+    pub organization: Option<OrderOrganization> = "crate::decode::nested",
     /// The subaccount that placed the order.
-    #[serde(default)]
-    pub subaccount: Option<OrderSubaccount>,
+    pub subaccount: Option<OrderSubaccount> = "crate::decode::nested",
     /// The product.
-    #[serde(default)]
-    pub product: Option<Product>,
+    pub product: Option<Product> = "crate::decode::nested",
     /// Order price.
-    #[serde(default)]
-    pub order_price: Option<Price>,
+    pub order_price: Option<Price> = "crate::decode::nested",
     /// Reissue costs per other currency (present only after such reissues).
-    #[serde(default, deserialize_with = "crate::decode::list")]
-    pub order_prices: Vec<Price>,
+    pub order_prices: Vec<Price> = "crate::decode::list",
     /// Order status (open vocabulary).
-    #[serde(default, deserialize_with = "crate::decode::opt_text")]
-    pub status: Option<String>,
+    pub status: Option<String> = "crate::decode::opt_text",
     /// Domains on the order.
-    #[serde(default, deserialize_with = "crate::decode::opt_int")]
-    pub number_of_sans: Option<i64>,
+    pub number_of_sans: Option<i64> = "crate::decode::opt_int",
     /// Creation time, ISO 8601 with offset.
-    #[serde(default, deserialize_with = "crate::decode::opt_text")]
-    pub date_created: Option<String>,
+    pub date_created: Option<String> = "crate::decode::opt_text",
     /// Issue time (issued only; a date or a full timestamp, as sent).
-    #[serde(default, deserialize_with = "crate::decode::opt_text")]
-    pub date_issued: Option<String>,
+    pub date_issued: Option<String> = "crate::decode::opt_text",
     /// Validity in years.
-    #[serde(default, deserialize_with = "crate::decode::opt_int")]
-    pub validity_years: Option<i64>,
+    pub validity_years: Option<i64> = "crate::decode::opt_int",
+}
 }
 
 /// The response of `listSubaccountOrders`.

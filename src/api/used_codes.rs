@@ -3,7 +3,7 @@
 use super::{decode_json, Accept, Page, RequestSpec};
 use crate::error::Result;
 use crate::query::{build_query, EndpointSpec, FilterKind, Query};
-use serde::{Deserialize, Serialize};
+
 use tsify::Tsify;
 
 /// The 21 fields of a used code, in the order of the JSON record and the CSV header.
@@ -45,86 +45,68 @@ pub const SPEC: EndpointSpec = EndpointSpec {
     paged: true,
 };
 
+crate::model::record! {
 /// One used voucher code. Dates stay the text the API sent (`YYYY-MM-DD hh:mm:ss`); an
 /// unset one (the API sends `" "`) is `null`. `certificate_order_id` and `server_licenses`
 /// are numbers here though the JSON endpoint sends them as strings.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, Tsify)]
 pub struct UsedVoucherCode {
-    /// Voucher code id.
-    #[serde(deserialize_with = "crate::decode::int")]
-    pub id: i64,
-    /// The code itself.
-    #[serde(deserialize_with = "crate::decode::req_text")]
-    pub value: String,
+    required {
+        /// Voucher code id.
+        pub id: i64 = "crate::decode::int",
+        /// The code itself.
+        pub value: String = "crate::decode::req_text",
+    }
     /// Product display name, e.g. `Basic OV` (not an identifier).
-    #[serde(default, deserialize_with = "crate::decode::opt_text")]
-    pub product_name: Option<String>,
+    pub product_name: Option<String> = "crate::decode::opt_text",
     /// FQDNs the voucher allows.
-    #[serde(default, deserialize_with = "crate::decode::opt_int")]
-    pub no_of_fqdns: Option<i64>,
+    pub no_of_fqdns: Option<i64> = "crate::decode::opt_int",
     /// Wildcard names the voucher allows.
-    #[serde(default, deserialize_with = "crate::decode::opt_int")]
-    pub no_of_wildcards: Option<i64>,
+    pub no_of_wildcards: Option<i64> = "crate::decode::opt_int",
     /// `N/A`, `STANDARD`, `EXPEDITED`, ...
-    #[serde(default, deserialize_with = "crate::decode::opt_text")]
-    pub shipping_method: Option<String>,
+    pub shipping_method: Option<String> = "crate::decode::opt_text",
     /// Order validity in years (0 when set in days).
-    #[serde(default, deserialize_with = "crate::decode::opt_int")]
-    pub validity_years: Option<i64>,
+    pub validity_years: Option<i64> = "crate::decode::opt_int",
     /// Order validity in days (0 when set in years).
-    #[serde(default, deserialize_with = "crate::decode::opt_int")]
-    pub validity_days: Option<i64>,
+    pub validity_days: Option<i64> = "crate::decode::opt_int",
     /// Always `used` for this endpoint; kept open.
-    #[serde(default, deserialize_with = "crate::decode::opt_text")]
-    pub status: Option<String>,
+    pub status: Option<String> = "crate::decode::opt_text",
     /// When the code was created.
-    #[serde(default, deserialize_with = "crate::decode::opt_text")]
-    pub created_date: Option<String>,
+    pub created_date: Option<String> = "crate::decode::opt_text",
     /// The voucher order the code belongs to.
-    #[serde(default, deserialize_with = "crate::decode::opt_int")]
-    pub voucher_order_id: Option<i64>,
+    pub voucher_order_id: Option<i64> = "crate::decode::opt_int",
     /// When the code was used to request a certificate.
-    #[serde(default, deserialize_with = "crate::decode::opt_text")]
-    pub cert_request_date: Option<String>,
+    pub cert_request_date: Option<String> = "crate::decode::opt_text",
     /// Certificate validity start (`null` until issued).
-    #[serde(default, deserialize_with = "crate::decode::opt_text")]
-    pub cert_validity_start_date: Option<String>,
+    pub cert_validity_start_date: Option<String> = "crate::decode::opt_text",
     /// Certificate validity end (`null` until issued).
-    #[serde(default, deserialize_with = "crate::decode::opt_text")]
-    pub cert_validity_end_date: Option<String>,
+    pub cert_validity_end_date: Option<String> = "crate::decode::opt_text",
     /// Organization on the certificate request.
-    #[serde(default, deserialize_with = "crate::decode::opt_text")]
-    pub cert_organization: Option<String>,
+    pub cert_organization: Option<String> = "crate::decode::opt_text",
     /// Common name on the certificate request.
-    #[serde(default, deserialize_with = "crate::decode::opt_text")]
-    pub cert_common_name: Option<String>,
+    pub cert_common_name: Option<String> = "crate::decode::opt_text",
     /// Certificate order id (sent as a string by the JSON endpoint).
-    #[serde(default, deserialize_with = "crate::decode::opt_int")]
-    pub certificate_order_id: Option<i64>,
+    pub certificate_order_id: Option<i64> = "crate::decode::opt_int",
     /// When the voucher code expires (`YYYY-MM-DD`).
-    #[serde(default, deserialize_with = "crate::decode::opt_text")]
-    pub voucher_validity_end_date: Option<String>,
+    pub voucher_validity_end_date: Option<String> = "crate::decode::opt_text",
     /// Order validity start (`null` until issued).
-    #[serde(default, deserialize_with = "crate::decode::opt_text")]
-    pub order_valid_from: Option<String>,
+    pub order_valid_from: Option<String> = "crate::decode::opt_text",
     /// Order validity end (`null` until issued).
-    #[serde(default, deserialize_with = "crate::decode::opt_text")]
-    pub order_valid_till: Option<String>,
+    pub order_valid_till: Option<String> = "crate::decode::opt_text",
     /// Server licenses included (sent as a string by the JSON endpoint).
-    #[serde(default, deserialize_with = "crate::decode::opt_int")]
-    pub server_licenses: Option<i64>,
+    pub server_licenses: Option<i64> = "crate::decode::opt_int",
+}
 }
 
+crate::model::record! {
 /// The response of `listUsedVoucherCodes`.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, Tsify)]
 pub struct UsedVoucherCodeList {
+    required {}
     /// The codes (empty when the API sends none).
-    #[serde(default, deserialize_with = "crate::decode::list")]
-    pub codes: Vec<UsedVoucherCode>,
+    pub codes: Vec<UsedVoucherCode> = "crate::decode::list",
     /// Present when the API paginated the answer.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[tsify(optional)]
-    pub page: Option<Page>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub page: Option<Page> = "crate::decode::nested",
+}
 }
 
 /// Filters of `listUsedVoucherCodes`.

@@ -2,83 +2,66 @@
 
 use super::{decode_json, Product, RequestSpec};
 use crate::error::Result;
-use serde::{Deserialize, Serialize};
-use tsify::Tsify;
 
+crate::model::record! {
 /// A code inside a voucher order.
 ///
 /// The docs list `product_name_id`; the example nests `product {group_name, name_id, name}`.
 /// Both are kept: `product_name_id` falls back to `product.name_id`.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, Tsify)]
 pub struct VoucherCode {
-    /// Voucher code id (documented as a string, sent as a number).
-    #[serde(deserialize_with = "crate::decode::int")]
-    pub id: i64,
+    required {
+        /// Voucher code id (documented as a string, sent as a number).
+        pub id: i64 = "crate::decode::int",
+    }
     /// The code.
-    #[serde(default, deserialize_with = "crate::decode::opt_text")]
-    pub value: Option<String>,
+    pub value: Option<String> = "crate::decode::opt_text",
     /// The product, when the API nests it.
-    #[serde(default)]
-    pub product: Option<Product>,
+    pub product: Option<Product> = "crate::decode::nested",
     /// Product identifier (from `product_name_id`, else `product.name_id`).
-    #[serde(default, deserialize_with = "crate::decode::opt_text")]
-    pub product_name_id: Option<String>,
+    pub product_name_id: Option<String> = "crate::decode::opt_text",
     /// FQDN SAN slots.
-    #[serde(default, deserialize_with = "crate::decode::opt_int")]
-    pub no_of_fqdns: Option<i64>,
+    pub no_of_fqdns: Option<i64> = "crate::decode::opt_int",
     /// Wildcard SAN slots.
-    #[serde(default, deserialize_with = "crate::decode::opt_int")]
-    pub no_of_wildcards: Option<i64>,
+    pub no_of_wildcards: Option<i64> = "crate::decode::opt_int",
     /// Validity in years.
-    #[serde(default, deserialize_with = "crate::decode::opt_int")]
-    pub validity_years: Option<i64>,
+    pub validity_years: Option<i64> = "crate::decode::opt_int",
     /// Validity in days.
-    #[serde(default, deserialize_with = "crate::decode::opt_int")]
-    pub validity_days: Option<i64>,
+    pub validity_days: Option<i64> = "crate::decode::opt_int",
     /// Code status (open vocabulary: `active`, `used`, ...).
-    #[serde(default, deserialize_with = "crate::decode::opt_text")]
-    pub status: Option<String>,
+    pub status: Option<String> = "crate::decode::opt_text",
+}
 }
 
+crate::model::record! {
 /// A voucher order.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, Tsify)]
 pub struct VoucherOrder {
-    /// Voucher order id.
-    #[serde(deserialize_with = "crate::decode::int")]
-    pub id: i64,
+    required {
+        /// Voucher order id.
+        pub id: i64 = "crate::decode::int",
+    }
     /// Organization name.
-    #[serde(default, deserialize_with = "crate::decode::opt_text")]
-    pub name: Option<String>,
+    pub name: Option<String> = "crate::decode::opt_text",
     /// Order status (open: `active`, `used`, `completed`, `canceled`, ...).
-    #[serde(default, deserialize_with = "crate::decode::opt_text")]
-    pub status: Option<String>,
+    pub status: Option<String> = "crate::decode::opt_text",
     /// Total cost.
-    #[serde(default, deserialize_with = "crate::decode::opt_num")]
-    pub cost: Option<f64>,
+    pub cost: Option<f64> = "crate::decode::opt_num",
     /// Currency of `cost`.
-    #[serde(default, deserialize_with = "crate::decode::opt_text")]
-    pub currency: Option<String>,
+    pub currency: Option<String> = "crate::decode::opt_text",
     /// Creation time, `YYYY-MM-DD HH:MM:SS`.
-    #[serde(default, deserialize_with = "crate::decode::opt_text")]
-    pub created_date: Option<String>,
+    pub created_date: Option<String> = "crate::decode::opt_text",
     /// Expiry date, `YYYY-MM-DD`.
-    #[serde(default, deserialize_with = "crate::decode::opt_text")]
-    pub expiration_date: Option<String>,
+    pub expiration_date: Option<String> = "crate::decode::opt_text",
     /// Whether the order can still be canceled.
-    #[serde(default, deserialize_with = "crate::decode::opt_bool")]
-    pub can_cancel: Option<bool>,
+    pub can_cancel: Option<bool> = "crate::decode::opt_bool",
     /// The codes of the order.
-    #[serde(default, deserialize_with = "crate::decode::list")]
-    pub codes: Vec<VoucherCode>,
+    pub codes: Vec<VoucherCode> = "crate::decode::list",
     /// Order note.
-    #[serde(default, deserialize_with = "crate::decode::opt_text")]
-    pub notes: Option<String>,
+    pub notes: Option<String> = "crate::decode::opt_text",
     /// When a code was used for a certificate request.
-    #[serde(default, deserialize_with = "crate::decode::opt_text")]
-    pub used_from: Option<String>,
+    pub used_from: Option<String> = "crate::decode::opt_text",
     /// When the voucher expires.
-    #[serde(default, deserialize_with = "crate::decode::opt_text")]
-    pub valid_till: Option<String>,
+    pub valid_till: Option<String> = "crate::decode::opt_text",
+}
 }
 
 /// The request for voucher order `id` (already validated).

@@ -2,3 +2,6 @@
 //! timeouts and abort, iterators, and the CSV entry points.
 
 pub mod error;
+pub mod options;
+pub mod transport;
+pub mod client;

@@ -146,7 +146,7 @@ fn object(v: &JsValue, what: &str, keys: &[&str]) -> Result<()> {
     if !v.is_object() || v.is_function() || js_sys::Array::is_array(v) {
         return Err(Error::invalid_input(format!("{what} must be an object")));
     }
-    for k in Object::keys(v.unchecked_ref()).iter() {
+    for k in Object::keys(v.unchecked_ref::<Object>()).iter() {
         let k = k.as_string().unwrap_or_default();
         if !keys.contains(&k.as_str()) {
             return Err(Error::invalid_input(format!(
@@ -261,7 +261,7 @@ impl ClientOptions {
             if !h.is_object() {
                 return Err(Error::invalid_input("headers must be an object of strings"));
             }
-            for entry in Object::entries(h.unchecked_ref()).iter() {
+            for entry in Object::entries(h.unchecked_ref::<Object>()).iter() {
                 let pair: js_sys::Array = entry.unchecked_into();
                 let name = pair.get(0).as_string().unwrap_or_default();
                 let value = string(pair.get(1), &format!("headers.{name}"))?;

@@ -1,0 +1,23 @@
+/**
+ * The one error class of certcentral-wasm. `kind` says what went wrong:
+ * `http | network | timeout | aborted | decode | invalid_input | csv`.
+ * It never holds the API key (the key only travels in a request header).
+ */
+export class CertCentralError extends Error {
+  constructor(message, init = {}) {
+    super(message);
+    this.name = 'CertCentralError';
+    this.kind = init.kind ?? 'network';
+    this.status = init.status ?? null;
+    this.errors = init.errors ?? [];
+    this.url = init.url ?? null;
+    this.retryAfterMs = init.retryAfterMs ?? null;
+    this.line = init.line ?? null;
+    this.column = init.column ?? null;
+  }
+
+  toJSON() {
+    const { name, message, kind, status, errors, url, retryAfterMs, line, column } = this;
+    return { name, message, kind, status, errors, url, retryAfterMs, line, column };
+  }
+}

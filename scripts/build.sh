@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# Builds the npm package into pkg/: one optimised .wasm, the wasm-bindgen `web` glue, and the
+# hand-written loaders from pkg-template/. Assumes scripts/setup.sh has run.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+name=certcentral_wasm
+out=pkg
+version=$(sed -n 's/^version = "\(.*\)"/\1/p' Cargo.toml | head -n 1)
+
+cargo build --quiet --target wasm32-unknown-unknown --release
+rm -rf "$out" target/bindgen
+wasm-bindgen --target web --out-dir target/bindgen "target/wasm32-unknown-unknown/release/$name.wasm"
+mkdir -p "$out"
+# binaryen from npm (v132). Never Debian's binaryen: its wasm-opt writes a broken module.
+# The --enable flags are the wasm features rustc (1.82+) turns on by default for wasm32.
+node_modules/.bin/wasm-opt -Oz --strip-debug --strip-producers --enable-bulk-memory --enable-bulk-memory-opt --enable-nontrapping-float-to-int --enable-sign-ext --enable-mutable-globals --enable-reference-types --enable-multivalue \
+  "target/bindgen/${name}_bg.wasm" -o "$out/${name}_bg.wasm"
+cp target/bindgen/"$name".js target/bindgen/"$name".d.ts "$out/"
+if [ -d target/bindgen/snippets ]; then cp -r target/bindgen/snippets "$out/"; fi
+cp pkg-template/*.js pkg-template/*.d.ts pkg-template/README.md "$out/"
+sed "s/\"version\": \"0.0.0-template\"/\"version\": \"$version\"/" pkg-template/package.json > "$out/package.json"
+echo "built $out/ (certcentral-wasm $version): $(wc -c < "$out/${name}_bg.wasm") bytes of wasm"

@@ -1,0 +1,394 @@
+//! `createClient` and the client's methods.
+//!
+//! Each method parses its JS arguments once, lets the core build the request, fetches it
+//! through the [`Transport`], lets the core decode the body, and hands the typed result back
+//! as ONE JSON string parsed by `JSON.parse` (one boundary crossing per response, never one
+//! per field).
+
+use super::error::to_js;
+use super::options::{CallOptions, ClientOptions};
+use super::transport::Transport;
+use crate::api::{reissues, subaccount_orders, used_codes, voucher_order, Accept, RequestSpec};
+use crate::error::{Error, ErrorKind, Result};
+use crate::query::{path_id, whole_number, IdInput, Query};
+use js_sys::{Object, Promise, Reflect};
+use serde::Serialize;
+use std::cell::RefCell;
+use std::rc::Rc;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_futures::future_to_promise;
+use web_sys::AbortController;
+
+/// A CertCentral client. Create one with `createClient(options)`.
+#[wasm_bindgen]
+pub struct Client {
+    inner: Rc<Transport>,
+}
+
+/// Creates a client (the package's `createClient` awaits the module's start-up first).
+#[wasm_bindgen(js_name = createClient, skip_typescript)]
+pub fn create_client(options: JsValue) -> std::result::Result<Client, JsValue> {
+    let opts = ClientOptions::parse(&options)?;
+    Ok(Client {
+        inner: Rc::new(Transport::new(opts)),
+    })
+}
+
+/// Serializes `value` once and parses it on the JS side.
+fn to_js_value<T: Serialize>(value: &T) -> Result<JsValue> {
+    let s = serde_json::to_string(value)
+        .map_err(|e| Error::decode(format!("could not encode the result: {e}")))?;
+    js_sys::JSON::parse(&s).map_err(|_| Error::decode("could not hand the result to JS"))
+}
+
+fn parse_query(v: &JsValue) -> Result<Query> {
+    if v.is_undefined() || v.is_null() {
+        return Ok(Query::default());
+    }
+    serde_wasm_bindgen::from_value(v.clone())
+        .map_err(|e| Error::invalid_input(format!("invalid query: {e}")))
+}
+
+fn parse_id(v: &JsValue, what: &str) -> Result<u64> {
+    let id: IdInput = serde_wasm_bindgen::from_value(v.clone())
+        .map_err(|_| Error::invalid_input(format!("{what} must be a positive integer")))?;
+    path_id(&id, what)
+}
+
+fn spawn<F>(fut: F) -> Promise
+where
+    F: std::future::Future<Output = Result<JsValue>> + 'static,
+{
+    future_to_promise(async move { fut.await.map_err(|e| to_js(&e)) })
+}
+
+/// Fetches `spec` and returns its body text, checked as JSON-ish.
+async fn fetch_text(t: &Transport, spec: &RequestSpec, call: &CallOptions) -> Result<String> {
+    let r = t.get(spec, call).await?;
+    let text = match spec.accept {
+        Accept::Json => r.json_text()?,
+        Accept::Csv => {
+            if r.content_type.contains("json") || r.content_type.contains("html") {
+                return Err(Error::decode(format!(
+                    "expected CSV, got {}",
+                    r.content_type
+                ))
+                .with_url(r.url.clone()));
+            }
+            r.text()?
+        }
+    };
+    Ok(text.to_owned())
+}
+
+fn with_url(e: Error, t: &Transport, spec: &RequestSpec) -> Error {
+    if e.url.is_some() {
+        e
+    } else {
+        e.with_url(t.url(spec))
+    }
+}
+
+/// One page of subaccount orders.
+async fn orders_page(
+    t: &Transport,
+    q: &Query,
+    call: &CallOptions,
+) -> Result<subaccount_orders::SubaccountOrderList> {
+    let spec = subaccount_orders::request(q)?;
+    let body = fetch_text(t, &spec, call).await?;
+    let offset = q.offset.map(|o| o as i64).unwrap_or(0);
+    subaccount_orders::decode(&body, offset).map_err(|e| with_url(e, t, &spec))
+}
+
+#[wasm_bindgen]
+impl Client {
+    /// Lists used voucher codes (JSON).
+    #[wasm_bindgen(js_name = listUsedVoucherCodes, unchecked_return_type = "Promise<UsedVoucherCodeList>")]
+    pub fn list_used_voucher_codes(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "UsedVoucherCodesQuery")] query: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "CallOptions")] opts: JsValue,
+    ) -> Promise {
+        let t = self.inner.clone();
+        spawn(async move {
+            let call = CallOptions::parse(&opts)?;
+            let spec = used_codes::request(&parse_query(&query)?, Accept::Json)?;
+            let body = fetch_text(&t, &spec, &call).await?;
+            let list = used_codes::decode(&body).map_err(|e| with_url(e, &t, &spec))?;
+            to_js_value(&list)
+        })
+    }
+
+    /// Exports used voucher codes as CSV text (`Accept: text/csv`).
+    #[wasm_bindgen(js_name = exportUsedVoucherCodesCsv, unchecked_return_type = "Promise<string>")]
+    pub fn export_used_voucher_codes_csv(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "UsedVoucherCodesQuery")] query: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "CallOptions")] opts: JsValue,
+    ) -> Promise {
+        let t = self.inner.clone();
+        spawn(async move {
+            let call = CallOptions::parse(&opts)?;
+            let spec = used_codes::request(&parse_query(&query)?, Accept::Csv)?;
+            Ok(JsValue::from_str(&fetch_text(&t, &spec, &call).await?))
+        })
+    }
+
+    /// Gets one voucher order.
+    #[wasm_bindgen(js_name = getVoucherOrder, unchecked_return_type = "Promise<VoucherOrder>")]
+    pub fn get_voucher_order(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "number | string")] voucher_order_id: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "CallOptions")] opts: JsValue,
+    ) -> Promise {
+        let t = self.inner.clone();
+        spawn(async move {
+            let call = CallOptions::parse(&opts)?;
+            let spec = voucher_order::request(parse_id(&voucher_order_id, "voucherOrderId")?);
+            let body = fetch_text(&t, &spec, &call).await?;
+            let order = voucher_order::decode(&body).map_err(|e| with_url(e, &t, &spec))?;
+            to_js_value(&order)
+        })
+    }
+
+    /// Lists the certificate reissues of an order.
+    #[wasm_bindgen(js_name = listOrderReissues, unchecked_return_type = "Promise<ReissueList>")]
+    pub fn list_order_reissues(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "number | string")] order_id: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "ReissueOptions")] options: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "CallOptions")] opts: JsValue,
+    ) -> Promise {
+        let t = self.inner.clone();
+        spawn(async move {
+            let call = CallOptions::parse(&opts)?;
+            let id = parse_id(&order_id, "orderId")?;
+            let ro: reissues::ReissueOptions = if options.is_undefined() || options.is_null() {
+                Default::default()
+            } else {
+                serde_wasm_bindgen::from_value(options)
+                    .map_err(|e| Error::invalid_input(format!("invalid reissue options: {e}")))?
+            };
+            let spec = reissues::request(id, &ro);
+            let body = fetch_text(&t, &spec, &call).await?;
+            let list = reissues::decode(&body, &ro).map_err(|e| with_url(e, &t, &spec))?;
+            to_js_value(&list)
+        })
+    }
+
+    /// Lists one page of subaccount orders.
+    #[wasm_bindgen(js_name = listSubaccountOrders, unchecked_return_type = "Promise<SubaccountOrderList>")]
+    pub fn list_subaccount_orders(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "SubaccountOrdersQuery")] query: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "CallOptions")] opts: JsValue,
+    ) -> Promise {
+        let t = self.inner.clone();
+        spawn(async move {
+            let call = CallOptions::parse(&opts)?;
+            let list = orders_page(&t, &parse_query(&query)?, &call).await?;
+            to_js_value(&list)
+        })
+    }
+
+    /// Collects subaccount orders over all pages, at most `max` of them.
+    #[wasm_bindgen(js_name = collectSubaccountOrders, unchecked_return_type = "Promise<SubaccountOrder[]>")]
+    pub fn collect_subaccount_orders(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "SubaccountOrdersQuery & { max: number }")]
+        query: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "CallOptions")] opts: JsValue,
+    ) -> Promise {
+        let t = self.inner.clone();
+        spawn(async move {
+            let call = CallOptions::parse(&opts)?;
+            let (q, max) = split_max(&query)?;
+            let mut pager = Pager::new(q);
+            let mut out = Vec::new();
+            while (out.len() as f64) < max {
+                match pager.next_page(&t, &call).await? {
+                    Some(page) => out.extend(page),
+                    None => break,
+                }
+            }
+            out.truncate(max.min(out.len() as f64) as usize);
+            to_js_value(&out)
+        })
+    }
+
+    /// Iterates over all subaccount orders, page after page (`for await ... of`).
+    ///
+    /// Invalid input rejects the first `next()`. `break`, `return()` or the signal stop the
+    /// iteration and abort a request in flight.
+    #[wasm_bindgen(js_name = iterateSubaccountOrders, unchecked_return_type = "AsyncIterableIterator<SubaccountOrder>")]
+    pub fn iterate_subaccount_orders(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "SubaccountOrdersQuery")] query: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "CallOptions")] opts: JsValue,
+    ) -> JsValue {
+        match self.order_pages(query, opts) {
+            Ok(pages) => iterate_pages(JsValue::from(pages), JsValue::NULL),
+            Err(e) => iterate_pages(JsValue::NULL, to_js(&e)),
+        }
+    }
+
+    fn order_pages(&self, query: JsValue, opts: JsValue) -> Result<OrderPages> {
+        let mut call = CallOptions::parse(&opts)?;
+        let q = parse_query(&query)?;
+        // Our own controller, so `close()` can stop a request the caller no longer wants.
+        let controller = AbortController::new()
+            .map_err(|_| Error::new(ErrorKind::Network, "AbortController is not available"))?;
+        if let Some(user) = call.signal.take() {
+            let follow = controller.clone();
+            if user.aborted() {
+                follow.abort();
+            } else {
+                let cb = Closure::once_into_js(move || follow.abort());
+                let _ = user.add_event_listener_with_callback("abort", cb.unchecked_ref());
+            }
+        }
+        call.signal = Some(controller.signal());
+        Ok(OrderPages {
+            transport: self.inner.clone(),
+            state: Rc::new(RefCell::new(Pager::new(q))),
+            call: Rc::new(call),
+            controller,
+        })
+    }
+}
+
+#[wasm_bindgen(inline_js = "
+export function iteratePages(pages, error) {
+  return (async function* () {
+    if (error) throw error;
+    try {
+      for (;;) {
+        const orders = await pages.next();
+        if (orders === undefined) return;
+        yield* orders;
+      }
+    } finally {
+      pages.close();
+      pages.free();
+    }
+  })();
+}
+")]
+extern "C" {
+    #[wasm_bindgen(js_name = iteratePages)]
+    fn iterate_pages(pages: JsValue, error: JsValue) -> JsValue;
+}
+
+fn split_max(query: &JsValue) -> Result<(Query, f64)> {
+    if !query.is_object() {
+        return Err(Error::invalid_input("collectSubaccountOrders needs { max }"));
+    }
+    let max = Reflect::get(query, &"max".into()).unwrap_or(JsValue::UNDEFINED);
+    let max = match max.as_f64() {
+        Some(m) if m == f64::INFINITY => m,
+        Some(m) => whole_number(m, "max")? as f64,
+        None => return Err(Error::invalid_input("max must be a whole number (or Infinity)")),
+    };
+    let rest = Object::assign(&Object::new(), query.unchecked_ref());
+    let _ = Reflect::delete_property(&rest, &"max".into());
+    Ok((parse_query(&rest)?, max))
+}
+
+/// Paging state: where the next page starts and when to stop.
+struct Pager {
+    query: Query,
+    next_offset: i64,
+    total: Option<i64>,
+    done: bool,
+}
+
+impl Pager {
+    fn new(query: Query) -> Self {
+        let next_offset = query.offset.map(|o| o as i64).unwrap_or(0);
+        Pager {
+            query,
+            next_offset,
+            total: None,
+            done: false,
+        }
+    }
+
+    /// The next page's records, or `None` after the last.
+    async fn next_page(
+        &mut self,
+        t: &Transport,
+        call: &CallOptions,
+    ) -> Result<Option<Vec<subaccount_orders::SubaccountOrder>>> {
+        if self.done {
+            return Ok(None);
+        }
+        let mut q = self.query.clone();
+        q.offset = Some(self.next_offset as f64);
+        let page = orders_page(t, &q, call).await?;
+        if let Some(total) = self.total {
+            if total != page.page.total {
+                self.done = true;
+                return Err(Error::decode(format!(
+                    "the result set changed while paging (total {total} became {}): start again, or filter on date_created to page a fixed set",
+                    page.page.total
+                )));
+            }
+        }
+        self.total = Some(page.page.total);
+        let n = page.orders.len() as i64;
+        self.next_offset = self.next_offset.saturating_add(n);
+        if n == 0 || self.next_offset >= page.page.total {
+            self.done = true;
+        }
+        Ok(if n == 0 { None } else { Some(page.orders) })
+    }
+}
+
+/// Reads subaccount orders page by page (behind `iterateSubaccountOrders`).
+#[wasm_bindgen(skip_typescript)]
+pub struct OrderPages {
+    transport: Rc<Transport>,
+    state: Rc<RefCell<Pager>>,
+    call: Rc<CallOptions>,
+    controller: AbortController,
+}
+
+#[wasm_bindgen]
+impl OrderPages {
+    /// The next page's orders, or `undefined` after the last page.
+    #[wasm_bindgen(skip_typescript)]
+    pub fn next(&self) -> Promise {
+        let t = self.transport.clone();
+        let state = self.state.clone();
+        let call = self.call.clone();
+        spawn(async move {
+            // Take the pager out while awaiting, so overlapping next() calls cannot share it.
+            let mut pager = std::mem::replace(
+                &mut *state.borrow_mut(),
+                Pager {
+                    query: Query::default(),
+                    next_offset: 0,
+                    total: None,
+                    done: true,
+                },
+            );
+            let result = pager.next_page(&t, &call).await;
+            *state.borrow_mut() = pager;
+            match result? {
+                Some(orders) => to_js_value(&orders),
+                None => Ok(JsValue::UNDEFINED),
+            }
+        })
+    }
+
+    /// Stops: aborts a request in flight; later `next()` calls give `undefined`.
+    #[wasm_bindgen(skip_typescript)]
+    pub fn close(&self) {
+        self.controller.abort();
+        if let Ok(mut s) = self.state.try_borrow_mut() {
+            s.done = true;
+        }
+    }
+}
