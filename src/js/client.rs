@@ -6,7 +6,7 @@
 //! per field).
 
 use super::error::to_js;
-use super::options::{CallOptions, ClientOptions};
+use super::options::{object, CallOptions, ClientOptions};
 use super::transport::Transport;
 use crate::api::{reissues, subaccount_orders, used_codes, voucher_order, Accept, RequestSpec};
 use crate::error::{Error, ErrorKind, Result};
@@ -46,6 +46,8 @@ fn parse_query(v: &JsValue) -> Result<Query> {
     if v.is_undefined() || v.is_null() {
         return Ok(Query::default());
     }
+    // serde-wasm-bindgen reads only the fields it knows: check for typos first.
+    object(v, "query", &["filters", "sort", "offset", "limit"])?;
     serde_wasm_bindgen::from_value(v.clone())
         .map_err(|e| Error::invalid_input(format!("invalid query: {e}")))
 }
@@ -168,6 +170,7 @@ impl Client {
             let ro: reissues::ReissueOptions = if options.is_undefined() || options.is_null() {
                 Default::default()
             } else {
+                object(&options, "options", &["showArchived", "dedupeBySerial"])?;
                 serde_wasm_bindgen::from_value(options)
                     .map_err(|e| Error::invalid_input(format!("invalid reissue options: {e}")))?
             };

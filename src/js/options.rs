@@ -142,7 +142,8 @@ fn get(obj: &JsValue, key: &str) -> Result<Option<JsValue>> {
     })
 }
 
-fn object(v: &JsValue, what: &str, keys: &[&str]) -> Result<()> {
+/// Checks that `v` is a plain object whose keys are all in `keys` (typos are errors).
+pub fn object(v: &JsValue, what: &str, keys: &[&str]) -> Result<()> {
     if !v.is_object() || v.is_function() || js_sys::Array::is_array(v) {
         return Err(Error::invalid_input(format!("{what} must be an object")));
     }
