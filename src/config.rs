@@ -51,8 +51,12 @@ pub fn normalize_base_url(url: &str, allow_insecure_http: bool) -> Result<String
     if scheme != "https" && scheme != "http" {
         return Err(bad("must use https"));
     }
-    if rest.contains(['?', '#', '@', '\\']) || rest.chars().any(|c| c.is_whitespace() || c.is_control()) {
-        return Err(bad("must not contain credentials, a query, a fragment or spaces"));
+    if rest.contains(['?', '#', '@', '\\'])
+        || rest.chars().any(|c| c.is_whitespace() || c.is_control())
+    {
+        return Err(bad(
+            "must not contain credentials, a query, a fragment or spaces",
+        ));
     }
     let authority = rest.split('/').next().unwrap_or("");
     let host = if let Some(stripped) = authority.strip_prefix('[') {
@@ -126,14 +130,30 @@ mod tests {
 
     #[test]
     fn base_urls() {
-        assert_eq!(normalize_base_url("https://www.digicert.com/services/v2/", false).unwrap(), US_BASE_URL);
-        assert_eq!(normalize_base_url("http://127.0.0.1:8787/services/v2", false).unwrap(), "http://127.0.0.1:8787/services/v2");
+        assert_eq!(
+            normalize_base_url("https://www.digicert.com/services/v2/", false).unwrap(),
+            US_BASE_URL
+        );
+        assert_eq!(
+            normalize_base_url("http://127.0.0.1:8787/services/v2", false).unwrap(),
+            "http://127.0.0.1:8787/services/v2"
+        );
         assert!(normalize_base_url("http://localhost/x", false).is_ok());
         assert!(normalize_base_url("http://[::1]:80/x", false).is_ok());
         assert!(normalize_base_url("http://example.com/x", false).is_err());
         assert!(normalize_base_url("http://127.0.0.1.evil.com/x", false).is_err());
         assert!(normalize_base_url("http://example.com/x", true).is_ok());
-        for bad in ["ftp://x", "www.digicert.com", "https://", "https://u:p@host/", "https://h/x?y=1", "https://h/#f", "https://h/a/../b", "https://h /x", "https://[::1/x"] {
+        for bad in [
+            "ftp://x",
+            "www.digicert.com",
+            "https://",
+            "https://u:p@host/",
+            "https://h/x?y=1",
+            "https://h/#f",
+            "https://h/a/../b",
+            "https://h /x",
+            "https://[::1/x",
+        ] {
             assert!(normalize_base_url(bad, true).is_err(), "{bad}");
         }
     }

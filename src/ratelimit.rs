@@ -71,8 +71,14 @@ mod tests {
 
     fn digicert() -> RateLimiter {
         RateLimiter::new(vec![
-            Limit { max: 100, window_ms: 5_000.0 },
-            Limit { max: 1000, window_ms: 300_000.0 },
+            Limit {
+                max: 100,
+                window_ms: 5_000.0,
+            },
+            Limit {
+                max: 1000,
+                window_ms: 300_000.0,
+            },
         ])
     }
 

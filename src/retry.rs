@@ -115,8 +115,7 @@ pub fn parse_http_date(s: &str) -> Option<f64> {
     if parts.next()? != "GMT" || parts.next().is_some() || hms.next().is_some() {
         return None;
     }
-    if !(1..=31).contains(&day) || h > 23 || m > 59 || sec > 60 || !(1970..=9999).contains(&year)
-    {
+    if !(1..=31).contains(&day) || h > 23 || m > 59 || sec > 60 || !(1970..=9999).contains(&year) {
         return None;
     }
     let days = days_from_civil(year, month, day);
@@ -141,7 +140,11 @@ pub struct Rng(u64);
 impl Rng {
     /// A generator from `seed` (0 is replaced by a fixed odd constant).
     pub fn new(seed: u64) -> Self {
-        Rng(if seed == 0 { 0x9E37_79B9_7F4A_7C15 } else { seed })
+        Rng(if seed == 0 {
+            0x9E37_79B9_7F4A_7C15
+        } else {
+            seed
+        })
     }
 
     /// A number in `[0, 1)`.
@@ -163,26 +166,41 @@ mod tests {
     fn which_outcomes_retry() {
         let p = RetryPolicy::default();
         for s in [408, 429, 500, 502, 503, 504] {
-            assert!(p.delay_ms(0, Outcome::Status(s, None), 0.5).is_some(), "{s}");
+            assert!(
+                p.delay_ms(0, Outcome::Status(s, None), 0.5).is_some(),
+                "{s}"
+            );
         }
         for s in [400, 401, 403, 404, 405, 409, 422, 501] {
             assert_eq!(p.delay_ms(0, Outcome::Status(s, None), 0.5), None, "{s}");
         }
         assert!(p.delay_ms(0, Outcome::Network, 0.5).is_some());
         assert!(p.delay_ms(1, Outcome::Timeout, 0.5).is_some());
-        assert_eq!(p.delay_ms(2, Outcome::Network, 0.5), None, "retries used up");
-        let none = RetryPolicy { max_retries: 0, ..p };
+        assert_eq!(
+            p.delay_ms(2, Outcome::Network, 0.5),
+            None,
+            "retries used up"
+        );
+        let none = RetryPolicy {
+            max_retries: 0,
+            ..p
+        };
         assert_eq!(none.delay_ms(0, Outcome::Network, 0.5), None);
     }
 
     #[test]
     fn backoff_grows_with_jitter_and_caps() {
-        let p = RetryPolicy { max_retries: 10, ..RetryPolicy::default() };
+        let p = RetryPolicy {
+            max_retries: 10,
+            ..RetryPolicy::default()
+        };
         let mut rng = Rng::new(42);
         for retry in 0..10 {
             let ceiling = (500.0 * 2f64.powi(retry as i32)).min(5000.0);
             for _ in 0..100 {
-                let d = p.delay_ms(retry, Outcome::Status(503, None), rng.next_f64()).unwrap();
+                let d = p
+                    .delay_ms(retry, Outcome::Status(503, None), rng.next_f64())
+                    .unwrap();
                 assert!(d >= ceiling / 2.0 && d <= ceiling, "retry {retry}: {d}");
             }
         }
@@ -194,8 +212,14 @@ mod tests {
     #[test]
     fn retry_after_wins_and_is_clamped() {
         let p = RetryPolicy::default();
-        assert_eq!(p.delay_ms(0, Outcome::Status(429, Some(3000.0)), 0.9), Some(3000.0));
-        assert_eq!(p.delay_ms(0, Outcome::Status(503, Some(3_600_000.0)), 0.9), Some(60_000.0));
+        assert_eq!(
+            p.delay_ms(0, Outcome::Status(429, Some(3000.0)), 0.9),
+            Some(3000.0)
+        );
+        assert_eq!(
+            p.delay_ms(0, Outcome::Status(503, Some(3_600_000.0)), 0.9),
+            Some(60_000.0)
+        );
         assert_eq!(p.delay_ms(0, Outcome::Status(404, Some(1.0)), 0.9), None);
     }
 
@@ -205,13 +229,31 @@ mod tests {
         assert_eq!(now, 784_111_777_000.0);
         assert_eq!(parse_retry_after("120", now), Some(120_000.0));
         assert_eq!(parse_retry_after(" 0 ", now), Some(0.0));
-        assert_eq!(parse_retry_after("Sun, 06 Nov 1994 08:49:39 GMT", now), Some(2000.0));
-        assert_eq!(parse_retry_after("Sun, 06 Nov 1994 08:49:00 GMT", now), Some(0.0), "past dates wait 0");
-        for bad in ["", "-1", "1.5", "soon", "Sun, 06 Nov 1994 08:49:37 PST", "Sun, 32 Nov 1994 08:49:37 GMT", "Sun, 06 Foo 1994 08:49:37 GMT"] {
+        assert_eq!(
+            parse_retry_after("Sun, 06 Nov 1994 08:49:39 GMT", now),
+            Some(2000.0)
+        );
+        assert_eq!(
+            parse_retry_after("Sun, 06 Nov 1994 08:49:00 GMT", now),
+            Some(0.0),
+            "past dates wait 0"
+        );
+        for bad in [
+            "",
+            "-1",
+            "1.5",
+            "soon",
+            "Sun, 06 Nov 1994 08:49:37 PST",
+            "Sun, 32 Nov 1994 08:49:37 GMT",
+            "Sun, 06 Foo 1994 08:49:37 GMT",
+        ] {
             assert_eq!(parse_retry_after(bad, now), None, "{bad}");
         }
         assert_eq!(parse_http_date("Thu, 01 Jan 1970 00:00:00 GMT"), Some(0.0));
-        assert_eq!(parse_http_date("Mon, 23 Nov 2026 05:00:00 GMT"), Some(1_795_410_000_000.0));
+        assert_eq!(
+            parse_http_date("Mon, 23 Nov 2026 05:00:00 GMT"),
+            Some(1_795_410_000_000.0)
+        );
     }
 
     #[test]

@@ -1,1 +1,466 @@
-//! Used-codes CSV export parser (issue 3). Placeholder: being written.
+//! The used-codes CSV export (`Accept: text/csv` on `/voucher/download/used-codes`), parsed
+//! as a stream on [`csv_core`].
+//!
+//! [`CsvParser`] is fed byte chunks of any size: a chunk may end anywhere (inside a quoted
+//! field, between `\r` and `\n`, inside a multi-byte UTF-8 character) and the records are
+//! exactly those of the whole input fed at once. It keeps only the partial record and the
+//! records (or errors) the caller has not taken yet.
+//!
+//! # Format
+//!
+//! - RFC 4180 quoting: fields may be quoted, quoted fields may hold commas, doubled quotes
+//!   (`""`) and CR/LF. LF, CRLF, CR and mixed line endings; an optional UTF-8 byte order
+//!   mark; with or without a final line ending.
+//! - The first non-blank row is the header. Columns are found by name (trimmed, ASCII
+//!   case-insensitive), so reordered columns work and unknown extra columns are ignored.
+//!   All 21 columns of [`COLUMNS`](crate::api::used_codes::COLUMNS) are required: a missing one is an error that names every
+//!   missing column, and a known column named twice is an error too.
+//! - Blank lines are skipped: an empty line, or a line holding one field that is empty or
+//!   only white space (e.g. `   `, or a stray `""`). Such a line can never be a record (a
+//!   record has at least 21 fields), so nothing is lost.
+//! - Cells decode with the JSON decoder's text rules ([`crate::decode`]): integer columns
+//!   (`id`, `no_of_fqdns`, `no_of_wildcards`, `validity_years`, `validity_days`,
+//!   `voucher_order_id`, `certificate_order_id`, `server_licenses`) with
+//!   [`parse_int`](crate::decode::parse_int), the other columns with
+//!   [`text`](crate::decode::text) (blank or `" "` is `None`, anything else is kept
+//!   verbatim, surrounding spaces included). `id` and `value` must not be blank. So a CSV
+//!   record equals the JSON endpoint's record for the same code.
+//!
+//! # Errors
+//!
+//! Every error is an [`Error`] of kind [`Csv`](crate::error::ErrorKind::Csv) with a 1-based
+//! `line` and `column`:
+//!
+//! - `line` is the physical line on which the offending record STARTS (1 + the number of
+//!   LF bytes before it; a lone CR ends a record but does not count as a line), so a record
+//!   holding quoted newlines is reported at its first line.
+//! - `column` is the 1-based field index in the CSV row (not the index in [`COLUMNS`](crate::api::used_codes::COLUMNS)):
+//!   the bad cell; for a wrong field count the first missing or first extra field; for an
+//!   unterminated quote the field that opened it; for a header error without a cell of its
+//!   own (missing columns, empty input) `1`.
+//!
+//! A record is checked in this order: unterminated quote, field count, UTF-8, then its cells
+//! in [`COLUMNS`](crate::api::used_codes::COLUMNS) order; the first failure is its error.
+//!
+//! Two modes ([`CsvParser::new`]): strict (the first error is returned and the parser
+//! stays failed) and `collect_errors` (a bad row is reported in [`CsvParser::take_errors`]
+//! beside the good ones and parsing goes on). Header errors and empty input are fatal in
+//! both modes: without a header no row can be mapped.
+//!
+//! # Output
+//!
+//! Either typed records ([`CsvParser::push`] + [`CsvParser::take_records`]) or, the fast
+//! path for the JS shell, each batch written straight into a JSON array string
+//! ([`CsvParser::push_json`]) that is byte-identical to
+//! `serde_json::to_string(&Vec<UsedVoucherCode>)` of the same records, without building a
+//! `UsedVoucherCode` per row.
+//!
+//! ```
+//! use certcentral_wasm::csv::CsvParser;
+//!
+//! let mut p = CsvParser::new(false);
+//! p.push(b"id,value,product_name,no_of_fqdns,no_of_wildcards,shipping_method,validity_years,")?;
+//! p.push(b"validity_days,status,created_date,voucher_order_id,cert_request_date,")?;
+//! p.push(b"cert_validity_start_date,cert_validity_end_date,cert_organization,cert_common_name,")?;
+//! p.push(b"certificate_order_id,voucher_validity_end_date,order_valid_from,order_valid_till,server_licenses\r\n")?;
+//! p.push(b"1,CODE,\"Basic OV\",5,0,N/A,1,0,used,,7,,\" \",\" \",\"Example, Inc.\",a.com,9,,,,1\r\n")?;
+//! p.finish()?;
+//! let codes = p.take_records();
+//! assert_eq!(codes[0].cert_organization.as_deref(), Some("Example, Inc."));
+//! assert_eq!(codes[0].cert_validity_start_date, None);
+//! # Ok::<(), certcentral_wasm::Error>(())
+//! ```
+#![deny(
+    missing_docs,
+    clippy::indexing_slicing,
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic
+)]
+
+mod json;
+mod row;
+#[cfg(test)]
+mod tests;
+
+use crate::api::used_codes::UsedVoucherCode;
+use crate::error::{Error, ErrorKind};
+use csv_core::{ReadRecordResult, Reader};
+use row::{Decoder, Fail, RecordSink, Sink};
+
+/// A header row with more fields than this is refused (it bounds the memory a hostile
+/// header can take before the column count is known).
+pub const MAX_HEADER_FIELDS: usize = 4096;
+
+/// Streaming parser of the used-codes CSV export.
+///
+/// Feed chunks with [`push`](Self::push) (or [`push_json`](Self::push_json)), end with
+/// [`finish`](Self::finish) (or [`finish_json`](Self::finish_json)), and drain
+/// [`take_records`](Self::take_records) / [`take_errors`](Self::take_errors) after each call
+/// to keep memory flat. Once a call returned `Err`, every later call returns the same error.
+pub struct CsvParser {
+    rdr: Reader,
+    /// The first bytes of the input, held until there are 3 of them, so `csv_core` sees a
+    /// possible byte order mark in one piece whatever the chunking.
+    head: Vec<u8>,
+    started: bool,
+    finished: bool,
+    failed: Option<Error>,
+    buf: RecordBuf,
+    dec: Decoder,
+    records: Vec<UsedVoucherCode>,
+}
+
+/// The partial record: `csv_core`'s output bytes and field ends, reused across records.
+struct RecordBuf {
+    out: Vec<u8>,
+    ends: Vec<usize>,
+    outlen: usize,
+    endlen: usize,
+    /// More fields than the header has: only the first `ncols + 1` ends are kept.
+    too_many: bool,
+}
+
+impl RecordBuf {
+    fn grow_out(&mut self) {
+        let n = self.out.len().max(64).saturating_mul(2);
+        self.out.resize(n, 0);
+    }
+
+    fn grow_ends(&mut self) {
+        let n = self.ends.len().max(16).saturating_mul(2);
+        self.ends.resize(n, 0);
+    }
+
+    fn clear(&mut self) {
+        self.outlen = 0;
+        self.endlen = 0;
+        self.too_many = false;
+    }
+}
+
+impl Default for CsvParser {
+    fn default() -> Self {
+        Self::new(false)
+    }
+}
+
+impl CsvParser {
+    /// A parser; `collect_errors` selects the lenient mode (bad rows are reported by
+    /// [`take_errors`](Self::take_errors) and parsing goes on) instead of the strict one
+    /// (the first bad row is returned as `Err`).
+    pub fn new(collect_errors: bool) -> Self {
+        CsvParser {
+            rdr: Reader::new(),
+            head: Vec::with_capacity(3),
+            started: false,
+            finished: false,
+            failed: None,
+            buf: RecordBuf {
+                out: vec![0; 4096],
+                ends: vec![0; 64],
+                outlen: 0,
+                endlen: 0,
+                too_many: false,
+            },
+            dec: Decoder::new(collect_errors),
+            records: Vec::new(),
+        }
+    }
+
+    /// Feeds the next chunk; the records it completes are queued for
+    /// [`take_records`](Self::take_records). In strict mode a bad row is returned as `Err`
+    /// (records completed before it stay queued).
+    pub fn push(&mut self, chunk: &[u8]) -> Result<(), Error> {
+        let mut recs = std::mem::take(&mut self.records);
+        let r = self.guarded(|p| p.feed_chunk(chunk, &mut RecordSink(&mut recs)));
+        self.records = recs;
+        r
+    }
+
+    /// Ends the input: parses the last record (one without a final line ending) and checks
+    /// for an unterminated quote and for a missing header. Calling it again does nothing.
+    pub fn finish(&mut self) -> Result<(), Error> {
+        let mut recs = std::mem::take(&mut self.records);
+        let r = self.guarded(|p| p.finish_inner(&mut RecordSink(&mut recs)));
+        self.records = recs;
+        r
+    }
+
+    /// Like [`push`](Self::push), but appends the records this chunk completes to `out` as
+    /// ONE JSON array (`[]` when there are none), byte-identical to
+    /// `serde_json::to_string(&records)`; returns how many records it holds. Records still
+    /// queued by earlier [`push`](Self::push) calls come first in the array. On `Err`, `out`
+    /// is left as it was.
+    pub fn push_json(&mut self, chunk: &[u8], out: &mut String) -> Result<usize, Error> {
+        self.json_batch(out, chunk.len(), |p, sink| p.feed_chunk(chunk, sink))
+    }
+
+    /// Like [`finish`](Self::finish), writing the last records as one JSON array (see
+    /// [`push_json`](Self::push_json)).
+    pub fn finish_json(&mut self, out: &mut String) -> Result<usize, Error> {
+        self.json_batch(out, self.buf.outlen, |p, sink| p.finish_inner(sink))
+    }
+
+    /// The records completed so far and not yet taken.
+    pub fn take_records(&mut self) -> Vec<UsedVoucherCode> {
+        std::mem::take(&mut self.records)
+    }
+
+    /// In `collect_errors` mode: the bad rows met so far and not yet taken, in input order.
+    pub fn take_errors(&mut self) -> Vec<Error> {
+        std::mem::take(&mut self.dec.errors)
+    }
+
+    /// Input bytes consumed so far (the byte order mark included).
+    pub fn bytes_consumed(&self) -> u64 {
+        self.dec.bytes
+    }
+
+    /// Records decoded so far (taken or not; bad rows are not counted).
+    pub fn rows_emitted(&self) -> u64 {
+        self.dec.rows
+    }
+
+    /// True once the header row has been read and mapped.
+    pub fn has_header(&self) -> bool {
+        self.dec.has_header()
+    }
+
+    /// Runs `f` unless the parser already failed; remembers a failure.
+    fn guarded<T>(&mut self, f: impl FnOnce(&mut Self) -> Result<T, Error>) -> Result<T, Error> {
+        if let Some(e) = &self.failed {
+            return Err(e.clone());
+        }
+        let r = f(self);
+        if let Err(e) = &r {
+            self.failed = Some(e.clone());
+        }
+        r
+    }
+
+    fn json_batch(
+        &mut self,
+        out: &mut String,
+        hint: usize,
+        f: impl FnOnce(&mut Self, &mut json::JsonSink<'_>) -> Result<(), Error>,
+    ) -> Result<usize, Error> {
+        let mark = out.len();
+        out.reserve(hint.saturating_add(hint / 2).saturating_add(2));
+        let pending = std::mem::take(&mut self.records);
+        let r = self.guarded(|p| {
+            let mut sink = json::JsonSink::begin(out);
+            for rec in &pending {
+                sink.serde_record(rec)?;
+            }
+            f(p, &mut sink)?;
+            Ok(sink.end())
+        });
+        if r.is_err() {
+            out.truncate(mark);
+            self.records = pending;
+        }
+        r
+    }
+
+    fn feed_chunk<S: Sink>(&mut self, chunk: &[u8], sink: &mut S) -> Result<(), Error> {
+        if self.finished {
+            return Err(Error::new(
+                ErrorKind::InvalidInput,
+                "CSV data pushed after finish()",
+            ));
+        }
+        let mut rest = chunk;
+        if !self.started {
+            let need = 3usize.saturating_sub(self.head.len()).min(rest.len());
+            let (a, b) = rest.split_at(need);
+            self.head.extend_from_slice(a);
+            rest = b;
+            if self.head.len() < 3 {
+                return Ok(());
+            }
+            self.start(sink)?;
+        }
+        self.feed(rest, sink)
+    }
+
+    /// Feeds the held head bytes (the first call `csv_core` sees, so it strips a BOM).
+    fn start<S: Sink>(&mut self, sink: &mut S) -> Result<(), Error> {
+        self.started = true;
+        let head = std::mem::take(&mut self.head);
+        self.feed(&head, sink)
+    }
+
+    /// Runs `csv_core` over `input` (never empty-as-EOF: an empty `input` does nothing).
+    fn feed<S: Sink>(&mut self, input: &[u8], sink: &mut S) -> Result<(), Error> {
+        let mut rest = input;
+        while !rest.is_empty() {
+            let b = &mut self.buf;
+            let out = b.out.get_mut(b.outlen..).unwrap_or_default();
+            let ends = b.ends.get_mut(b.endlen..).unwrap_or_default();
+            let (res, nin, nout, nend) = self.rdr.read_record(rest, out, ends);
+            let consumed = rest.get(..nin).unwrap_or_default();
+            rest = rest.get(nin..).unwrap_or_default();
+            b.outlen = b.outlen.saturating_add(nout);
+            b.endlen = b.endlen.saturating_add(nend);
+            self.dec.bytes = self.dec.bytes.saturating_add(nin as u64);
+            match res {
+                ReadRecordResult::InputEmpty => {}
+                ReadRecordResult::OutputFull => b.grow_out(),
+                ReadRecordResult::OutputEndsFull => self.ends_full()?,
+                ReadRecordResult::Record => {
+                    let term_lf = consumed.last() == Some(&b'\n');
+                    self.emit(term_lf, false, sink)?;
+                }
+                ReadRecordResult::End => break,
+            }
+        }
+        Ok(())
+    }
+
+    fn ends_full(&mut self) -> Result<(), Error> {
+        let b = &mut self.buf;
+        match self.dec.ncols() {
+            Some(n) if b.endlen > n && b.ends.len() > n.saturating_add(1) => {
+                // Already too many fields: keep the first n + 1 ends, reuse the rest.
+                b.too_many = true;
+                b.endlen = n.saturating_add(1);
+            }
+            None if b.endlen >= MAX_HEADER_FIELDS => {
+                let line = row::start_line(
+                    b.out.get(..b.outlen).unwrap_or_default(),
+                    self.rdr.line(),
+                    false,
+                );
+                return Err(Error::csv(
+                    format!("line {line}: the header row has more than {MAX_HEADER_FIELDS} fields"),
+                    line,
+                    1,
+                ));
+            }
+            _ => b.grow_ends(),
+        }
+        Ok(())
+    }
+
+    /// Hands the complete record in `buf` to the decoder and clears `buf`.
+    fn emit<S: Sink>(
+        &mut self,
+        term_lf: bool,
+        unterminated: bool,
+        sink: &mut S,
+    ) -> Result<(), Error> {
+        let b = &mut self.buf;
+        let out = b.out.get(..b.outlen).unwrap_or_default();
+        let ends = b.ends.get(..b.endlen).unwrap_or_default();
+        let line = row::start_line(out, self.rdr.line(), term_lf);
+        let r = self
+            .dec
+            .record(out, ends, b.too_many, unterminated, line, sink);
+        b.clear();
+        match r {
+            Ok(()) => Ok(()),
+            Err(Fail::Row(e)) if self.dec.collect_errors => {
+                self.dec.errors.push(e);
+                Ok(())
+            }
+            Err(Fail::Row(e) | Fail::Fatal(e)) => Err(e),
+        }
+    }
+
+    fn finish_inner<S: Sink>(&mut self, sink: &mut S) -> Result<(), Error> {
+        if self.finished {
+            return Ok(());
+        }
+        if !self.started {
+            self.start(sink)?;
+        }
+        // Is a quote still open? csv_core never says, and cloning its reader to probe it is
+        // broken (csv-core 0.1.13's `Dfa::clone` copies only the transition table), so probe
+        // the reader itself with one `\n`: at a record start it is dropped; in an open quote
+        // it is copied into the field (taken back below); otherwise it ends the pending
+        // record exactly as the end of input would.
+        let mut unterminated = false;
+        for _ in 0..64 {
+            let b = &mut self.buf;
+            let out = b.out.get_mut(b.outlen..).unwrap_or_default();
+            let ends = b.ends.get_mut(b.endlen..).unwrap_or_default();
+            let (res, _, nout, nend) = self.rdr.read_record(b"\n", out, ends);
+            b.outlen = b.outlen.saturating_add(nout);
+            b.endlen = b.endlen.saturating_add(nend);
+            match res {
+                ReadRecordResult::OutputFull => b.grow_out(),
+                ReadRecordResult::OutputEndsFull => self.ends_full()?,
+                ReadRecordResult::Record => {
+                    self.emit(true, false, sink)?;
+                    break;
+                }
+                ReadRecordResult::InputEmpty | ReadRecordResult::End => {
+                    if nout > 0 {
+                        unterminated = true;
+                        b.outlen = b.outlen.saturating_sub(nout);
+                        self.rdr.set_line(self.rdr.line().saturating_sub(1));
+                    }
+                    break;
+                }
+            }
+        }
+        // An empty input tells csv_core the data is over; it returns the last record, if
+        // any, then `End`. Each round either ends or grows a buffer, so this is bounded.
+        for _ in 0..64 {
+            let b = &mut self.buf;
+            let out = b.out.get_mut(b.outlen..).unwrap_or_default();
+            let ends = b.ends.get_mut(b.endlen..).unwrap_or_default();
+            let (res, _, nout, nend) = self.rdr.read_record(&[], out, ends);
+            b.outlen = b.outlen.saturating_add(nout);
+            b.endlen = b.endlen.saturating_add(nend);
+            match res {
+                ReadRecordResult::OutputFull => b.grow_out(),
+                ReadRecordResult::OutputEndsFull => self.ends_full()?,
+                ReadRecordResult::Record => self.emit(false, unterminated, sink)?,
+                ReadRecordResult::End | ReadRecordResult::InputEmpty => break,
+            }
+        }
+        self.finished = true;
+        if !self.dec.has_header() {
+            return Err(Error::csv(
+                "the CSV input is empty: it has no header row",
+                1,
+                1,
+            ));
+        }
+        Ok(())
+    }
+}
+
+/// Everything one whole input gives: the records and, in `collect_errors` mode, the bad rows.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Parsed {
+    /// The records, in input order.
+    pub records: Vec<UsedVoucherCode>,
+    /// The bad rows (always empty in strict mode, where the first one is the `Err`).
+    pub errors: Vec<Error>,
+}
+
+/// Parses a whole used-codes CSV export held in memory (see the module docs).
+pub fn parse(input: &[u8], collect_errors: bool) -> Result<Parsed, Error> {
+    let mut p = CsvParser::new(collect_errors);
+    p.push(input)?;
+    p.finish()?;
+    Ok(Parsed {
+        records: p.take_records(),
+        errors: p.take_errors(),
+    })
+}
+
+/// Parses a whole export into one JSON array string (see [`CsvParser::push_json`]) and the
+/// bad rows of `collect_errors` mode.
+pub fn parse_to_json(input: &[u8], collect_errors: bool) -> Result<(String, Vec<Error>), Error> {
+    let mut p = CsvParser::new(collect_errors);
+    let mut out = String::with_capacity(input.len().saturating_add(input.len() / 2));
+    let mut tail = String::new();
+    p.push_json(input, &mut out)?;
+    p.finish_json(&mut tail)?;
+    json::join_arrays(&mut out, &tail);
+    Ok((out, p.take_errors()))
+}

@@ -72,11 +72,10 @@ async fn fetch_text(t: &Transport, spec: &RequestSpec, call: &CallOptions) -> Re
         Accept::Json => r.json_text()?,
         Accept::Csv => {
             if r.content_type.contains("json") || r.content_type.contains("html") {
-                return Err(Error::decode(format!(
-                    "expected CSV, got {}",
-                    r.content_type
-                ))
-                .with_url(r.url.clone()));
+                return Err(
+                    Error::decode(format!("expected CSV, got {}", r.content_type))
+                        .with_url(r.url.clone()),
+                );
             }
             r.text()?
         }
@@ -286,13 +285,19 @@ extern "C" {
 
 fn split_max(query: &JsValue) -> Result<(Query, f64)> {
     if !query.is_object() {
-        return Err(Error::invalid_input("collectSubaccountOrders needs { max }"));
+        return Err(Error::invalid_input(
+            "collectSubaccountOrders needs { max }",
+        ));
     }
     let max = Reflect::get(query, &"max".into()).unwrap_or(JsValue::UNDEFINED);
     let max = match max.as_f64() {
         Some(m) if m == f64::INFINITY => m,
         Some(m) => whole_number(m, "max")? as f64,
-        None => return Err(Error::invalid_input("max must be a whole number (or Infinity)")),
+        None => {
+            return Err(Error::invalid_input(
+                "max must be a whole number (or Infinity)",
+            ))
+        }
     };
     let rest = Object::assign(&Object::new(), query.unchecked_ref());
     let _ = Reflect::delete_property(&rest, &"max".into());

@@ -27,7 +27,8 @@ fn set(obj: &Object, key: &str, value: &JsValue) {
 }
 
 fn opt_num<T: Into<f64>>(v: Option<T>) -> JsValue {
-    v.map(|n| JsValue::from_f64(n.into())).unwrap_or(JsValue::NULL)
+    v.map(|n| JsValue::from_f64(n.into()))
+        .unwrap_or(JsValue::NULL)
 }
 
 /// The init object `{ kind, status, errors, url, retryAfterMs, line, column }`.
@@ -46,7 +47,10 @@ fn init_object(e: &Error) -> Object {
     set(
         &init,
         "url",
-        &e.url.as_deref().map(JsValue::from_str).unwrap_or(JsValue::NULL),
+        &e.url
+            .as_deref()
+            .map(JsValue::from_str)
+            .unwrap_or(JsValue::NULL),
     );
     set(
         &init,

@@ -1,7 +1,7 @@
 //! The only code that touches JavaScript: the client, its options, the fetch transport,
 //! timeouts and abort, iterators, and the CSV entry points.
 
+pub mod client;
 pub mod error;
 pub mod options;
 pub mod transport;
-pub mod client;

@@ -197,8 +197,8 @@ fn rate_limit(v: JsValue) -> Result<Vec<Window>> {
     let mut out = Vec::new();
     for w in arr.iter() {
         object(&w, "rateLimit[]", &["max", "windowMs"])?;
-        let max = get(&w, "max")?
-            .ok_or_else(|| Error::invalid_input("rateLimit[].max is required"))?;
+        let max =
+            get(&w, "max")?.ok_or_else(|| Error::invalid_input("rateLimit[].max is required"))?;
         let window = get(&w, "windowMs")?
             .ok_or_else(|| Error::invalid_input("rateLimit[].windowMs is required"))?;
         out.push(Window {
@@ -252,9 +252,7 @@ impl ClientOptions {
                 .ok()
                 .and_then(|f| f.dyn_into::<Function>().ok())
                 .ok_or_else(|| {
-                    Error::invalid_input(
-                        "no global fetch in this runtime: pass options.fetch",
-                    )
+                    Error::invalid_input("no global fetch in this runtime: pass options.fetch")
                 })?,
         };
         let mut headers = Vec::new();

@@ -323,9 +323,9 @@ impl Transport {
             .fetch
             .call1(&JsValue::UNDEFINED, &raw)
             .map_err(&fail)?;
-        let promise: Promise = promise
-            .dyn_into()
-            .map_err(|_| Error::new(ErrorKind::Network, "fetch did not return a promise").with_url(url))?;
+        let promise: Promise = promise.dyn_into().map_err(|_| {
+            Error::new(ErrorKind::Network, "fetch did not return a promise").with_url(url)
+        })?;
         let resp = JsFuture::from(promise).await.map_err(&fail)?;
         let resp: web_sys::Response = resp.dyn_into().map_err(|_| {
             Error::new(ErrorKind::Network, "fetch did not resolve to a Response").with_url(url)
@@ -356,9 +356,11 @@ impl Transport {
 
         let max = self.opts.max_response_bytes;
         let too_large = || {
-            Error::decode(format!("the response is larger than maxResponseBytes ({max})"))
-                .with_status(status)
-                .with_url(url)
+            Error::decode(format!(
+                "the response is larger than maxResponseBytes ({max})"
+            ))
+            .with_status(status)
+            .with_url(url)
         };
         if let Some(len) = headers
             .get("content-length")

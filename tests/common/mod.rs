@@ -56,8 +56,14 @@ async fn lists_a_page_of_subaccount_orders() {
     let page = get(&list, "page");
     assert!(get(&page, "total").as_f64().unwrap() >= 5000.0);
     assert_eq!(get(&page, "limit").as_f64(), Some(7.0));
-    let ids: Vec<f64> = orders.iter().map(|o| get(&o, "id").as_f64().unwrap()).collect();
-    assert!(ids.windows(2).all(|w| w[0] > w[1]), "sorted descending: {ids:?}");
+    let ids: Vec<f64> = orders
+        .iter()
+        .map(|o| get(&o, "id").as_f64().unwrap())
+        .collect();
+    assert!(
+        ids.windows(2).all(|w| w[0] > w[1]),
+        "sorted descending: {ids:?}"
+    );
     // Unset values are null, ids are numbers.
     let first = orders.get(0);
     assert!(get(&first, "id").as_f64().is_some());
@@ -83,7 +89,10 @@ async fn used_codes_decode_strings_to_numbers_and_blanks_to_null() {
 async fn http_errors_are_typed() {
     let bad = client("not-the-key");
     let e = err(bad.list_subaccount_orders(JsValue::UNDEFINED, JsValue::UNDEFINED)).await;
-    assert_eq!(get(&e, "name").as_string().as_deref(), Some("CertCentralError"));
+    assert_eq!(
+        get(&e, "name").as_string().as_deref(),
+        Some("CertCentralError")
+    );
     assert_eq!(get(&e, "kind").as_string().as_deref(), Some("http"));
     assert_eq!(get(&e, "status").as_f64(), Some(403.0));
     let errors: Array = get(&e, "errors").dyn_into().unwrap();
@@ -102,14 +111,29 @@ async fn http_errors_are_typed() {
 #[wasm_bindgen_test]
 async fn invalid_input_is_refused_before_sending() {
     let c = client("sandbox-key");
-    for id in [JsValue::from(0), JsValue::from(-1), JsValue::from(1.5), JsValue::from("1/../2")] {
+    for id in [
+        JsValue::from(0),
+        JsValue::from(-1),
+        JsValue::from(1.5),
+        JsValue::from("1/../2"),
+    ] {
         let e = err(c.get_voucher_order(id, JsValue::UNDEFINED)).await;
-        assert_eq!(get(&e, "kind").as_string().as_deref(), Some("invalid_input"));
+        assert_eq!(
+            get(&e, "kind").as_string().as_deref(),
+            Some("invalid_input")
+        );
     }
     let e = err(c.list_subaccount_orders(obj(&[("limit", 1001.into())]), JsValue::UNDEFINED)).await;
-    assert_eq!(get(&e, "kind").as_string().as_deref(), Some("invalid_input"));
-    let e = err(c.list_subaccount_orders(obj(&[("sort", "password".into())]), JsValue::UNDEFINED)).await;
-    assert_eq!(get(&e, "kind").as_string().as_deref(), Some("invalid_input"));
+    assert_eq!(
+        get(&e, "kind").as_string().as_deref(),
+        Some("invalid_input")
+    );
+    let e = err(c.list_subaccount_orders(obj(&[("sort", "password".into())]), JsValue::UNDEFINED))
+        .await;
+    assert_eq!(
+        get(&e, "kind").as_string().as_deref(),
+        Some("invalid_input")
+    );
 }
 
 #[wasm_bindgen_test]

@@ -1,0 +1,290 @@
+//! The JSON fast path: rows written straight into a JSON array string, byte-identical to
+//! `serde_json::to_string(&Vec<UsedVoucherCode>)` (same key order, `null`s, number forms
+//! and string escapes), without a `UsedVoucherCode` per row.
+
+use super::row::{FieldError, Kind, Row, Sink, KINDS, NCOLS};
+use crate::api::used_codes::UsedVoucherCode;
+use crate::decode::{is_blank, parse_int};
+use crate::error::Error;
+use std::fmt::Write;
+
+/// `{"id":`, `,"value":`, ... : what precedes each value, in [`COLUMNS`] order.
+pub(crate) const KEYS: [&str; NCOLS] = [
+    "{\"id\":",
+    ",\"value\":",
+    ",\"product_name\":",
+    ",\"no_of_fqdns\":",
+    ",\"no_of_wildcards\":",
+    ",\"shipping_method\":",
+    ",\"validity_years\":",
+    ",\"validity_days\":",
+    ",\"status\":",
+    ",\"created_date\":",
+    ",\"voucher_order_id\":",
+    ",\"cert_request_date\":",
+    ",\"cert_validity_start_date\":",
+    ",\"cert_validity_end_date\":",
+    ",\"cert_organization\":",
+    ",\"cert_common_name\":",
+    ",\"certificate_order_id\":",
+    ",\"voucher_validity_end_date\":",
+    ",\"order_valid_from\":",
+    ",\"order_valid_till\":",
+    ",\"server_licenses\":",
+];
+
+/// Appends records to an open JSON array.
+pub(crate) struct JsonSink<'a> {
+    out: &'a mut String,
+    n: usize,
+}
+
+impl<'a> JsonSink<'a> {
+    /// Opens the array.
+    pub(crate) fn begin(out: &'a mut String) -> Self {
+        out.push('[');
+        JsonSink { out, n: 0 }
+    }
+
+    /// Closes the array; returns the number of records in it.
+    pub(crate) fn end(self) -> usize {
+        self.out.push(']');
+        self.n
+    }
+
+    /// Appends an already decoded record (records queued by `push` before `push_json`).
+    pub(crate) fn serde_record(&mut self, rec: &UsedVoucherCode) -> Result<(), Error> {
+        let s = serde_json::to_string(rec)
+            .map_err(|e| Error::decode(format!("could not serialize a record: {e}")))?;
+        if self.n > 0 {
+            self.out.push(',');
+        }
+        self.out.push_str(&s);
+        self.n = self.n.saturating_add(1);
+        Ok(())
+    }
+}
+
+impl Sink for JsonSink<'_> {
+    fn row(&mut self, r: &Row<'_>) -> Result<(), FieldError> {
+        let mark = self.out.len();
+        if self.n > 0 {
+            self.out.push(',');
+        }
+        match write_row(self.out, r) {
+            Ok(()) => {
+                self.n = self.n.saturating_add(1);
+                Ok(())
+            }
+            Err(e) => {
+                self.out.truncate(mark);
+                Err(e)
+            }
+        }
+    }
+}
+
+fn write_row(out: &mut String, r: &Row<'_>) -> Result<(), FieldError> {
+    for (j, (key, kind)) in KEYS.iter().zip(KINDS.iter()).enumerate() {
+        out.push_str(key);
+        let s = r.get(j);
+        match kind {
+            Kind::ReqInt => {
+                if !write_int(out, s).map_err(|m| FieldError::new(j, m))? {
+                    return Err(FieldError::unset_int(j));
+                }
+            }
+            Kind::Int => {
+                if !write_int(out, s).map_err(|m| FieldError::new(j, m))? {
+                    out.push_str("null");
+                }
+            }
+            Kind::ReqText => {
+                if is_blank(s) {
+                    return Err(FieldError::unset_text(j));
+                }
+                write_str(out, s);
+            }
+            Kind::Text => {
+                if is_blank(s) {
+                    out.push_str("null");
+                } else {
+                    write_str(out, s);
+                }
+            }
+        }
+    }
+    out.push('}');
+    Ok(())
+}
+
+/// Writes the integer of cell `s` as JSON; `Ok(false)` (nothing written) when blank.
+///
+/// Plain digits without a leading zero (the common case) are copied as they are, which is
+/// what `i64`'s formatting would print; anything else goes through
+/// [`parse_int`](crate::decode::parse_int).
+#[inline]
+fn write_int(out: &mut String, s: &str) -> Result<bool, String> {
+    let b = s.as_bytes();
+    let plain = matches!(b.len(), 1..=18)
+        && b.iter().all(u8::is_ascii_digit)
+        && (b.len() == 1 || b.first() != Some(&b'0'));
+    if plain {
+        out.push_str(s);
+        return Ok(true);
+    }
+    match parse_int(s)? {
+        Some(v) => {
+            let _ = write!(out, "{v}");
+            Ok(true)
+        }
+        None => Ok(false),
+    }
+}
+
+#[allow(clippy::indexing_slicing)] // const evaluation: an out-of-range index fails the build
+/// 0: copy; otherwise the escape letter (`u`: `\u00XX`), as serde_json's table.
+static ESCAPE: [u8; 256] = {
+    let mut t = [0u8; 256];
+    let mut i = 0;
+    while i < 0x20 {
+        t[i] = b'u';
+        i += 1;
+    }
+    t[0x08] = b'b';
+    t[0x09] = b't';
+    t[0x0a] = b'n';
+    t[0x0c] = b'f';
+    t[0x0d] = b'r';
+    t[b'"' as usize] = b'"';
+    t[b'\\' as usize] = b'\\';
+    t
+};
+
+const HEX: &[u8; 16] = b"0123456789abcdef";
+
+/// Writes `s` as a JSON string, escaped exactly as serde_json does.
+#[inline]
+pub(crate) fn write_str(out: &mut String, s: &str) {
+    out.push('"');
+    if !s.bytes().any(|b| b < 0x20 || b == b'"' || b == b'\\') {
+        out.push_str(s);
+        out.push('"');
+        return;
+    }
+    let mut start = 0;
+    for (i, &b) in s.as_bytes().iter().enumerate() {
+        let esc = ESCAPE.get(usize::from(b)).copied().unwrap_or(0);
+        if esc == 0 {
+            continue;
+        }
+        // `i` and `start` sit next to ASCII bytes, so both are char boundaries.
+        out.push_str(s.get(start..i).unwrap_or(""));
+        start = i.saturating_add(1);
+        match esc {
+            b'u' => {
+                out.push_str("\\u00");
+                let hi = HEX.get(usize::from(b >> 4)).copied().unwrap_or(b'0');
+                let lo = HEX.get(usize::from(b & 0xf)).copied().unwrap_or(b'0');
+                out.push(char::from(hi));
+                out.push(char::from(lo));
+            }
+            c => {
+                out.push('\\');
+                out.push(char::from(c));
+            }
+        }
+    }
+    out.push_str(s.get(start..).unwrap_or(""));
+    out.push('"');
+}
+
+/// Appends the array `tail` to the array `out` (both `[...]`), giving one array.
+pub(crate) fn join_arrays(out: &mut String, tail: &str) {
+    let inner = tail
+        .strip_prefix('[')
+        .and_then(|t| t.strip_suffix(']'))
+        .unwrap_or("");
+    if inner.is_empty() {
+        return;
+    }
+    if out.ends_with("[]") && out.len() == 2 {
+        out.clear();
+        out.push_str(tail);
+        return;
+    }
+    if out.ends_with(']') {
+        out.pop();
+        out.push(',');
+        out.push_str(inner);
+        out.push(']');
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+    use crate::api::used_codes::COLUMNS;
+
+    #[test]
+    fn keys_follow_columns() {
+        for (j, (k, c)) in KEYS.iter().zip(COLUMNS.iter()).enumerate() {
+            let want = format!("{}\"{c}\":", if j == 0 { '{' } else { ',' });
+            assert_eq!(*k, want);
+        }
+    }
+
+    #[test]
+    fn escapes_like_serde_json() {
+        let mut all = String::new();
+        for c in (0u32..0x80).filter_map(char::from_u32) {
+            all.push(c);
+        }
+        all.push_str("é€😀\u{2028}\u{2029}\u{feff}/</script>");
+        for s in [all.as_str(), "", "plain", "\"", "\\", "a\r\nb"] {
+            let mut out = String::new();
+            write_str(&mut out, s);
+            assert_eq!(out, serde_json::to_string(s).unwrap());
+        }
+    }
+
+    #[test]
+    fn ints_like_serde_json() {
+        for s in [
+            "0",
+            "7",
+            "10",
+            "007",
+            "-5",
+            "+5",
+            " 42 ",
+            "42.0",
+            "999999999999999999",
+            "9223372036854775807",
+            "-9223372036854775808",
+            "1e3",
+        ] {
+            let mut out = String::new();
+            assert!(write_int(&mut out, s).unwrap());
+            let v = parse_int(s).unwrap().unwrap();
+            assert_eq!(out, serde_json::to_string(&v).unwrap(), "{s}");
+        }
+        let mut out = String::new();
+        assert!(!write_int(&mut out, " ").unwrap());
+        assert!(write_int(&mut out, "x").is_err());
+        assert!(write_int(&mut out, "99999999999999999999").is_err());
+        assert!(out.is_empty());
+    }
+
+    #[test]
+    fn joins_arrays() {
+        let mut a = String::from("[]");
+        join_arrays(&mut a, "[]");
+        assert_eq!(a, "[]");
+        join_arrays(&mut a, "[1]");
+        assert_eq!(a, "[1]");
+        join_arrays(&mut a, "[2,3]");
+        assert_eq!(a, "[1,2,3]");
+    }
+}

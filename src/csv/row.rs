@@ -1,0 +1,322 @@
+//! One complete CSV record -> header mapping, checks, and a typed record or JSON object.
+
+use crate::api::used_codes::{UsedVoucherCode, COLUMNS};
+use crate::decode::{is_blank, parse_int, text};
+use crate::error::Error;
+
+/// Number of known columns.
+pub(crate) const NCOLS: usize = COLUMNS.len();
+
+/// How a column decodes (same rules as the JSON model's `deserialize_with`).
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub(crate) enum Kind {
+    /// `decode::int`: an integer; blank is an error.
+    ReqInt,
+    /// `decode::req_text`: text; blank is an error.
+    ReqText,
+    /// `decode::opt_int`.
+    Int,
+    /// `decode::opt_text`.
+    Text,
+}
+
+/// The kind of each column of [`COLUMNS`], in order.
+pub(crate) const KINDS: [Kind; NCOLS] = {
+    use Kind::*;
+    [
+        ReqInt, ReqText, Text, Int, Int, Text, Int, Int, Text, Text, Int, Text, Text, Text, Text,
+        Text, Int, Text, Text, Text, Int,
+    ]
+};
+
+/// A record's cells, looked up by [`COLUMNS`] index.
+pub(crate) struct Row<'a> {
+    text: &'a str,
+    ends: &'a [usize],
+    cols: &'a [usize; NCOLS],
+}
+
+impl<'a> Row<'a> {
+    /// The cell of column `j` of [`COLUMNS`] ("" if out of range, which the checks exclude).
+    #[inline]
+    pub(crate) fn get(&self, j: usize) -> &'a str {
+        let Some(&c) = self.cols.get(j) else {
+            return "";
+        };
+        let start = match c.checked_sub(1) {
+            Some(p) => self.ends.get(p).copied().unwrap_or(0),
+            None => 0,
+        };
+        let end = self.ends.get(c).copied().unwrap_or(0);
+        self.text.get(start..end).unwrap_or("")
+    }
+}
+
+/// A cell that does not decode: its [`COLUMNS`] index and why.
+pub(crate) struct FieldError {
+    pub(crate) col: usize,
+    pub(crate) msg: String,
+}
+
+impl FieldError {
+    pub(crate) fn new(col: usize, msg: impl Into<String>) -> Self {
+        FieldError {
+            col,
+            msg: msg.into(),
+        }
+    }
+
+    pub(crate) fn unset_int(col: usize) -> Self {
+        Self::new(col, "expected an integer, got an unset value")
+    }
+
+    pub(crate) fn unset_text(col: usize) -> Self {
+        Self::new(col, "expected a string, got an unset value")
+    }
+}
+
+/// Where decoded rows go: typed records or a JSON array.
+pub(crate) trait Sink {
+    /// Decodes and stores one checked row; on `Err` nothing is stored.
+    fn row(&mut self, row: &Row<'_>) -> Result<(), FieldError>;
+}
+
+/// Collects typed records.
+pub(crate) struct RecordSink<'a>(pub(crate) &'a mut Vec<UsedVoucherCode>);
+
+impl Sink for RecordSink<'_> {
+    fn row(&mut self, r: &Row<'_>) -> Result<(), FieldError> {
+        self.0.push(decode_record(r)?);
+        Ok(())
+    }
+}
+
+#[inline]
+fn int(r: &Row<'_>, j: usize) -> Result<Option<i64>, FieldError> {
+    parse_int(r.get(j)).map_err(|m| FieldError::new(j, m))
+}
+
+/// The typed record of a checked row.
+pub(crate) fn decode_record(r: &Row<'_>) -> Result<UsedVoucherCode, FieldError> {
+    Ok(UsedVoucherCode {
+        id: int(r, 0)?.ok_or_else(|| FieldError::unset_int(0))?,
+        value: text(r.get(1)).ok_or_else(|| FieldError::unset_text(1))?,
+        product_name: text(r.get(2)),
+        no_of_fqdns: int(r, 3)?,
+        no_of_wildcards: int(r, 4)?,
+        shipping_method: text(r.get(5)),
+        validity_years: int(r, 6)?,
+        validity_days: int(r, 7)?,
+        status: text(r.get(8)),
+        created_date: text(r.get(9)),
+        voucher_order_id: int(r, 10)?,
+        cert_request_date: text(r.get(11)),
+        cert_validity_start_date: text(r.get(12)),
+        cert_validity_end_date: text(r.get(13)),
+        cert_organization: text(r.get(14)),
+        cert_common_name: text(r.get(15)),
+        certificate_order_id: int(r, 16)?,
+        voucher_validity_end_date: text(r.get(17)),
+        order_valid_from: text(r.get(18)),
+        order_valid_till: text(r.get(19)),
+        server_licenses: int(r, 20)?,
+    })
+}
+
+/// Why a record was refused: a bad row (lenient mode goes on) or a fatal error.
+pub(crate) enum Fail {
+    Row(Error),
+    Fatal(Error),
+}
+
+/// Header mapping, counters and collected errors.
+pub(crate) struct Decoder {
+    pub(crate) collect_errors: bool,
+    /// For each column of [`COLUMNS`], its field index in the CSV rows.
+    cols: Option<[usize; NCOLS]>,
+    /// Number of fields of the header (and of every row).
+    ncols: usize,
+    pub(crate) errors: Vec<Error>,
+    pub(crate) rows: u64,
+    pub(crate) bytes: u64,
+}
+
+/// The line a record starts on, given the reader's line after it (`1 + LF count`), its
+/// output bytes (quoted LFs are kept there) and whether its terminator was an LF.
+pub(crate) fn start_line(out: &[u8], line_after: u64, term_lf: bool) -> u64 {
+    let lfs = out.iter().filter(|&&b| b == b'\n').count() as u64;
+    line_after
+        .saturating_sub(lfs)
+        .saturating_sub(u64::from(term_lf))
+        .max(1)
+}
+
+/// `Ok(text)` if every field of the record is valid UTF-8, else the first bad field (1-based).
+fn check_utf8<'a>(out: &'a [u8], ends: &[usize]) -> Result<&'a str, usize> {
+    if let Ok(s) = std::str::from_utf8(out) {
+        if ends.iter().all(|&e| s.is_char_boundary(e)) {
+            return Ok(s);
+        }
+    }
+    // Rare path: find the first field that is not valid UTF-8 on its own.
+    let mut start = 0;
+    for (i, &end) in ends.iter().enumerate() {
+        let ok = out
+            .get(start..end)
+            .is_some_and(|f| std::str::from_utf8(f).is_ok());
+        if !ok {
+            return Err(i.saturating_add(1));
+        }
+        start = end;
+    }
+    Err(ends.len().max(1))
+}
+
+fn csv_err(line: u64, col: usize, msg: impl std::fmt::Display) -> Error {
+    Error::csv(
+        format!("line {line}, column {col}: {msg}"),
+        line,
+        col as u64,
+    )
+}
+
+impl Decoder {
+    pub(crate) fn new(collect_errors: bool) -> Self {
+        Decoder {
+            collect_errors,
+            cols: None,
+            ncols: 0,
+            errors: Vec::new(),
+            rows: 0,
+            bytes: 0,
+        }
+    }
+
+    pub(crate) fn has_header(&self) -> bool {
+        self.cols.is_some()
+    }
+
+    /// Number of header fields, once the header is read.
+    pub(crate) fn ncols(&self) -> Option<usize> {
+        self.cols.map(|_| self.ncols)
+    }
+
+    /// Handles one complete record starting on `line`.
+    pub(crate) fn record<S: Sink>(
+        &mut self,
+        out: &[u8],
+        ends: &[usize],
+        too_many: bool,
+        unterminated: bool,
+        line: u64,
+        sink: &mut S,
+    ) -> Result<(), Fail> {
+        if unterminated {
+            let col = ends.len().max(1);
+            let e = csv_err(
+                line,
+                col,
+                "a quoted field is not closed before the end of the input",
+            );
+            return Err(if self.cols.is_some() {
+                Fail::Row(e)
+            } else {
+                Fail::Fatal(e)
+            });
+        }
+        if ends.len() <= 1 && !too_many && std::str::from_utf8(out).is_ok_and(is_blank) {
+            return Ok(());
+        }
+        let Some(cols) = &self.cols else {
+            return self.header(out, ends, line).map_err(Fail::Fatal);
+        };
+        if too_many || ends.len() != self.ncols {
+            let col = if too_many || ends.len() > self.ncols {
+                self.ncols.saturating_add(1)
+            } else {
+                ends.len().saturating_add(1)
+            };
+            let found = if too_many {
+                format!("more than {}", self.ncols)
+            } else {
+                ends.len().to_string()
+            };
+            return Err(Fail::Row(csv_err(
+                line,
+                col,
+                format_args!(
+                    "expected {} fields like the header row, found {found}",
+                    self.ncols
+                ),
+            )));
+        }
+        let text = check_utf8(out, ends)
+            .map_err(|col| Fail::Row(csv_err(line, col, "the field is not valid UTF-8")))?;
+        let row = Row { text, ends, cols };
+        match sink.row(&row) {
+            Ok(()) => {
+                self.rows = self.rows.saturating_add(1);
+                Ok(())
+            }
+            Err(fe) => {
+                let col = cols.get(fe.col).map_or(1, |c| c.saturating_add(1));
+                let name = COLUMNS.get(fe.col).copied().unwrap_or("?");
+                Err(Fail::Row(csv_err(
+                    line,
+                    col,
+                    format_args!("{name}: {}", fe.msg),
+                )))
+            }
+        }
+    }
+
+    /// Maps the header row: every column of [`COLUMNS`] must be there exactly once.
+    fn header(&mut self, out: &[u8], ends: &[usize], line: u64) -> Result<(), Error> {
+        let text = check_utf8(out, ends)
+            .map_err(|col| csv_err(line, col, "the header field is not valid UTF-8"))?;
+        let mut found: [Option<usize>; NCOLS] = [None; NCOLS];
+        let mut start = 0;
+        for (i, &end) in ends.iter().enumerate() {
+            let name = text.get(start..end).unwrap_or("").trim();
+            start = end;
+            let Some(j) = COLUMNS.iter().position(|c| c.eq_ignore_ascii_case(name)) else {
+                continue; // an extra column: ignored
+            };
+            let Some(slot) = found.get_mut(j) else {
+                continue;
+            };
+            if slot.is_some() {
+                return Err(csv_err(
+                    line,
+                    i.saturating_add(1),
+                    format_args!("column `{}` appears twice in the header row", name),
+                ));
+            }
+            *slot = Some(i);
+        }
+        let missing: Vec<&str> = COLUMNS
+            .iter()
+            .zip(found.iter())
+            .filter(|(_, f)| f.is_none())
+            .map(|(c, _)| *c)
+            .collect();
+        if !missing.is_empty() {
+            return Err(csv_err(
+                line,
+                1,
+                format_args!(
+                    "the header row lacks column{} {}",
+                    if missing.len() == 1 { "" } else { "s" },
+                    missing.join(", ")
+                ),
+            ));
+        }
+        let mut cols = [0usize; NCOLS];
+        for (c, f) in cols.iter_mut().zip(found.iter()) {
+            *c = f.unwrap_or(0);
+        }
+        self.cols = Some(cols);
+        self.ncols = ends.len();
+        Ok(())
+    }
+}

@@ -1,0 +1,861 @@
+//! Tests of the CSV parser: seed example, format cases, errors, modes, property tests and
+//! a fuzz-style smoke run (the same checks as `fuzz/fuzz_targets/csv_parser.rs`).
+#![allow(
+    clippy::indexing_slicing,
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic
+)]
+
+use super::*;
+use crate::api::used_codes::{self, UsedVoucherCode, COLUMNS};
+use crate::error::ErrorKind;
+
+const HEADER: &str = "id,value,product_name,no_of_fqdns,no_of_wildcards,shipping_method,validity_years,validity_days,status,created_date,voucher_order_id,cert_request_date,cert_validity_start_date,cert_validity_end_date,cert_organization,cert_common_name,certificate_order_id,voucher_validity_end_date,order_valid_from,order_valid_till,server_licenses";
+
+/// The CSV example of seed 000, as printed (no final newline).
+const SEED_CSV: &str = "id,value,product_name,no_of_fqdns,no_of_wildcards,shipping_method,validity_years,validity_days,status,created_date,voucher_order_id,cert_request_date,cert_validity_start_date,cert_validity_end_date,cert_organization,cert_common_name,certificate_order_id,voucher_validity_end_date,order_valid_from,order_valid_till,server_licenses
+49170,ZVB3EWIHDH3U63AOZU5QZ4W4TUTRPPCS,\"Basic OV\",5,0,N/A,6,0,used,\"2022-03-03 13:31:03\",25252,\"2022-03-03 13:41:41\",\" \",\" \",\"Example Inc.\",example.com,204928159,2023-03-03,\" \",\" \",1
+49178,ZGGRW6GCJIWCR2XHAU4M6TNNBAURHLJM,\"Basic OV\",5,0,N/A,6,0,used,\"2022-03-03 14:43:28\",25256,\"2022-03-04 10:48:47\",\" \",\" \",\"Example Inc.\",example.com,204928160,2023-03-03,\" \",\" \",1
+49179,4U6P5PVRG6HMOWYNGRD3HBM6QUSJRDH5,\"Secure Site Pro EV SSL\",2,0,N/A,2,0,used,\"2022-03-03 14:43:28\",25256,\"2022-03-04 10:49:38\",\" \",\" \",\"Example Corp.\",example.com,204928161,2023-03-03,\" \",\" \",1";
+
+/// The JSON example of seed 000.
+const SEED_JSON: &str = r#"{"codes": [{"id": 49170, "value": "ZVB3LWIH3H3U53AOZU5QZ4W4TUTRPPCS", "product_name": "Basic OV",
+"no_of_fqdns": 5, "no_of_wildcards": 0, "shipping_method": "N/A", "validity_years": 6, "validity_days": 0,
+"status": "used", "created_date": "2022-03-03 13:31:03", "voucher_order_id": 25252,
+"cert_request_date": "2022-03-03 13:41:41", "cert_validity_start_date": " ", "cert_validity_end_date": " ",
+"cert_organization": "Example Inc.", "cert_common_name": "example.com", "certificate_order_id": "204928159",
+"voucher_validity_end_date": "2023-03-03", "order_valid_from": " ", "order_valid_till": " ", "server_licenses": "1"}]}"#;
+
+fn ok(input: &str) -> Vec<UsedVoucherCode> {
+    parse(input.as_bytes(), false).unwrap().records
+}
+
+fn err(input: &[u8]) -> Error {
+    let e = parse(input, false).unwrap_err();
+    assert_eq!(e.kind, ErrorKind::Csv, "{e:?}");
+    e
+}
+
+fn at(e: &Error) -> (u64, u64) {
+    (e.line.unwrap(), e.column.unwrap())
+}
+
+/// A data row in header order with `id`, `value` and `org` set, the rest fixed.
+fn row(id: i64, value: &str, org: &str) -> String {
+    format!("{id},{value},Basic OV,5,0,N/A,1,0,used,2022-03-03 13:31:03,7,,\" \",\" \",{org},a.com,9,2023-03-03,,,1")
+}
+
+#[test]
+fn seed_csv_decodes_to_the_printed_values() {
+    let codes = ok(SEED_CSV);
+    assert_eq!(codes.len(), 3);
+    let c = &codes[0];
+    assert_eq!(c.id, 49170);
+    // The CSV example prints another value than the JSON one (a doc slip).
+    assert_eq!(c.value, "ZVB3EWIHDH3U63AOZU5QZ4W4TUTRPPCS");
+    assert_eq!(c.product_name.as_deref(), Some("Basic OV"));
+    assert_eq!((c.no_of_fqdns, c.no_of_wildcards), (Some(5), Some(0)));
+    assert_eq!(c.shipping_method.as_deref(), Some("N/A"));
+    assert_eq!((c.validity_years, c.validity_days), (Some(6), Some(0)));
+    assert_eq!(c.status.as_deref(), Some("used"));
+    assert_eq!(c.created_date.as_deref(), Some("2022-03-03 13:31:03"));
+    assert_eq!(c.voucher_order_id, Some(25252));
+    assert_eq!(c.cert_request_date.as_deref(), Some("2022-03-03 13:41:41"));
+    assert_eq!(c.cert_validity_start_date, None);
+    assert_eq!(c.cert_validity_end_date, None);
+    assert_eq!(c.cert_organization.as_deref(), Some("Example Inc."));
+    assert_eq!(c.cert_common_name.as_deref(), Some("example.com"));
+    assert_eq!(c.certificate_order_id, Some(204928159));
+    assert_eq!(c.voucher_validity_end_date.as_deref(), Some("2023-03-03"));
+    assert_eq!((&c.order_valid_from, &c.order_valid_till), (&None, &None));
+    assert_eq!(c.server_licenses, Some(1));
+    assert_eq!(codes[1].id, 49178);
+    assert_eq!(codes[1].certificate_order_id, Some(204928160));
+    assert_eq!(codes[2].value, "4U6P5PVRG6HMOWYNGRD3HBM6QUSJRDH5");
+    assert_eq!(
+        codes[2].product_name.as_deref(),
+        Some("Secure Site Pro EV SSL")
+    );
+    assert_eq!(codes[2].cert_organization.as_deref(), Some("Example Corp."));
+    assert_eq!(codes[2].no_of_fqdns, Some(2));
+}
+
+#[test]
+fn csv_record_equals_the_json_record() {
+    let json = used_codes::decode(SEED_JSON).unwrap().codes;
+    let fixed = SEED_CSV.replace(
+        "ZVB3EWIHDH3U63AOZU5QZ4W4TUTRPPCS",
+        "ZVB3LWIH3H3U53AOZU5QZ4W4TUTRPPCS",
+    );
+    let csv = ok(&fixed);
+    assert_eq!(csv[0], json[0]);
+    // And the JSON fast path prints what serde prints for those records.
+    let (s, errors) = parse_to_json(fixed.as_bytes(), false).unwrap();
+    assert!(errors.is_empty());
+    assert_eq!(s, serde_json::to_string(&csv).unwrap());
+    let first_row: String = fixed.lines().take(2).collect::<Vec<_>>().join("\n");
+    let (s, _) = parse_to_json(first_row.as_bytes(), false).unwrap();
+    assert_eq!(s, serde_json::to_string(&json).unwrap());
+}
+
+#[test]
+fn quoting_cases() {
+    let input = format!(
+        "{HEADER}\n1,\"A,B\",\"say \"\"hi\"\"\",5,0,N/A,1,0,used,,7,,,,\"line1\r\nline2\nline3\rline4\",\"\"\"\",\"\",,,,\"1\"\n"
+    );
+    let c = &ok(&input)[0];
+    assert_eq!(c.value, "A,B");
+    assert_eq!(c.product_name.as_deref(), Some("say \"hi\""));
+    assert_eq!(
+        c.cert_organization.as_deref(),
+        Some("line1\r\nline2\nline3\rline4")
+    );
+    assert_eq!(c.cert_common_name.as_deref(), Some("\""));
+    assert_eq!(c.certificate_order_id, None);
+    assert_eq!(c.voucher_validity_end_date, None);
+    assert_eq!(c.server_licenses, Some(1));
+    // Every chunking gives the same record, also in the JSON path.
+    for n in [1, 2, 3, 5, 64] {
+        let pieces: Vec<&[u8]> = input.as_bytes().chunks(n).collect();
+        let got = run(&pieces, false);
+        assert_eq!(got.records, vec![c.clone()]);
+        assert_eq!(got.json, json_of(&got.records));
+    }
+}
+
+#[test]
+fn line_endings_bom_and_final_newline() {
+    let rows = [row(1, "A", "x"), row(2, "B", "y"), row(3, "C", "z")];
+    let want = ok(&format!(
+        "{HEADER}\n{}\n{}\n{}\n",
+        rows[0], rows[1], rows[2]
+    ));
+    assert_eq!(want.len(), 3);
+    for (sep, bom, last) in [
+        ("\n", "", ""),
+        ("\r\n", "", "\r\n"),
+        ("\r", "", "\r"),
+        ("\r\n", "\u{feff}", ""),
+        ("\n", "\u{feff}", "\n"),
+    ] {
+        let input = format!(
+            "{bom}{HEADER}{sep}{}{sep}{}{sep}{}{last}",
+            rows[0], rows[1], rows[2]
+        );
+        assert_eq!(ok(&input), want, "{sep:?} {bom:?} {last:?}");
+    }
+    let mixed = format!("{HEADER}\r\n{}\n{}\r{}\r\n", rows[0], rows[1], rows[2]);
+    assert_eq!(ok(&mixed), want);
+    // Blank lines (empty, CRLF, white space only, a lone "") are skipped anywhere.
+    let blanks = format!(
+        "\n\r\n{HEADER}\n\n{}\r\n\r\n   \n{}\n\t\n\"\"\n{}\n\n\n  ",
+        rows[0], rows[1], rows[2]
+    );
+    assert_eq!(ok(&blanks), want);
+}
+
+#[test]
+fn reordered_and_extra_columns() {
+    let mut names: Vec<&str> = COLUMNS.iter().rev().copied().collect();
+    names.insert(3, "extra");
+    names.push(" Notes ");
+    let header = names.join(",");
+    let std = ok(&format!("{HEADER}\n{}\n", row(42, "V", "\"Org, Inc.\"")));
+    assert_eq!(std[0].cert_organization.as_deref(), Some("Org, Inc."));
+    let fields: Vec<String> = {
+        let mut f: Vec<String> = COLUMNS
+            .iter()
+            .rev()
+            .map(|c| match *c {
+                "id" => "42".into(),
+                "value" => "V".into(),
+                "product_name" => "Basic OV".into(),
+                "no_of_fqdns" => "5".into(),
+                "no_of_wildcards" => "0".into(),
+                "shipping_method" => "N/A".into(),
+                "validity_years" => "1".into(),
+                "validity_days" => "0".into(),
+                "status" => "used".into(),
+                "created_date" => "2022-03-03 13:31:03".into(),
+                "voucher_order_id" => "7".into(),
+                "cert_organization" => "\"Org, Inc.\"".into(),
+                "cert_common_name" => "a.com".into(),
+                "certificate_order_id" => "9".into(),
+                "voucher_validity_end_date" => "2023-03-03".into(),
+                "server_licenses" => "1".into(),
+                _ => "\" \"".into(),
+            })
+            .collect();
+        f.insert(3, "\"x,y\"".into());
+        f.push("n".into());
+        f
+    };
+    let upper = header.replace("value", "VALUE");
+    assert_eq!(ok(&format!("{upper}\n{}\n", fields.join(","))), std);
+}
+
+#[test]
+fn missing_and_duplicate_columns_are_named() {
+    let h = HEADER
+        .replace(",no_of_wildcards", "")
+        .replace("server_licenses", "x");
+    let e = err(format!("{h}\n").as_bytes());
+    assert!(e.message.contains("no_of_wildcards"), "{}", e.message);
+    assert!(e.message.contains("server_licenses"), "{}", e.message);
+    assert_eq!(at(&e), (1, 1));
+    let e = err(format!("\n\n{HEADER},id\n").as_bytes());
+    assert!(e.message.contains("`id` appears twice"), "{}", e.message);
+    assert_eq!(at(&e), (3, 22));
+    // Fatal in lenient mode too.
+    assert!(parse(format!("{h}\n{}", row(1, "A", "o")).as_bytes(), true).is_err());
+}
+
+#[test]
+fn empty_and_header_only() {
+    assert_eq!(at(&err(b"")), (1, 1));
+    assert_eq!(at(&err(b"\n\r\n  \n")), (1, 1));
+    assert!(ok(HEADER).is_empty());
+    assert!(ok(&format!("\u{feff}{HEADER}\r\n")).is_empty());
+}
+
+#[test]
+fn bad_input_errors_have_line_and_column() {
+    let good = row(1, "A", "o");
+    // Non-number in an integer column (no_of_fqdns is field 4).
+    let bad = good.replacen(",5,", ",five,", 1);
+    let e = err(format!("{HEADER}\n{good}\n{bad}\n").as_bytes());
+    assert_eq!(at(&e), (3, 4));
+    assert!(e.message.contains("no_of_fqdns"), "{}", e.message);
+    assert!(e.message.contains("five"), "{}", e.message);
+    // Too few / too many fields.
+    let e = err(format!("{HEADER}\r\n{good}\r\n1,A,b\r\n").as_bytes());
+    assert_eq!(at(&e), (3, 4));
+    let e = err(format!("{HEADER}\n{good},x,y\n").as_bytes());
+    assert_eq!(at(&e), (2, 22));
+    // Invalid UTF-8 in cert_organization (field 15), on a record that starts on line 4
+    // after a record spanning lines 2 and 3.
+    let two = row(2, "B", "\"a\nb\"");
+    let mut bad = format!("{HEADER}\n{two}\n").into_bytes();
+    bad.extend(
+        row(3, "C", "X@Y")
+            .bytes()
+            .map(|b| if b == b'@' { 0xff } else { b }),
+    );
+    let e = err(&bad);
+    assert_eq!(at(&e), (4, 15));
+    assert!(e.message.contains("UTF-8"), "{}", e.message);
+    // A UTF-8 character split across two fields is invalid in the first of them.
+    let mut bad = format!("{HEADER}\r\n").into_bytes();
+    let r = row(3, "C@", "o").replace("@,Basic", "\u{e9}Basic");
+    let at_e9 = r.find('\u{e9}').unwrap();
+    bad.extend_from_slice(&r.as_bytes()[..at_e9 + 1]);
+    bad.push(b',');
+    bad.extend_from_slice(&r.as_bytes()[at_e9 + 1..]);
+    let e = err(&bad);
+    assert_eq!(at(&e), (2, 2));
+    // Unterminated quote at the end of input: reported at the line the record starts.
+    let e = err(format!("{HEADER}\n{good}\n1,A,\"Basic\nOV,5").as_bytes());
+    assert_eq!(at(&e), (3, 3));
+    assert!(e.message.contains("not closed"), "{}", e.message);
+    // Blank id / value (the JSON decoder refuses them too).
+    let e = err(format!("{HEADER}\n{}\n", good.replacen("1,", " ,", 1)).as_bytes());
+    assert_eq!(at(&e), (2, 1));
+    let e = err(format!("{HEADER}\n{}\n", good.replacen(",A,", ",\" \",", 1)).as_bytes());
+    assert_eq!(at(&e), (2, 2));
+}
+
+#[test]
+fn lenient_mode_keeps_good_rows_and_reports_bad_ones() {
+    let input = format!(
+        "{HEADER}\n{}\n{}\n1,2\n{}\n{}\n\"open",
+        row(1, "A", "o"),
+        row(2, "B", "o").replacen(",7,", ",seven,", 1),
+        row(3, "C", "o"),
+        row(4, "D", "\"multi\nline\""),
+    );
+    let p = parse(input.as_bytes(), true).unwrap();
+    let ids: Vec<i64> = p.records.iter().map(|r| r.id).collect();
+    assert_eq!(ids, [1, 3, 4]);
+    let at: Vec<(u64, u64)> = p.errors.iter().map(at).collect();
+    assert_eq!(at, [(3, 11), (4, 3), (8, 1)]);
+    // Strict mode stops at the first one and stays failed.
+    let mut s = CsvParser::new(false);
+    let e = s.push(input.as_bytes()).unwrap_err();
+    assert_eq!(self::at(&e), (3, 11));
+    assert_eq!(s.take_records().len(), 1);
+    assert_eq!(s.push(b"x").unwrap_err(), e);
+    assert_eq!(s.finish().unwrap_err(), e);
+}
+
+#[test]
+fn progress_counters_and_json_batches() {
+    let input = format!(
+        "\u{feff}{HEADER}\n{}\n{}",
+        row(1, "A", "o"),
+        row(2, "B", "o")
+    );
+    let mut p = CsvParser::new(false);
+    let mut out = String::new();
+    let half = input.find("\n2,").unwrap() + 5;
+    assert_eq!(p.push_json(&input.as_bytes()[..half], &mut out).unwrap(), 1);
+    assert_eq!(p.rows_emitted(), 1);
+    assert_eq!(p.bytes_consumed(), half as u64);
+    let mut tail = String::new();
+    assert_eq!(
+        p.push_json(&input.as_bytes()[half..], &mut tail).unwrap(),
+        0
+    );
+    assert_eq!(tail, "[]");
+    assert_eq!(p.finish_json(&mut tail).unwrap(), 1);
+    assert_eq!(p.bytes_consumed(), input.len() as u64);
+    let all = ok(&input);
+    assert_eq!(out, serde_json::to_string(&all[..1]).unwrap());
+    assert_eq!(
+        tail,
+        format!("[]{}", serde_json::to_string(&all[1..]).unwrap())
+    );
+    assert!(p.push(b"more").is_err());
+    // Mixing: records queued by push() come first in the next JSON batch.
+    let mut p = CsvParser::new(false);
+    p.push(format!("{HEADER}\n{}\n", row(1, "A", "o")).as_bytes())
+        .unwrap();
+    let mut out = String::new();
+    p.push_json(format!("{}\n", row(2, "B", "o")).as_bytes(), &mut out)
+        .unwrap();
+    assert_eq!(out, serde_json::to_string(&all).unwrap());
+    // A failing JSON batch leaves `out` alone.
+    let mut p = CsvParser::new(false);
+    let mut out = String::from("keep");
+    assert!(p
+        .push_json(
+            format!("{HEADER}\n{}\nx\n", row(1, "A", "o")).as_bytes(),
+            &mut out
+        )
+        .is_err());
+    assert_eq!(out, "keep");
+}
+
+// ---------------------------------------------------------------------------------------
+// Property tests with a small seeded PRNG.
+
+/// SplitMix64: tiny, seedable, good enough for test data.
+pub(crate) struct Rng(u64);
+
+impl Rng {
+    pub(crate) fn new(seed: u64) -> Self {
+        Rng(seed)
+    }
+    pub(crate) fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+        z ^ (z >> 31)
+    }
+    pub(crate) fn below(&mut self, n: usize) -> usize {
+        (self.next() % n.max(1) as u64) as usize
+    }
+    pub(crate) fn chance(&mut self, percent: usize) -> bool {
+        self.below(100) < percent
+    }
+    pub(crate) fn pick<T: Copy>(&mut self, xs: &[T]) -> T {
+        xs[self.below(xs.len())]
+    }
+}
+
+const HOSTILE: &[&str] = &[
+    "a", "Z", "0", "7", ",", "\"", "\"\"", "\r", "\n", "\r\n", " ", "\t", "é", "€", "😀", "\\",
+    "<script>", "\u{3000}", "\u{0}", "\u{1f}", "\u{7f}", "\u{2028}", "\u{feff}", "'", ";",
+];
+
+fn hostile_text(rng: &mut Rng) -> String {
+    let n = rng.below(12);
+    let mut s: String = (0..n).map(|_| rng.pick(HOSTILE)).collect();
+    if crate::decode::is_blank(&s) {
+        s.push_str(rng.pick(&["x", "é", "\"", ","]));
+    }
+    s
+}
+
+fn gen_text(rng: &mut Rng) -> Option<String> {
+    rng.chance(70).then(|| hostile_text(rng))
+}
+
+fn gen_int(rng: &mut Rng) -> Option<i64> {
+    rng.chance(80).then(|| match rng.below(4) {
+        0 => rng.below(10) as i64,
+        1 => rng.next() as i64 >> rng.below(64),
+        2 => -(rng.below(1000) as i64),
+        _ => rng.below(1_000_000_000) as i64,
+    })
+}
+
+fn gen_record(rng: &mut Rng) -> UsedVoucherCode {
+    UsedVoucherCode {
+        id: gen_int(rng).unwrap_or(1),
+        value: hostile_text(rng),
+        product_name: gen_text(rng),
+        no_of_fqdns: gen_int(rng),
+        no_of_wildcards: gen_int(rng),
+        shipping_method: gen_text(rng),
+        validity_years: gen_int(rng),
+        validity_days: gen_int(rng),
+        status: gen_text(rng),
+        created_date: gen_text(rng),
+        voucher_order_id: gen_int(rng),
+        cert_request_date: gen_text(rng),
+        cert_validity_start_date: gen_text(rng),
+        cert_validity_end_date: gen_text(rng),
+        cert_organization: gen_text(rng),
+        cert_common_name: gen_text(rng),
+        certificate_order_id: gen_int(rng),
+        voucher_validity_end_date: gen_text(rng),
+        order_valid_from: gen_text(rng),
+        order_valid_till: gen_text(rng),
+        server_licenses: gen_int(rng),
+    }
+}
+
+/// The cells of a record in [`COLUMNS`] order, as the CSV may write them.
+fn cells(rng: &mut Rng, r: &UsedVoucherCode) -> Vec<String> {
+    let blank = |rng: &mut Rng| rng.pick(&["", " ", "  ", "\t", "\u{3000}"]).to_string();
+    let t = |rng: &mut Rng, v: &Option<String>| v.clone().unwrap_or_else(|| blank(rng));
+    let i = |rng: &mut Rng, v: Option<i64>| match v {
+        None => blank(rng),
+        Some(v) => match rng.below(6) {
+            0 => format!(" {v} "),
+            1 if v >= 0 => format!("+{v}"),
+            2 if (0..1 << 40).contains(&v) => format!("0{v}"),
+            3 if v.unsigned_abs() < 1 << 50 => format!("{v}.0"),
+            _ => v.to_string(),
+        },
+    };
+    vec![
+        i(rng, Some(r.id)),
+        r.value.clone(),
+        t(rng, &r.product_name),
+        i(rng, r.no_of_fqdns),
+        i(rng, r.no_of_wildcards),
+        t(rng, &r.shipping_method),
+        i(rng, r.validity_years),
+        i(rng, r.validity_days),
+        t(rng, &r.status),
+        t(rng, &r.created_date),
+        i(rng, r.voucher_order_id),
+        t(rng, &r.cert_request_date),
+        t(rng, &r.cert_validity_start_date),
+        t(rng, &r.cert_validity_end_date),
+        t(rng, &r.cert_organization),
+        t(rng, &r.cert_common_name),
+        i(rng, r.certificate_order_id),
+        t(rng, &r.voucher_validity_end_date),
+        t(rng, &r.order_valid_from),
+        t(rng, &r.order_valid_till),
+        i(rng, r.server_licenses),
+    ]
+}
+
+fn quote(rng: &mut Rng, s: &str) -> String {
+    if s.contains([',', '"', '\r', '\n']) || rng.chance(20) {
+        format!("\"{}\"", s.replace('"', "\"\""))
+    } else {
+        s.to_string()
+    }
+}
+
+/// A CSV document for `records`: random column order, extra columns, line endings, blank
+/// lines, BOM and final newline.
+fn render(rng: &mut Rng, records: &[UsedVoucherCode]) -> Vec<u8> {
+    let extra = rng.below(3);
+    let mut order: Vec<usize> = (0..COLUMNS.len() + extra).collect();
+    if rng.chance(50) {
+        for k in (1..order.len()).rev() {
+            order.swap(k, rng.below(k + 1));
+        }
+    }
+    let eol = |rng: &mut Rng| rng.pick(&["\n", "\r\n", "\r"]);
+    let mut s = String::new();
+    if rng.chance(30) {
+        s.push('\u{feff}');
+    }
+    let header: Vec<String> = order
+        .iter()
+        .map(|&k| match COLUMNS.get(k) {
+            Some(c) => quote(rng, c),
+            None => format!("extra{k}"),
+        })
+        .collect();
+    s.push_str(&header.join(","));
+    for r in records {
+        s.push_str(eol(rng));
+        if rng.chance(5) {
+            s.push_str(rng.pick(&["", " ", "\t ", "\"\""]));
+            s.push_str(eol(rng));
+        }
+        let c = cells(rng, r);
+        let fields: Vec<String> = order
+            .iter()
+            .map(|&k| match c.get(k) {
+                Some(v) => quote(rng, v),
+                None => {
+                    let t = hostile_text(rng);
+                    quote(rng, &t)
+                }
+            })
+            .collect();
+        s.push_str(&fields.join(","));
+    }
+    if rng.chance(50) {
+        s.push_str(eol(rng));
+    }
+    s.into_bytes()
+}
+
+/// Random chunk boundaries: mostly small, sometimes 1 byte each.
+pub(crate) fn chunks<'a>(rng: &mut Rng, input: &'a [u8]) -> Vec<&'a [u8]> {
+    let max = rng.pick(&[1usize, 2, 7, 64, 1000]);
+    let mut out = Vec::new();
+    let mut rest = input;
+    while !rest.is_empty() {
+        let n = (1 + rng.below(max)).min(rest.len());
+        let (a, b) = rest.split_at(n);
+        out.push(a);
+        rest = b;
+    }
+    out
+}
+
+/// Everything a run gives, for comparisons.
+#[derive(Debug, PartialEq)]
+pub(crate) struct Outcome {
+    pub(crate) records: Vec<UsedVoucherCode>,
+    pub(crate) errors: Vec<Error>,
+    pub(crate) result: Result<(), Error>,
+    pub(crate) json: String,
+}
+
+/// Runs a parser over `pieces`, collecting records, errors and the JSON of a twin parser.
+pub(crate) fn run(pieces: &[&[u8]], collect_errors: bool) -> Outcome {
+    let mut p = CsvParser::new(collect_errors);
+    let mut records = Vec::new();
+    let mut errors = Vec::new();
+    let mut result = Ok(());
+    for c in pieces {
+        result = p.push(c);
+        records.extend(p.take_records());
+        errors.extend(p.take_errors());
+        if result.is_err() {
+            break;
+        }
+    }
+    if result.is_ok() {
+        result = p.finish();
+        records.extend(p.take_records());
+        errors.extend(p.take_errors());
+    }
+    assert!(p.rows_emitted() == records.len() as u64);
+    // The JSON twin: same records, as concatenated batches.
+    let mut q = CsvParser::new(collect_errors);
+    let mut json = String::from("[]");
+    let mut jresult = Ok(());
+    for c in pieces {
+        let mut batch = String::new();
+        jresult = q.push_json(c, &mut batch).map(|_| ());
+        if jresult.is_err() {
+            break;
+        }
+        json::join_arrays(&mut json, &batch);
+    }
+    if jresult.is_ok() {
+        let mut batch = String::new();
+        jresult = q.finish_json(&mut batch).map(|_| ());
+        json::join_arrays(&mut json, &batch);
+    }
+    assert_eq!(jresult, result);
+    assert_eq!(q.take_errors(), errors);
+    Outcome {
+        records,
+        errors,
+        result,
+        json,
+    }
+}
+
+fn json_of(records: &[UsedVoucherCode]) -> String {
+    serde_json::to_string(records).unwrap()
+}
+
+#[test]
+fn property_generated_csv_roundtrips_in_any_chunking() {
+    let mut rng = Rng::new(0x5eed_c5f0);
+    for case in 0..2000 {
+        let n = rng.below(6);
+        let records: Vec<UsedVoucherCode> = (0..n).map(|_| gen_record(&mut rng)).collect();
+        let input = render(&mut rng, &records);
+        let whole = run(&[&input], false);
+        assert_eq!(
+            whole.result,
+            Ok(()),
+            "case {case}: {:?}",
+            String::from_utf8_lossy(&input)
+        );
+        assert_eq!(
+            whole.records,
+            records,
+            "case {case}: {:?}",
+            String::from_utf8_lossy(&input)
+        );
+        assert_eq!(whole.json, json_of(&records), "case {case}");
+        for _ in 0..2 {
+            let pieces = chunks(&mut rng, &input);
+            let got = run(&pieces, rng.chance(50));
+            assert_eq!(got.records, records, "case {case}");
+            assert_eq!(got.json, whole.json, "case {case}");
+            assert!(got.errors.is_empty() && got.result.is_ok(), "case {case}");
+        }
+        let ones: Vec<&[u8]> = input.chunks(1).collect();
+        assert_eq!(run(&ones, false), whole, "case {case}");
+    }
+}
+
+/// Random bytes biased towards CSV syntax, the header and UTF-8 edge cases.
+pub(crate) fn garbage(rng: &mut Rng) -> Vec<u8> {
+    const TOKENS: &[&[u8]] = &[
+        b",",
+        b"\"",
+        b"\r",
+        b"\n",
+        b"\r\n",
+        b" ",
+        b"1",
+        b"42",
+        b"-",
+        b"x",
+        b"abc",
+        b"\xc3\xa9",
+        b"\xc3",
+        b"\xa9",
+        b"\xff",
+        b"\xef\xbb\xbf",
+        b"\xf0\x9f\x98\x80",
+        b"\x00",
+        b"1.5",
+        b"99999999999999999999",
+        b"\"\"",
+    ];
+    let mut out = Vec::new();
+    if rng.chance(70) {
+        if rng.chance(20) {
+            out.extend_from_slice(b"\xef\xbb\xbf");
+        }
+        out.extend_from_slice(HEADER.as_bytes());
+        out.extend_from_slice(rng.pick(&[&b"\n"[..], b"\r\n", b"\r", b",x\n"]));
+    }
+    let rows = rng.below(5);
+    for _ in 0..rows {
+        let good = rng.chance(50);
+        let nf = if good { 21 } else { rng.below(25) };
+        for f in 0..nf {
+            if f > 0 {
+                out.push(b',');
+            }
+            if good && rng.chance(70) {
+                out.extend_from_slice(rng.pick(&[&b"1"[..], b"A", b"\" \"", b"", b"x y"]));
+            } else {
+                for _ in 0..rng.below(4) {
+                    out.extend_from_slice(rng.pick(TOKENS));
+                }
+            }
+        }
+        out.extend_from_slice(rng.pick(&[&b"\n"[..], b"\r\n", b"\r", b""]));
+    }
+    if rng.chance(10) {
+        for _ in 0..rng.below(40) {
+            out.push(rng.next() as u8);
+        }
+    }
+    out
+}
+
+/// The invariants the fuzz target checks, for one input.
+pub(crate) fn check_invariants(rng: &mut Rng, input: &[u8]) {
+    let strict = run(&[input], false);
+    let lenient = run(&[input], true);
+    for _ in 0..2 {
+        let pieces = chunks(rng, input);
+        assert_eq!(
+            run(&pieces, false),
+            strict,
+            "{:?}",
+            String::from_utf8_lossy(input)
+        );
+        assert_eq!(
+            run(&pieces, true),
+            lenient,
+            "{:?}",
+            String::from_utf8_lossy(input)
+        );
+    }
+    for o in [&strict, &lenient] {
+        if o.result.is_ok() {
+            assert_eq!(o.json, json_of(&o.records));
+        }
+    }
+    assert!(strict.errors.is_empty());
+    for e in lenient.errors.iter().chain(strict.result.as_ref().err()) {
+        assert_eq!(e.kind, ErrorKind::Csv);
+        assert!(e.line.unwrap() >= 1 && e.column.unwrap() >= 1, "{e:?}");
+    }
+    match &strict.result {
+        Ok(()) => {
+            assert_eq!(lenient.result, Ok(()));
+            assert!(lenient.errors.is_empty());
+            assert_eq!(lenient.records, strict.records);
+        }
+        Err(e) => match &lenient.result {
+            Err(le) => assert_eq!(le, e),
+            Ok(()) => {
+                assert_eq!(lenient.errors.first(), Some(e));
+                assert!(lenient.records.starts_with(&strict.records));
+            }
+        },
+    }
+}
+
+#[test]
+fn fuzz_smoke_random_inputs() {
+    let mut rng = Rng::new(42);
+    for _ in 0..2000 {
+        let input = garbage(&mut rng);
+        check_invariants(&mut rng, &input);
+    }
+}
+
+#[test]
+fn hostile_shapes_do_not_panic() {
+    let mut rng = Rng::new(7);
+    let many_commas = format!("{HEADER}\n{}\n", ",".repeat(100_000));
+    let wide_header = ",".repeat(MAX_HEADER_FIELDS + 10);
+    let long_quote = format!("{HEADER}\n\"{}", "x".repeat(100_000));
+    for input in [
+        many_commas.as_bytes(),
+        wide_header.as_bytes(),
+        long_quote.as_bytes(),
+        b"\xef\xbb",
+        b"\xef\xbb\xbf",
+        b"\"",
+        b"\xff\xfe",
+    ] {
+        check_invariants(&mut rng, input);
+    }
+    assert_eq!(
+        at(&parse(many_commas.as_bytes(), true).unwrap().errors[0]),
+        (2, 22)
+    );
+    assert!(parse(wide_header.as_bytes(), true)
+        .unwrap_err()
+        .message
+        .contains("more than"));
+}
+
+/// Throughput on generated rows; run with
+/// `CARGO_TARGET_DIR=/work/target-csv cargo test --release --lib csv::tests::throughput -- --ignored --nocapture`.
+#[test]
+#[ignore]
+fn throughput() {
+    let mut rng = Rng::new(1);
+    let mut s = String::from(HEADER);
+    s.push_str("\r\n");
+    let n = 100_000;
+    for i in 0..n {
+        let org = if i % 3 == 0 {
+            "\"Example, Inc.\""
+        } else {
+            "Example Inc."
+        };
+        s.push_str(&format!(
+            "{},{:032X},\"Basic OV\",5,0,N/A,{},0,used,\"2022-03-03 13:31:03\",{},\"2022-03-03 13:41:41\",\" \",\" \",{org},host{}.example.com,{},2023-03-03,\" \",\" \",1\r\n",
+            40000 + i, rng.next() as u128 * 7919, 1 + i % 3, 25000 + i / 7, i, 204900000 + i,
+        ));
+    }
+    let bytes = s.as_bytes();
+    let mb = bytes.len() as f64 / 1e6;
+    let time = |f: &mut dyn FnMut()| {
+        let mut best = f64::MAX;
+        for _ in 0..5 {
+            let t = std::time::Instant::now();
+            f();
+            best = best.min(t.elapsed().as_secs_f64());
+        }
+        best
+    };
+    let chunked = |f: &mut dyn FnMut(&[u8])| {
+        for c in bytes.chunks(64 * 1024) {
+            f(c);
+        }
+    };
+    let t_rec = time(&mut || {
+        let mut p = CsvParser::new(false);
+        let mut total = 0;
+        chunked(&mut |c| {
+            p.push(c).unwrap();
+            total += p.take_records().len();
+        });
+        p.finish().unwrap();
+        total += p.take_records().len();
+        assert_eq!(total, n);
+    });
+    let t_rec_serde = time(&mut || {
+        let mut p = CsvParser::new(false);
+        let mut len = 0;
+        chunked(&mut |c| {
+            p.push(c).unwrap();
+            len += serde_json::to_string(&p.take_records()).unwrap().len();
+        });
+        p.finish().unwrap();
+        assert!(len > 0);
+    });
+    let t_json = time(&mut || {
+        let mut p = CsvParser::new(false);
+        let mut out = String::new();
+        let mut len = 0;
+        chunked(&mut |c| {
+            out.clear();
+            p.push_json(c, &mut out).unwrap();
+            len += out.len();
+        });
+        p.finish_json(&mut out).unwrap();
+        assert!(len > 0);
+    });
+    let t_core = time(&mut || {
+        let mut r = csv_core::Reader::new();
+        let (mut out, mut ends) = (vec![0u8; 4096], vec![0usize; 64]);
+        let mut rest = bytes;
+        let mut recs = 0;
+        loop {
+            let (res, nin, _, _) = r.read_record(rest, &mut out, &mut ends);
+            rest = &rest[nin..];
+            match res {
+                csv_core::ReadRecordResult::Record => recs += 1,
+                csv_core::ReadRecordResult::End => break,
+                _ => {}
+            }
+        }
+        assert_eq!(recs, n + 1);
+    });
+    for (name, t) in [
+        ("csv_core alone (floor)", t_core),
+        ("push + take_records", t_rec),
+        ("push + take_records + serde_json", t_rec_serde),
+        ("push_json", t_json),
+    ] {
+        println!(
+            "{name:36} {:8.1} ms {:7.0} MB/s {:9.0} rows/s",
+            t * 1e3,
+            mb / t,
+            n as f64 / t
+        );
+    }
+    println!("input {mb:.1} MB, {n} rows");
+}
