@@ -1,15 +1,34 @@
 // The package's public functions, shared by both loaders (index.js for browsers and
-// bundlers, node.js for Node). `ready()` resolves once the wasm module is instantiated.
+// bundlers, node.js for Node). `ready()` resolves once the wasm module is instantiated;
+// `readySync()` instantiates it at once where the runtime allows (Node) or throws.
 import { CertCentralError } from './error.js';
 
-export function makeApi(glue, ready) {
+export function makeApi(glue, ready, readySync) {
   /** Creates a client; see ClientOptions. */
   async function createClient(options) {
     await ready();
     return glue.createClient(options);
   }
 
-  return { createClient, init: async () => { await ready(); } };
+  /** Parses a whole used-codes CSV export; see CsvParseOptions. */
+  async function parseUsedVoucherCodesCsv(input, options) {
+    await ready();
+    return glue.parseUsedVoucherCodesCsv(input, options);
+  }
+
+  /** The streaming CSV parser; in browsers, `await init()` first. */
+  class UsedVoucherCodesCsvParser extends glue.UsedVoucherCodesCsvParser {
+    constructor(options) {
+      readySync();
+      super(options);
+    }
+  }
+
+  async function init() {
+    await ready();
+  }
+
+  return { createClient, parseUsedVoucherCodesCsv, UsedVoucherCodesCsvParser, init };
 }
 
 export { CertCentralError };

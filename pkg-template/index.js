@@ -3,11 +3,21 @@ import initWasm, * as glue from './certcentral_wasm.js';
 import { makeApi, CertCentralError } from './api.js';
 
 let started;
+let done = false;
 function ready() {
-  started ??= initWasm({ module_or_path: new URL('./certcentral_wasm_bg.wasm', import.meta.url) })
-    .then(() => glue.__registerErrorClass(CertCentralError));
+  started ??= initWasm({ module_or_path: new URL('./certcentral_wasm_bg.wasm', import.meta.url) }).then(() => {
+    glue.__registerErrorClass(CertCentralError);
+    done = true;
+  });
   return started;
 }
+function readySync() {
+  if (!done) {
+    throw new CertCentralError('certcentral-wasm is not initialised yet: `await init()` first', {
+      kind: 'invalid_input',
+    });
+  }
+}
 
-export const { createClient, init } = makeApi(glue, ready);
+export const { createClient, parseUsedVoucherCodesCsv, UsedVoucherCodesCsvParser, init } = makeApi(glue, ready, readySync);
 export { CertCentralError };

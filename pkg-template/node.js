@@ -1,19 +1,18 @@
 // Entry for Node (ESM `import` and, on Node >= 20.19, CommonJS `require`): reads the .wasm
 // beside this file synchronously on first use. No top-level await.
 import { readFileSync } from 'node:fs';
-import { initSync } from './certcentral_wasm.js';
 import * as glue from './certcentral_wasm.js';
 import { makeApi, CertCentralError } from './api.js';
 
 let done = false;
 function readySync() {
   if (!done) {
-    initSync({ module: readFileSync(new URL('./certcentral_wasm_bg.wasm', import.meta.url)) });
+    glue.initSync({ module: readFileSync(new URL('./certcentral_wasm_bg.wasm', import.meta.url)) });
     glue.__registerErrorClass(CertCentralError);
     done = true;
   }
 }
 const ready = async () => readySync();
 
-export const { createClient, init } = makeApi(glue, ready);
+export const { createClient, parseUsedVoucherCodesCsv, UsedVoucherCodesCsvParser, init } = makeApi(glue, ready, readySync);
 export { CertCentralError };

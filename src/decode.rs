@@ -211,6 +211,11 @@ pub fn opt_text<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Er
     d.deserialize_any(TextVisitor)
 }
 
+/// `String` where unset is `""` (error entries).
+pub fn string<'de, D: Deserializer<'de>>(d: D) -> Result<String, D::Error> {
+    Ok(d.deserialize_any(TextVisitor)?.unwrap_or_default())
+}
+
 /// `String` that must be present and not blank (voucher code values).
 pub fn req_text<'de, D: Deserializer<'de>>(d: D) -> Result<String, D::Error> {
     d.deserialize_any(TextVisitor)?

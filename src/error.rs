@@ -5,13 +5,10 @@
 //! API key: request URLs carry no key, and messages are built from our own text plus
 //! what the server said.
 
-use serde::{Deserialize, Serialize};
 use std::fmt;
-use tsify::Tsify;
 
 /// What went wrong, as the `kind` property of a `CertCentralError`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, Tsify)]
-#[serde(rename_all = "snake_case")]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum ErrorKind {
     /// The server answered with a non-2xx status.
     Http,
@@ -44,21 +41,21 @@ impl ErrorKind {
     }
 }
 
+crate::model::record! {
 /// One entry of the API's error body: `{"errors": [{"code": "...", "message": "..."}]}`.
 ///
 /// `code` is an open vocabulary (`not_found|order`, `request_limit_exceeded`, ...).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, Tsify)]
 pub struct ApiErrorEntry {
-    /// Machine-readable code, e.g. `access_denied|access_denied_invalid_key`.
-    #[serde(default)]
-    pub code: String,
-    /// Human-readable message from the server.
-    #[serde(default)]
-    pub message: String,
+    required {}
+    /// Machine-readable code, e.g. `access_denied|access_denied_invalid_key` (`""` if none).
+    pub code: String = "crate::decode::string",
+    /// Human-readable message from the server (`""` if none).
+    pub message: String = "crate::decode::string",
+}
 }
 
 /// The crate's error: a kind, a message, and what is known about the failed request.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Error {
     /// The discriminant.
     pub kind: ErrorKind,

@@ -109,8 +109,8 @@ impl Client {
     #[wasm_bindgen(js_name = listUsedVoucherCodes, unchecked_return_type = "Promise<UsedVoucherCodeList>")]
     pub fn list_used_voucher_codes(
         &self,
-        #[wasm_bindgen(unchecked_param_type = "UsedVoucherCodesQuery")] query: JsValue,
-        #[wasm_bindgen(unchecked_param_type = "CallOptions")] opts: JsValue,
+        #[wasm_bindgen(unchecked_optional_param_type = "UsedVoucherCodesQuery")] query: JsValue,
+        #[wasm_bindgen(unchecked_optional_param_type = "CallOptions")] opts: JsValue,
     ) -> Promise {
         let t = self.inner.clone();
         spawn(async move {
@@ -126,8 +126,8 @@ impl Client {
     #[wasm_bindgen(js_name = exportUsedVoucherCodesCsv, unchecked_return_type = "Promise<string>")]
     pub fn export_used_voucher_codes_csv(
         &self,
-        #[wasm_bindgen(unchecked_param_type = "UsedVoucherCodesQuery")] query: JsValue,
-        #[wasm_bindgen(unchecked_param_type = "CallOptions")] opts: JsValue,
+        #[wasm_bindgen(unchecked_optional_param_type = "UsedVoucherCodesQuery")] query: JsValue,
+        #[wasm_bindgen(unchecked_optional_param_type = "CallOptions")] opts: JsValue,
     ) -> Promise {
         let t = self.inner.clone();
         spawn(async move {
@@ -142,7 +142,7 @@ impl Client {
     pub fn get_voucher_order(
         &self,
         #[wasm_bindgen(unchecked_param_type = "number | string")] voucher_order_id: JsValue,
-        #[wasm_bindgen(unchecked_param_type = "CallOptions")] opts: JsValue,
+        #[wasm_bindgen(unchecked_optional_param_type = "CallOptions")] opts: JsValue,
     ) -> Promise {
         let t = self.inner.clone();
         spawn(async move {
@@ -159,8 +159,8 @@ impl Client {
     pub fn list_order_reissues(
         &self,
         #[wasm_bindgen(unchecked_param_type = "number | string")] order_id: JsValue,
-        #[wasm_bindgen(unchecked_param_type = "ReissueOptions")] options: JsValue,
-        #[wasm_bindgen(unchecked_param_type = "CallOptions")] opts: JsValue,
+        #[wasm_bindgen(unchecked_optional_param_type = "ReissueOptions")] options: JsValue,
+        #[wasm_bindgen(unchecked_optional_param_type = "CallOptions")] opts: JsValue,
     ) -> Promise {
         let t = self.inner.clone();
         spawn(async move {
@@ -184,8 +184,8 @@ impl Client {
     #[wasm_bindgen(js_name = listSubaccountOrders, unchecked_return_type = "Promise<SubaccountOrderList>")]
     pub fn list_subaccount_orders(
         &self,
-        #[wasm_bindgen(unchecked_param_type = "SubaccountOrdersQuery")] query: JsValue,
-        #[wasm_bindgen(unchecked_param_type = "CallOptions")] opts: JsValue,
+        #[wasm_bindgen(unchecked_optional_param_type = "SubaccountOrdersQuery")] query: JsValue,
+        #[wasm_bindgen(unchecked_optional_param_type = "CallOptions")] opts: JsValue,
     ) -> Promise {
         let t = self.inner.clone();
         spawn(async move {
@@ -201,7 +201,7 @@ impl Client {
         &self,
         #[wasm_bindgen(unchecked_param_type = "SubaccountOrdersQuery & { max: number }")]
         query: JsValue,
-        #[wasm_bindgen(unchecked_param_type = "CallOptions")] opts: JsValue,
+        #[wasm_bindgen(unchecked_optional_param_type = "CallOptions")] opts: JsValue,
     ) -> Promise {
         let t = self.inner.clone();
         spawn(async move {
@@ -227,8 +227,8 @@ impl Client {
     #[wasm_bindgen(js_name = iterateSubaccountOrders, unchecked_return_type = "AsyncIterableIterator<SubaccountOrder>")]
     pub fn iterate_subaccount_orders(
         &self,
-        #[wasm_bindgen(unchecked_param_type = "SubaccountOrdersQuery")] query: JsValue,
-        #[wasm_bindgen(unchecked_param_type = "CallOptions")] opts: JsValue,
+        #[wasm_bindgen(unchecked_optional_param_type = "SubaccountOrdersQuery")] query: JsValue,
+        #[wasm_bindgen(unchecked_optional_param_type = "CallOptions")] opts: JsValue,
     ) -> JsValue {
         match self.order_pages(query, opts) {
             Ok(pages) => iterate_pages(JsValue::from(pages), JsValue::NULL),

@@ -5,3 +5,4 @@ pub mod client;
 pub mod error;
 pub mod options;
 pub mod transport;
+pub mod csv;

@@ -1,0 +1,354 @@
+//! The CSV entry points: `parseUsedVoucherCodesCsv` (any input, whole result) and the
+//! streaming `UsedVoucherCodesCsvParser` (`push(chunk)` -> records so far, `finish()`).
+//!
+//! Records cross into JS once per batch: the core writes a batch as one JSON array string
+//! ([`CsvParser::push_json`]) and `JSON.parse` builds the objects.
+
+use super::error::to_js;
+use super::options::object;
+use crate::csv::CsvParser;
+use crate::error::{Error, ErrorKind, Result};
+use js_sys::{Array, Function, Object, Promise, Reflect, Uint8Array};
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_futures::{future_to_promise, JsFuture};
+
+#[wasm_bindgen(typescript_custom_section)]
+const TS_CSV: &str = r#"
+/** Options of the CSV parser. */
+export interface CsvParseOptions {
+  /** Report bad rows in `errors` and go on, instead of rejecting at the first one. */
+  collectErrors?: boolean;
+  /** Called after each chunk with the bytes read so far (and the total when known). */
+  onProgress?: (progress: CsvProgress) => void;
+  /** Bytes per chunk when the input is a string, Uint8Array, ArrayBuffer (default 1 MiB). */
+  chunkSize?: number;
+}
+
+/** What `onProgress` sees. */
+export interface CsvProgress {
+  /** Input bytes read so far. */
+  bytes: number;
+  /** Input size in bytes when known (string, bytes, Blob), else null (streams). */
+  total: number | null;
+  /** Records decoded so far. */
+  rows: number;
+}
+
+/** The result of `parseUsedVoucherCodesCsv`. */
+export interface ParsedUsedVoucherCodes {
+  /** The records, in file order; each deep-equal to what `listUsedVoucherCodes` returns. */
+  records: UsedVoucherCode[];
+  /** With `collectErrors`: one `CertCentralError` (kind `csv`, with line/column) per bad row. */
+  errors: CertCentralError[];
+  /** Input bytes read. */
+  bytes: number;
+}
+
+/** Accepted inputs of `parseUsedVoucherCodesCsv`. */
+export type CsvInput = string | Uint8Array | ArrayBuffer | Blob | ReadableStream<Uint8Array>;
+"#;
+
+const DEFAULT_CHUNK: f64 = 1024.0 * 1024.0;
+
+struct Opts {
+    collect_errors: bool,
+    on_progress: Option<Function>,
+    chunk: u32,
+}
+
+fn get(v: &JsValue, key: &str) -> JsValue {
+    Reflect::get(v, &JsValue::from_str(key)).unwrap_or(JsValue::UNDEFINED)
+}
+
+fn parse_opts(v: &JsValue, allow_stream_opts: bool) -> Result<Opts> {
+    let mut o = Opts {
+        collect_errors: false,
+        on_progress: None,
+        chunk: DEFAULT_CHUNK as u32,
+    };
+    if v.is_undefined() || v.is_null() {
+        return Ok(o);
+    }
+    let keys: &[&str] = if allow_stream_opts {
+        &["collectErrors", "onProgress", "chunkSize"]
+    } else {
+        &["collectErrors"]
+    };
+    object(v, "options", keys)?;
+    let ce = get(v, "collectErrors");
+    if !ce.is_undefined() {
+        o.collect_errors = ce
+            .as_bool()
+            .ok_or_else(|| Error::invalid_input("collectErrors must be true or false"))?;
+    }
+    let p = get(v, "onProgress");
+    if !p.is_undefined() {
+        o.on_progress = Some(
+            p.dyn_into()
+                .map_err(|_| Error::invalid_input("onProgress must be a function"))?,
+        );
+    }
+    let c = get(v, "chunkSize");
+    if !c.is_undefined() {
+        o.chunk = match c.as_f64() {
+            Some(n) if n.fract() == 0.0 && (1.0..=268_435_456.0).contains(&n) => n as u32,
+            _ => {
+                return Err(Error::invalid_input(
+                    "chunkSize must be a whole number from 1 to 268435456",
+                ))
+            }
+        };
+    }
+    Ok(o)
+}
+
+/// One JSON array string -> a JS array (one boundary crossing per batch).
+fn batch(json: &str) -> Result<Array> {
+    js_sys::JSON::parse(json)
+        .map(|v| v.unchecked_into())
+        .map_err(|_| Error::new(ErrorKind::Csv, "could not hand the records to JS"))
+}
+
+fn errors_array(errors: Vec<Error>) -> Array {
+    errors.iter().map(to_js).collect()
+}
+
+/// Streaming parser of the used-codes CSV export: feed chunks, take records as they complete.
+///
+/// ```js
+/// const parser = new UsedVoucherCodesCsvParser({ collectErrors: true });
+/// for await (const chunk of file.stream()) rows.push(...parser.push(chunk));
+/// rows.push(...parser.finish());
+/// const bad = parser.takeErrors();
+/// ```
+/// Memory stays bounded by one chunk's records: nothing is kept once returned.
+#[wasm_bindgen(js_name = UsedVoucherCodesCsvParser)]
+pub struct CsvStream {
+    inner: CsvParser,
+    bytes: Vec<u8>,
+    json: String,
+}
+
+impl CsvStream {
+    fn feed(&mut self, chunk: &[u8]) -> Result<Array> {
+        self.json.clear();
+        self.inner.push_json(chunk, &mut self.json)?;
+        batch(&self.json)
+    }
+
+    fn feed_js(&mut self, chunk: &JsValue) -> Result<Array> {
+        if let Some(s) = chunk.as_string() {
+            return self.feed(s.as_bytes());
+        }
+        let arr: Uint8Array = if let Some(a) = chunk.dyn_ref::<Uint8Array>() {
+            a.clone()
+        } else if let Some(b) = chunk.dyn_ref::<js_sys::ArrayBuffer>() {
+            Uint8Array::new(b)
+        } else {
+            return Err(Error::invalid_input(
+                "push() takes a Uint8Array, an ArrayBuffer or a string",
+            ));
+        };
+        let mut buf = std::mem::take(&mut self.bytes);
+        buf.resize(arr.length() as usize, 0);
+        arr.copy_to(&mut buf);
+        let r = self.feed(&buf);
+        self.bytes = buf;
+        r
+    }
+
+    fn finish_inner(&mut self) -> Result<Array> {
+        self.json.clear();
+        self.inner.finish_json(&mut self.json)?;
+        batch(&self.json)
+    }
+}
+
+#[wasm_bindgen(js_class = UsedVoucherCodesCsvParser)]
+impl CsvStream {
+    /// A parser; `{ collectErrors: true }` reports bad rows through `takeErrors()` instead
+    /// of throwing.
+    #[wasm_bindgen(constructor)]
+    pub fn new(
+        #[wasm_bindgen(unchecked_optional_param_type = "Pick<CsvParseOptions, \"collectErrors\">")]
+        options: JsValue,
+    ) -> std::result::Result<CsvStream, JsValue> {
+        let o = parse_opts(&options, false)?;
+        Ok(CsvStream {
+            inner: CsvParser::new(o.collect_errors),
+            bytes: Vec::new(),
+            json: String::new(),
+        })
+    }
+
+    /// Feeds the next chunk (split anywhere); returns the records it completed.
+    #[wasm_bindgen(unchecked_return_type = "UsedVoucherCode[]")]
+    pub fn push(
+        &mut self,
+        #[wasm_bindgen(unchecked_param_type = "Uint8Array | ArrayBuffer | string")] chunk: JsValue,
+    ) -> std::result::Result<JsValue, JsValue> {
+        Ok(self.feed_js(&chunk)?.into())
+    }
+
+    /// Ends the input; returns the last records.
+    #[wasm_bindgen(unchecked_return_type = "UsedVoucherCode[]")]
+    pub fn finish(&mut self) -> std::result::Result<JsValue, JsValue> {
+        Ok(self.finish_inner()?.into())
+    }
+
+    /// With `collectErrors`: the bad rows met so far and not yet taken.
+    #[wasm_bindgen(js_name = takeErrors, unchecked_return_type = "CertCentralError[]")]
+    pub fn take_errors(&mut self) -> JsValue {
+        errors_array(self.inner.take_errors()).into()
+    }
+
+    /// Input bytes consumed so far.
+    #[wasm_bindgen(getter, js_name = bytesConsumed)]
+    pub fn bytes_consumed(&self) -> f64 {
+        self.inner.bytes_consumed() as f64
+    }
+
+    /// Records decoded so far.
+    #[wasm_bindgen(getter, js_name = rowsEmitted)]
+    pub fn rows_emitted(&self) -> f64 {
+        self.inner.rows_emitted() as f64
+    }
+}
+
+fn progress(o: &Opts, p: &CsvStream, total: Option<f64>) {
+    if let Some(f) = &o.on_progress {
+        let ev = Object::new();
+        let _ = Reflect::set(&ev, &"bytes".into(), &JsValue::from_f64(p.bytes_consumed()));
+        let _ = Reflect::set(
+            &ev,
+            &"total".into(),
+            &total.map(JsValue::from_f64).unwrap_or(JsValue::NULL),
+        );
+        let _ = Reflect::set(&ev, &"rows".into(), &JsValue::from_f64(p.rows_emitted()));
+        // A throwing progress callback must not corrupt the parse: its error is ignored.
+        let _ = f.call1(&JsValue::UNDEFINED, &ev);
+    }
+}
+
+fn is_fn(v: &JsValue, name: &str) -> bool {
+    get(v, name).is_function()
+}
+
+/// Yields to the event loop so progress can paint between chunks.
+async fn tick() {
+    let _ = JsFuture::from(Promise::resolve(&JsValue::UNDEFINED)).await;
+}
+
+async fn parse_all(input: JsValue, o: Opts) -> Result<JsValue> {
+    let mut p = CsvStream {
+        inner: CsvParser::new(o.collect_errors),
+        bytes: Vec::new(),
+        json: String::new(),
+    };
+    let mut batches: Vec<Array> = Vec::new();
+    if let Some(s) = input.as_string() {
+        let bytes = s.into_bytes();
+        let total = Some(bytes.len() as f64);
+        for chunk in bytes.chunks(o.chunk as usize) {
+            batches.push(p.feed(chunk)?);
+            progress(&o, &p, total);
+            if o.on_progress.is_some() {
+                tick().await;
+            }
+        }
+    } else if input.is_instance_of::<Uint8Array>() || input.is_instance_of::<js_sys::ArrayBuffer>() {
+        let arr: Uint8Array = match input.dyn_into::<Uint8Array>() {
+            Ok(a) => a,
+            Err(v) => Uint8Array::new(&v),
+        };
+        let total = arr.length();
+        let mut at = 0u32;
+        while at < total {
+            let end = at.saturating_add(o.chunk).min(total);
+            batches.push(p.feed_js(&arr.subarray(at, end).into())?);
+            at = end;
+            progress(&o, &p, Some(f64::from(total)));
+            if o.on_progress.is_some() {
+                tick().await;
+            }
+        }
+    } else if is_fn(&input, "getReader") || (is_fn(&input, "stream") && get(&input, "size").as_f64().is_some()) {
+        let (stream, total) = if is_fn(&input, "getReader") {
+            (input, None)
+        } else {
+            let size = get(&input, "size").as_f64();
+            let f: Function = get(&input, "stream").unchecked_into();
+            let s = f
+                .call0(&input)
+                .map_err(|_| Error::invalid_input("could not read the Blob"))?;
+            (s, size)
+        };
+        let get_reader: Function = get(&stream, "getReader").unchecked_into();
+        let reader = get_reader
+            .call0(&stream)
+            .map_err(|_| Error::invalid_input("the stream is locked or not readable"))?;
+        let read: Function = get(&reader, "read").unchecked_into();
+        loop {
+            let promise: Promise = read
+                .call0(&reader)
+                .map_err(|_| Error::invalid_input("could not read the stream"))?
+                .unchecked_into();
+            let chunk = JsFuture::from(promise).await.map_err(|e| {
+                Error::invalid_input(format!(
+                    "reading the input failed: {}",
+                    get(&e, "message").as_string().unwrap_or_default()
+                ))
+            })?;
+            if get(&chunk, "done").is_truthy() {
+                break;
+            }
+            let fed = p.feed_js(&get(&chunk, "value"));
+            if fed.is_err() {
+                if let Some(cancel) = get(&reader, "cancel").dyn_ref::<Function>() {
+                    let _ = cancel.call0(&reader);
+                }
+            }
+            batches.push(fed?);
+            progress(&o, &p, total);
+        }
+    } else {
+        return Err(Error::invalid_input(
+            "input must be a string, Uint8Array, ArrayBuffer, Blob or ReadableStream",
+        ));
+    }
+    batches.push(p.finish_inner()?);
+    progress(&o, &p, Some(p.bytes_consumed()));
+
+    // Concatenate the batches in JS (`Array.prototype.concat`), a few thousand at a time so
+    // tiny chunks cannot overflow the argument list.
+    let mut records = Array::new();
+    for group in batches.chunks(4096) {
+        let concat: Function = get(&records, "concat").unchecked_into();
+        records = concat
+            .apply(&records, &group.iter().collect::<Array>())
+            .map_err(|_| Error::new(ErrorKind::Csv, "could not collect the records"))?
+            .unchecked_into();
+    }
+    let out = Object::new();
+    let _ = Reflect::set(&out, &"records".into(), &records);
+    let _ = Reflect::set(
+        &out,
+        &"errors".into(),
+        &errors_array(p.inner.take_errors()),
+    );
+    let _ = Reflect::set(&out, &"bytes".into(), &JsValue::from_f64(p.bytes_consumed()));
+    Ok(out.into())
+}
+
+/// Parses a whole used-codes CSV export into typed records.
+#[wasm_bindgen(js_name = parseUsedVoucherCodesCsv, unchecked_return_type = "Promise<ParsedUsedVoucherCodes>")]
+pub fn parse_used_voucher_codes_csv(
+    #[wasm_bindgen(unchecked_param_type = "CsvInput")] input: JsValue,
+    #[wasm_bindgen(unchecked_optional_param_type = "CsvParseOptions")] options: JsValue,
+) -> Promise {
+    future_to_promise(async move {
+        let o = parse_opts(&options, true).map_err(|e| to_js(&e))?;
+        parse_all(input, o).await.map_err(|e| to_js(&e))
+    })
+}
