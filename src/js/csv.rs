@@ -257,7 +257,8 @@ async fn parse_all(input: JsValue, o: Opts) -> Result<JsValue> {
                 tick().await;
             }
         }
-    } else if input.is_instance_of::<Uint8Array>() || input.is_instance_of::<js_sys::ArrayBuffer>() {
+    } else if input.is_instance_of::<Uint8Array>() || input.is_instance_of::<js_sys::ArrayBuffer>()
+    {
         let arr: Uint8Array = match input.dyn_into::<Uint8Array>() {
             Ok(a) => a,
             Err(v) => Uint8Array::new(&v),
@@ -273,7 +274,9 @@ async fn parse_all(input: JsValue, o: Opts) -> Result<JsValue> {
                 tick().await;
             }
         }
-    } else if is_fn(&input, "getReader") || (is_fn(&input, "stream") && get(&input, "size").as_f64().is_some()) {
+    } else if is_fn(&input, "getReader")
+        || (is_fn(&input, "stream") && get(&input, "size").as_f64().is_some())
+    {
         let (stream, total) = if is_fn(&input, "getReader") {
             (input, None)
         } else {
@@ -332,12 +335,12 @@ async fn parse_all(input: JsValue, o: Opts) -> Result<JsValue> {
     }
     let out = Object::new();
     let _ = Reflect::set(&out, &"records".into(), &records);
+    let _ = Reflect::set(&out, &"errors".into(), &errors_array(p.inner.take_errors()));
     let _ = Reflect::set(
         &out,
-        &"errors".into(),
-        &errors_array(p.inner.take_errors()),
+        &"bytes".into(),
+        &JsValue::from_f64(p.bytes_consumed()),
     );
-    let _ = Reflect::set(&out, &"bytes".into(), &JsValue::from_f64(p.bytes_consumed()));
     Ok(out.into())
 }
 

@@ -2,7 +2,7 @@
 //! timeouts and abort, iterators, and the CSV entry points.
 
 pub mod client;
+pub mod csv;
 pub mod error;
 pub mod options;
 pub mod transport;
-pub mod csv;
