@@ -17,7 +17,7 @@ use std::cell::RefCell;
 use std::rc::Rc;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
-use wasm_bindgen_futures::future_to_promise;
+use wasm_bindgen_futures::{future_to_promise, JsFuture};
 use web_sys::AbortController;
 
 /// A CertCentral client. Create one with `createClient(options)`.
@@ -254,7 +254,11 @@ impl Client {
         call.signal = Some(controller.signal());
         Ok(OrderPages {
             transport: self.inner.clone(),
-            state: Rc::new(RefCell::new(Pager::new(q))),
+            state: Rc::new(RefCell::new(PagesState {
+                pager: Some(Pager::new(q)),
+                ahead: None,
+                closed: false,
+            })),
             call: Rc::new(call),
             controller,
         })
@@ -354,13 +358,62 @@ impl Pager {
     }
 }
 
-/// Reads subaccount orders page by page (behind `iterateSubaccountOrders`).
+/// Reads subaccount orders page by page (behind `iterateSubaccountOrders`), one page ahead:
+/// when a page is handed out, the next one is already being fetched and decoded while the
+/// caller works on this one. At most one request is in flight; `close()` aborts it.
 #[wasm_bindgen(skip_typescript)]
 pub struct OrderPages {
     transport: Rc<Transport>,
-    state: Rc<RefCell<Pager>>,
+    state: Rc<RefCell<PagesState>>,
     call: Rc<CallOptions>,
     controller: AbortController,
+}
+
+struct PagesState {
+    /// `None` while a fetch holds it.
+    pager: Option<Pager>,
+    /// The next page's fetch, started ahead. It always resolves (to an outcome object,
+    /// never a rejection), so a prefetch nobody waits for cannot be an unhandled rejection.
+    ahead: Option<Promise>,
+    closed: bool,
+}
+
+/// `{ ok: value }` or `{ err: error }`.
+fn outcome(r: Result<JsValue>) -> JsValue {
+    let o = Object::new();
+    let (k, v) = match r {
+        Ok(v) => ("ok", v),
+        Err(e) => ("err", to_js(&e)),
+    };
+    let _ = Reflect::set(&o, &JsValue::from_str(k), &v);
+    o.into()
+}
+
+impl OrderPages {
+    fn fetch(&self) -> Promise {
+        let t = self.transport.clone();
+        let state = self.state.clone();
+        let call = self.call.clone();
+        future_to_promise(async move {
+            let taken = state.borrow_mut().pager.take();
+            let Some(mut pager) = taken else {
+                return Ok(outcome(Err(Error::invalid_input(
+                    "next() called while a page is still loading",
+                ))));
+            };
+            let r = pager.next_page(&t, &call).await;
+            state.borrow_mut().pager = Some(pager);
+            Ok(outcome(r.and_then(|page| match page {
+                Some(orders) => to_js_value(&orders),
+                None => Ok(JsValue::UNDEFINED),
+            })))
+        })
+    }
+
+    fn more(&self) -> bool {
+        let s = self.state.borrow();
+        !s.closed && s.pager.as_ref().is_some_and(|p| !p.done)
+    }
 }
 
 #[wasm_bindgen]
@@ -368,26 +421,26 @@ impl OrderPages {
     /// The next page's orders, or `undefined` after the last page.
     #[wasm_bindgen(skip_typescript)]
     pub fn next(&self) -> Promise {
-        let t = self.transport.clone();
-        let state = self.state.clone();
-        let call = self.call.clone();
-        spawn(async move {
-            // Take the pager out while awaiting, so overlapping next() calls cannot share it.
-            let mut pager = std::mem::replace(
-                &mut *state.borrow_mut(),
-                Pager {
-                    query: Query::default(),
-                    next_offset: 0,
-                    total: None,
-                    done: true,
-                },
-            );
-            let result = pager.next_page(&t, &call).await;
-            *state.borrow_mut() = pager;
-            match result? {
-                Some(orders) => to_js_value(&orders),
-                None => Ok(JsValue::UNDEFINED),
+        let ahead = self.state.borrow_mut().ahead.take();
+        let current = ahead.unwrap_or_else(|| self.fetch());
+        let this = OrderPages {
+            transport: self.transport.clone(),
+            state: self.state.clone(),
+            call: self.call.clone(),
+            controller: self.controller.clone(),
+        };
+        future_to_promise(async move {
+            let out = JsFuture::from(current).await?;
+            let err = Reflect::get(&out, &"err".into()).unwrap_or(JsValue::UNDEFINED);
+            if !err.is_undefined() {
+                return Err(err);
             }
+            let value = Reflect::get(&out, &"ok".into()).unwrap_or(JsValue::UNDEFINED);
+            if !value.is_undefined() && this.more() {
+                let next = this.fetch();
+                this.state.borrow_mut().ahead = Some(next);
+            }
+            Ok(value)
         })
     }
 
@@ -395,8 +448,11 @@ impl OrderPages {
     #[wasm_bindgen(skip_typescript)]
     pub fn close(&self) {
         self.controller.abort();
-        if let Ok(mut s) = self.state.try_borrow_mut() {
-            s.done = true;
+        let mut s = self.state.borrow_mut();
+        s.closed = true;
+        s.ahead = None;
+        if let Some(p) = s.pager.as_mut() {
+            p.done = true;
         }
     }
 }

@@ -208,3 +208,23 @@ test('values are percent-encoded: they cannot add parameters', async () => {
   assert.equal([...new URL(seen[0].url).searchParams.keys()].length, 2);
   assert.equal(seen[0].headers['X-DC-DEVKEY'] ?? seen[0].headers['x-dc-devkey'], undefined, 'hooks never see the key');
 });
+
+test('iterateSubaccountOrders prefetches one page ahead, never more', async () => {
+  const urls = [];
+  const c = await clientFor(sb, { onRequest: (ev) => urls.push(new URL(ev.url).searchParams.get('offset')) });
+  const it = c.iterateSubaccountOrders({ limit: 100, sort: 'id' });
+  const first = await it.next();
+  assert.equal(first.done, false);
+  // Page 1 was handed out: page 2 is already requested, page 3 is not.
+  await new Promise((r) => setTimeout(r, 50));
+  assert.deepEqual(urls, ['0', '100']);
+  for (let i = 1; i < 100; i++) await it.next(); // the rest of page 1
+  assert.deepEqual(urls, ['0', '100']);
+  await it.next(); // first of page 2 -> page 3 starts
+  await new Promise((r) => setTimeout(r, 50));
+  assert.deepEqual(urls, ['0', '100', '200']);
+  await it.return();
+  const after = urls.length;
+  await new Promise((r) => setTimeout(r, 100));
+  assert.equal(urls.length, after, 'nothing requested after return()');
+});
