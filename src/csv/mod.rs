@@ -78,8 +78,11 @@
     clippy::panic
 )]
 
+mod columns;
 mod json;
 mod row;
+
+pub use columns::{Columns, INTS, TEXTS};
 #[cfg(test)]
 mod tests;
 
@@ -202,6 +205,18 @@ impl CsvParser {
         self.json_batch(out, self.buf.outlen, |p, sink| p.finish_inner(sink))
     }
 
+    /// Like [`push`](Self::push), but appends the records this chunk completes to `cols` in
+    /// columns (see [`Columns`]); returns how many records it added. Records still queued by
+    /// earlier [`push`](Self::push) calls come first. On `Err`, `cols` is left as it was.
+    pub fn push_columns(&mut self, chunk: &[u8], cols: &mut Columns) -> Result<usize, Error> {
+        self.column_batch(cols, |p, sink| p.feed_chunk(chunk, sink))
+    }
+
+    /// Like [`finish`](Self::finish), writing the last records in columns.
+    pub fn finish_columns(&mut self, cols: &mut Columns) -> Result<usize, Error> {
+        self.column_batch(cols, |p, sink| p.finish_inner(sink))
+    }
+
     /// The records completed so far and not yet taken.
     pub fn take_records(&mut self) -> Vec<UsedVoucherCode> {
         std::mem::take(&mut self.records)
@@ -237,6 +252,27 @@ impl CsvParser {
             self.failed = Some(e.clone());
         }
         r
+    }
+
+    fn column_batch(
+        &mut self,
+        cols: &mut Columns,
+        f: impl FnOnce(&mut Self, &mut columns::ColumnSink<'_>) -> Result<(), Error>,
+    ) -> Result<usize, Error> {
+        let before = cols.clone_len();
+        let pending = std::mem::take(&mut self.records);
+        for rec in &pending {
+            cols.record(rec);
+        }
+        let r = self.guarded(|p| f(p, &mut columns::ColumnSink(cols)));
+        match r {
+            Ok(()) => Ok(cols.len.saturating_sub(before)),
+            Err(e) => {
+                cols.truncate_records(before);
+                self.records = pending;
+                Err(e)
+            }
+        }
     }
 
     fn json_batch(

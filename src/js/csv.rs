@@ -1,12 +1,14 @@
 //! The CSV entry points: `parseUsedVoucherCodesCsv` (any input, whole result) and the
 //! streaming `UsedVoucherCodesCsvParser` (`push(chunk)` -> records so far, `finish()`).
 //!
-//! Records cross into JS once per batch: the core writes a batch as one JSON array string
-//! ([`CsvParser::push_json`]) and `JSON.parse` builds the objects.
+//! Records cross into JS once per batch, in columns ([`Columns`]: the integers in one
+//! `Float64Array`, the text cells in one string with UTF-16 offsets); `buildRecords` (below)
+//! makes the objects in one tight loop. This beat writing the batch as JSON text and
+//! `JSON.parse`-ing it (see BENCHMARKS.md).
 
 use super::error::to_js;
 use super::options::object;
-use crate::csv::CsvParser;
+use crate::csv::{Columns, CsvParser};
 use crate::error::{Error, ErrorKind, Result};
 use js_sys::{Array, Function, Object, Promise, Reflect, Uint8Array};
 use wasm_bindgen::prelude::*;
@@ -48,6 +50,71 @@ export interface ParsedUsedVoucherCodes {
 /** Accepted inputs of `parseUsedVoucherCodesCsv`. */
 export type CsvInput = string | Uint8Array | ArrayBuffer | Blob | ReadableStream<Uint8Array>;
 "#;
+
+#[wasm_bindgen(inline_js = "
+export function buildRecords(nums, text, ends, nulls, n) {
+  const out = new Array(n);
+  let t = 0;
+  let s = 0;
+  const T = () => {
+    const e = ends[t];
+    const v = nulls[t] === 1 ? null : text.slice(s, e);
+    s = e;
+    t++;
+    return v;
+  };
+  const N = (x) => (x === x ? x : null);
+  for (let i = 0, k = 0; i < n; i++, k += 8) {
+    const value = T(), product_name = T(), shipping_method = T(), status = T(), created_date = T(),
+      cert_request_date = T(), cert_validity_start_date = T(), cert_validity_end_date = T(),
+      cert_organization = T(), cert_common_name = T(), voucher_validity_end_date = T(),
+      order_valid_from = T(), order_valid_till = T();
+    out[i] = {
+      id: nums[k],
+      value,
+      product_name,
+      no_of_fqdns: N(nums[k + 1]),
+      no_of_wildcards: N(nums[k + 2]),
+      shipping_method,
+      validity_years: N(nums[k + 3]),
+      validity_days: N(nums[k + 4]),
+      status,
+      created_date,
+      voucher_order_id: N(nums[k + 5]),
+      cert_request_date,
+      cert_validity_start_date,
+      cert_validity_end_date,
+      cert_organization,
+      cert_common_name,
+      certificate_order_id: N(nums[k + 6]),
+      voucher_validity_end_date,
+      order_valid_from,
+      order_valid_till,
+      server_licenses: N(nums[k + 7]),
+    };
+  }
+  return out;
+}
+")]
+extern "C" {
+    #[wasm_bindgen(js_name = buildRecords)]
+    fn build_records(
+        nums: &js_sys::Float64Array,
+        text: &str,
+        ends: &js_sys::Uint32Array,
+        nulls: &Uint8Array,
+        n: u32,
+    ) -> Array;
+}
+
+/// One batch of columns -> a JS array of records.
+fn records_of(c: &Columns) -> Array {
+    // Copies (not views into wasm memory): safe whatever the JS side does.
+    let nums = js_sys::Float64Array::from(c.nums.as_slice());
+    let ends = js_sys::Uint32Array::from(c.ends.as_slice());
+    let nulls = Uint8Array::from(c.nulls.as_slice());
+    build_records(&nums, &c.text, &ends, &nulls, c.len as u32)
+}
 
 const DEFAULT_CHUNK: f64 = 1024.0 * 1024.0;
 
@@ -103,13 +170,6 @@ fn parse_opts(v: &JsValue, allow_stream_opts: bool) -> Result<Opts> {
     Ok(o)
 }
 
-/// One JSON array string -> a JS array (one boundary crossing per batch).
-fn batch(json: &str) -> Result<Array> {
-    js_sys::JSON::parse(json)
-        .map(|v| v.unchecked_into())
-        .map_err(|_| Error::new(ErrorKind::Csv, "could not hand the records to JS"))
-}
-
 fn errors_array(errors: Vec<Error>) -> Array {
     errors.iter().map(to_js).collect()
 }
@@ -127,14 +187,14 @@ fn errors_array(errors: Vec<Error>) -> Array {
 pub struct CsvStream {
     inner: CsvParser,
     bytes: Vec<u8>,
-    json: String,
+    cols: Columns,
 }
 
 impl CsvStream {
     fn feed(&mut self, chunk: &[u8]) -> Result<Array> {
-        self.json.clear();
-        self.inner.push_json(chunk, &mut self.json)?;
-        batch(&self.json)
+        self.cols.clear();
+        self.inner.push_columns(chunk, &mut self.cols)?;
+        Ok(records_of(&self.cols))
     }
 
     fn feed_js(&mut self, chunk: &JsValue) -> Result<Array> {
@@ -159,9 +219,9 @@ impl CsvStream {
     }
 
     fn finish_inner(&mut self) -> Result<Array> {
-        self.json.clear();
-        self.inner.finish_json(&mut self.json)?;
-        batch(&self.json)
+        self.cols.clear();
+        self.inner.finish_columns(&mut self.cols)?;
+        Ok(records_of(&self.cols))
     }
 }
 
@@ -178,7 +238,7 @@ impl CsvStream {
         Ok(CsvStream {
             inner: CsvParser::new(o.collect_errors),
             bytes: Vec::new(),
-            json: String::new(),
+            cols: Columns::default(),
         })
     }
 
@@ -244,7 +304,7 @@ async fn parse_all(input: JsValue, o: Opts) -> Result<JsValue> {
     let mut p = CsvStream {
         inner: CsvParser::new(o.collect_errors),
         bytes: Vec::new(),
-        json: String::new(),
+        cols: Columns::default(),
     };
     let mut batches: Vec<Array> = Vec::new();
     if let Some(s) = input.as_string() {
