@@ -1,3 +1,4 @@
+// Test-only module: mod.rs includes it under #[cfg(test)].
 //! Tests of the CSV parser: seed example, format cases, errors, modes, property tests and
 //! a fuzz-style smoke run (the same checks as `fuzz/fuzz_targets/csv_parser.rs`).
 #![allow(
