@@ -3,6 +3,13 @@
 //! Pure logic with the clock passed in. The JS shell asks [`RateLimiter::try_acquire`]
 //! before every attempt and sleeps for the wait it returns; JS is single-threaded, so
 //! concurrent calls and iterators of one client share one limiter without locks.
+//!
+//! A request holds its slot while it is in flight and its window starts when it ends
+//! ([`RateLimiter::release`]), not when it was sent: the server counts a request when it
+//! *arrives*, which is some time after the send, so windows measured from the send let a
+//! burst that arrived late overlap the next one and draw 429s even with identical limits.
+//! The end of a request is never earlier than its arrival, so windows measured from there
+//! are never shorter than the server's.
 
 use std::collections::VecDeque;
 
@@ -15,12 +22,15 @@ pub struct Limit {
     pub window_ms: f64,
 }
 
-/// Rolling-window limiter: remembers the send times it needs, no more.
+/// Rolling-window limiter: counts requests in flight, and remembers the end times it needs,
+/// no more.
 #[derive(Clone, Debug, Default)]
 pub struct RateLimiter {
     limits: Vec<Limit>,
+    /// End times of finished requests, ascending.
     sent: VecDeque<f64>,
     keep: usize,
+    in_flight: usize,
 }
 
 impl RateLimiter {
@@ -31,20 +41,33 @@ impl RateLimiter {
             limits,
             sent: VecDeque::with_capacity(keep.min(4096)),
             keep,
+            in_flight: 0,
         }
     }
 
-    /// Records a send at `now_ms` and returns `None`, or returns how long to wait first.
+    /// Takes a slot at `now_ms` and returns `None` (call [`RateLimiter::release`] when the
+    /// request ends), or returns how long to wait before asking again.
     pub fn try_acquire(&mut self, now_ms: f64) -> Option<f64> {
+        if self.keep == 0 {
+            return None;
+        }
         let mut wait: f64 = 0.0;
         for l in &self.limits {
             let max = l.max as usize;
             if max == 0 {
                 continue;
             }
-            // The `max`-th most recent send must be older than the window.
-            if self.sent.len() >= max {
-                if let Some(&t) = self.sent.get(self.sent.len() - max) {
+            if self.in_flight >= max {
+                // Each request in flight ends at `now` or later and then counts for a whole
+                // window: nothing can go before `now + window`.
+                wait = wait.max(l.window_ms);
+                continue;
+            }
+            // With `in_flight` slots taken, the `(max - in_flight)`-th most recent end must be
+            // older than the window.
+            let need = max - self.in_flight;
+            if self.sent.len() >= need {
+                if let Some(&t) = self.sent.get(self.sent.len() - need) {
                     let free_at = t + l.window_ms;
                     if free_at > now_ms {
                         wait = wait.max(free_at - now_ms);
@@ -55,13 +78,27 @@ impl RateLimiter {
         if wait > 0.0 {
             return Some(wait);
         }
-        if self.keep > 0 {
-            self.sent.push_back(now_ms);
-            while self.sent.len() > self.keep {
-                self.sent.pop_front();
-            }
-        }
+        self.in_flight += 1;
         None
+    }
+
+    /// Ends a request that [`RateLimiter::try_acquire`] let through: its window starts now.
+    pub fn release(&mut self, now_ms: f64) {
+        if self.keep == 0 || self.in_flight == 0 {
+            return;
+        }
+        self.in_flight -= 1;
+        // Keep the times ascending even if the clock steps back.
+        let t = self.sent.back().map_or(now_ms, |&last| now_ms.max(last));
+        self.sent.push_back(t);
+        while self.sent.len() > self.keep {
+            self.sent.pop_front();
+        }
+    }
+
+    /// Requests let through and not yet released.
+    pub fn in_flight(&self) -> usize {
+        self.in_flight
     }
 }
 
@@ -88,7 +125,10 @@ mod tests {
         let mut sent = Vec::new();
         while sent.len() < n {
             match l.try_acquire(now) {
-                None => sent.push(now),
+                None => {
+                    l.release(now);
+                    sent.push(now)
+                }
                 Some(w) => now += w,
             }
         }
@@ -119,6 +159,38 @@ mod tests {
         let sent = run(&mut digicert(), 200);
         assert!(sent[..100].iter().all(|&t| t == 0.0));
         assert!(sent[100..].iter().all(|&t| t == 5_000.0));
+    }
+
+    #[test]
+    fn windows_start_when_requests_end() {
+        let mut l = RateLimiter::new(vec![Limit {
+            max: 2,
+            window_ms: 500.0,
+        }]);
+        assert_eq!(l.try_acquire(0.0), None);
+        assert_eq!(l.try_acquire(0.0), None);
+        // Both in flight: nothing before a whole window from now.
+        assert_eq!(l.try_acquire(10.0), Some(500.0));
+        // One ends at 40 (it may have reached the server only then).
+        l.release(40.0);
+        // One slot in flight, the other free at 40 + 500.
+        assert_eq!(l.try_acquire(100.0), Some(440.0));
+        l.release(60.0);
+        assert_eq!(l.try_acquire(100.0), Some(440.0));
+        assert_eq!(l.try_acquire(540.0), None);
+        assert_eq!(l.try_acquire(540.0), Some(20.0));
+        assert_eq!(l.in_flight(), 1);
+        // A clock that steps back keeps the window times ordered.
+        l.release(30.0);
+        assert_eq!(l.try_acquire(560.0), None);
+    }
+
+    #[test]
+    fn release_without_acquire_is_ignored() {
+        let mut l = digicert();
+        l.release(0.0);
+        assert_eq!(l.in_flight(), 0);
+        assert_eq!(run(&mut l, 100).last(), Some(&0.0));
     }
 
     #[test]

@@ -60,7 +60,8 @@ impl RetryPolicy {
             Outcome::Status(s, ra) if retryable_status(s) => ra,
             Outcome::Status(..) => return None,
         };
-        if let Some(ra) = retry_after {
+        // NaN is no wait at all (f64::clamp would pass it through): back off instead.
+        if let Some(ra) = retry_after.filter(|ra| !ra.is_nan()) {
             return Some(ra.clamp(0.0, self.max_retry_after_ms));
         }
         let exp = self.base_ms * 2f64.powi(retry.min(30) as i32);
@@ -221,6 +222,19 @@ mod tests {
             Some(60_000.0)
         );
         assert_eq!(p.delay_ms(0, Outcome::Status(404, Some(1.0)), 0.9), None);
+        assert_eq!(
+            p.delay_ms(0, Outcome::Status(503, Some(f64::NAN)), 1.0),
+            Some(500.0),
+            "NaN: backoff"
+        );
+        assert_eq!(
+            p.delay_ms(0, Outcome::Status(503, Some(f64::INFINITY)), 1.0),
+            Some(60_000.0)
+        );
+        assert_eq!(
+            p.delay_ms(0, Outcome::Status(503, Some(-5.0)), 1.0),
+            Some(0.0)
+        );
     }
 
     #[test]

@@ -7,7 +7,7 @@
 
 use super::error::to_js;
 use super::options::{object, CallOptions, ClientOptions};
-use super::transport::Transport;
+use super::transport::{Fetched, Transport};
 use crate::api::{reissues, subaccount_orders, used_codes, voucher_order, Accept, RequestSpec};
 use crate::error::{Error, ErrorKind, Result};
 use crate::query::{path_id, whole_number, IdInput, Query};
@@ -58,36 +58,55 @@ fn parse_id(v: &JsValue, what: &str) -> Result<u64> {
     path_id(&id, what)
 }
 
-fn spawn<F>(fut: F) -> Promise
+/// Runs a call as a Promise; its error leaves through the client's key scrubber.
+fn spawn<F>(t: &Rc<Transport>, fut: F) -> Promise
 where
     F: std::future::Future<Output = Result<JsValue>> + 'static,
 {
-    future_to_promise(async move { fut.await.map_err(|e| to_js(&e)) })
+    let t = t.clone();
+    future_to_promise(async move { fut.await.map_err(|e| to_js(&t.scrub(e))) })
 }
 
-/// Fetches `spec` and returns its body text, checked as JSON-ish.
-async fn fetch_text(t: &Transport, spec: &RequestSpec, call: &CallOptions) -> Result<String> {
+/// Fetches `spec` and checks that the body is what its `Accept` asked for; the caller reads
+/// the text with [`body_text`] (no copy of the body).
+async fn fetch_checked(t: &Transport, spec: &RequestSpec, call: &CallOptions) -> Result<Fetched> {
     let r = t.get(spec, call).await?;
-    let text = match spec.accept {
-        Accept::Json => r.json_text()?,
-        Accept::Csv => {
-            if r.content_type.contains("json") || r.content_type.contains("html") {
-                return Err(
-                    Error::decode(format!("expected CSV, got {}", r.content_type))
-                        .with_url(r.url.clone()),
-                );
-            }
-            r.text()?
-        }
+    let wrong = match spec.accept {
+        Accept::Json => r.content_type.contains("text/html"),
+        Accept::Csv => r.content_type.contains("json") || r.content_type.contains("html"),
     };
-    Ok(text.to_owned())
+    if wrong {
+        let want = if spec.accept == Accept::Csv {
+            "CSV"
+        } else {
+            "JSON"
+        };
+        return Err(Error::decode(format!(
+            "expected {want}, got {} (an HTML page or another format)",
+            r.content_type
+        ))
+        .with_status(r.status)
+        .with_url(r.url.clone()));
+    }
+    Ok(r)
 }
 
-fn with_url(e: Error, t: &Transport, spec: &RequestSpec) -> Error {
-    if e.url.is_some() {
+/// The body of a checked response as text (validated as UTF-8 once, here).
+fn body_text(r: &Fetched) -> Result<&str> {
+    r.text()
+}
+
+/// A decode error of response `r`: with its URL and status.
+fn of_response(e: Error, r: &Fetched) -> Error {
+    let e = if e.url.is_some() {
         e
     } else {
-        e.with_url(t.url(spec))
+        e.with_url(r.url.clone())
+    };
+    if e.status.is_some() {
+        e
+    } else {
+        e.with_status(r.status)
     }
 }
 
@@ -98,9 +117,9 @@ async fn orders_page(
     call: &CallOptions,
 ) -> Result<subaccount_orders::SubaccountOrderList> {
     let spec = subaccount_orders::request(q)?;
-    let body = fetch_text(t, &spec, call).await?;
+    let r = fetch_checked(t, &spec, call).await?;
     let offset = q.offset.map(|o| o as i64).unwrap_or(0);
-    subaccount_orders::decode(&body, offset).map_err(|e| with_url(e, t, &spec))
+    subaccount_orders::decode(body_text(&r)?, offset).map_err(|e| of_response(e, &r))
 }
 
 #[wasm_bindgen]
@@ -113,11 +132,11 @@ impl Client {
         #[wasm_bindgen(unchecked_optional_param_type = "CallOptions")] opts: JsValue,
     ) -> Promise {
         let t = self.inner.clone();
-        spawn(async move {
+        spawn(&self.inner, async move {
             let call = CallOptions::parse(&opts)?;
             let spec = used_codes::request(&parse_query(&query)?, Accept::Json)?;
-            let body = fetch_text(&t, &spec, &call).await?;
-            let list = used_codes::decode(&body).map_err(|e| with_url(e, &t, &spec))?;
+            let r = fetch_checked(&t, &spec, &call).await?;
+            let list = used_codes::decode(body_text(&r)?).map_err(|e| of_response(e, &r))?;
             to_js_value(&list)
         })
     }
@@ -130,10 +149,11 @@ impl Client {
         #[wasm_bindgen(unchecked_optional_param_type = "CallOptions")] opts: JsValue,
     ) -> Promise {
         let t = self.inner.clone();
-        spawn(async move {
+        spawn(&self.inner, async move {
             let call = CallOptions::parse(&opts)?;
             let spec = used_codes::request(&parse_query(&query)?, Accept::Csv)?;
-            Ok(JsValue::from_str(&fetch_text(&t, &spec, &call).await?))
+            let r = fetch_checked(&t, &spec, &call).await?;
+            Ok(JsValue::from_str(body_text(&r)?))
         })
     }
 
@@ -145,11 +165,11 @@ impl Client {
         #[wasm_bindgen(unchecked_optional_param_type = "CallOptions")] opts: JsValue,
     ) -> Promise {
         let t = self.inner.clone();
-        spawn(async move {
+        spawn(&self.inner, async move {
             let call = CallOptions::parse(&opts)?;
             let spec = voucher_order::request(parse_id(&voucher_order_id, "voucherOrderId")?);
-            let body = fetch_text(&t, &spec, &call).await?;
-            let order = voucher_order::decode(&body).map_err(|e| with_url(e, &t, &spec))?;
+            let r = fetch_checked(&t, &spec, &call).await?;
+            let order = voucher_order::decode(body_text(&r)?).map_err(|e| of_response(e, &r))?;
             to_js_value(&order)
         })
     }
@@ -163,7 +183,7 @@ impl Client {
         #[wasm_bindgen(unchecked_optional_param_type = "CallOptions")] opts: JsValue,
     ) -> Promise {
         let t = self.inner.clone();
-        spawn(async move {
+        spawn(&self.inner, async move {
             let call = CallOptions::parse(&opts)?;
             let id = parse_id(&order_id, "orderId")?;
             let ro: reissues::ReissueOptions = if options.is_undefined() || options.is_null() {
@@ -174,8 +194,8 @@ impl Client {
                     .map_err(|e| Error::invalid_input(format!("invalid reissue options: {e}")))?
             };
             let spec = reissues::request(id, &ro);
-            let body = fetch_text(&t, &spec, &call).await?;
-            let list = reissues::decode(&body, &ro).map_err(|e| with_url(e, &t, &spec))?;
+            let r = fetch_checked(&t, &spec, &call).await?;
+            let list = reissues::decode(body_text(&r)?, &ro).map_err(|e| of_response(e, &r))?;
             to_js_value(&list)
         })
     }
@@ -188,7 +208,7 @@ impl Client {
         #[wasm_bindgen(unchecked_optional_param_type = "CallOptions")] opts: JsValue,
     ) -> Promise {
         let t = self.inner.clone();
-        spawn(async move {
+        spawn(&self.inner, async move {
             let call = CallOptions::parse(&opts)?;
             let list = orders_page(&t, &parse_query(&query)?, &call).await?;
             to_js_value(&list)
@@ -204,7 +224,7 @@ impl Client {
         #[wasm_bindgen(unchecked_optional_param_type = "CallOptions")] opts: JsValue,
     ) -> Promise {
         let t = self.inner.clone();
-        spawn(async move {
+        spawn(&self.inner, async move {
             let call = CallOptions::parse(&opts)?;
             let (q, max) = split_max(&query)?;
             let mut pager = Pager::new(q);
@@ -232,7 +252,7 @@ impl Client {
     ) -> JsValue {
         match self.order_pages(query, opts) {
             Ok(pages) => iterate_pages(JsValue::from(pages), JsValue::NULL),
-            Err(e) => iterate_pages(JsValue::NULL, to_js(&e)),
+            Err(e) => iterate_pages(JsValue::NULL, to_js(&self.inner.scrub(e))),
         }
     }
 
@@ -242,13 +262,16 @@ impl Client {
         // Our own controller, so `close()` can stop a request the caller no longer wants.
         let controller = AbortController::new()
             .map_err(|_| Error::new(ErrorKind::Network, "AbortController is not available"))?;
+        let mut listener = None;
         if let Some(user) = call.signal.take() {
             let follow = controller.clone();
             if user.aborted() {
                 follow.abort();
             } else {
-                let cb = Closure::once_into_js(move || follow.abort());
-                let _ = user.add_event_listener_with_callback("abort", cb.unchecked_ref());
+                let cb = Closure::<dyn FnMut()>::new(move || follow.abort());
+                let _ = user.add_event_listener_with_callback("abort", cb.as_ref().unchecked_ref());
+                // Removed again by close(), so a long-lived signal does not collect listeners.
+                listener = Some((user, cb));
             }
         }
         call.signal = Some(controller.signal());
@@ -258,6 +281,7 @@ impl Client {
                 pager: Some(Pager::new(q)),
                 ahead: None,
                 closed: false,
+                listener,
             })),
             call: Rc::new(call),
             controller,
@@ -376,14 +400,16 @@ struct PagesState {
     /// never a rejection), so a prefetch nobody waits for cannot be an unhandled rejection.
     ahead: Option<Promise>,
     closed: bool,
+    /// The caller's signal and our listener on it.
+    listener: Option<(web_sys::AbortSignal, Closure<dyn FnMut()>)>,
 }
 
 /// `{ ok: value }` or `{ err: error }`.
-fn outcome(r: Result<JsValue>) -> JsValue {
+fn outcome(r: Result<JsValue>, t: &Transport) -> JsValue {
     let o = Object::new();
     let (k, v) = match r {
         Ok(v) => ("ok", v),
-        Err(e) => ("err", to_js(&e)),
+        Err(e) => ("err", to_js(&t.scrub(e))),
     };
     let _ = Reflect::set(&o, &JsValue::from_str(k), &v);
     o.into()
@@ -397,16 +423,22 @@ impl OrderPages {
         future_to_promise(async move {
             let taken = state.borrow_mut().pager.take();
             let Some(mut pager) = taken else {
-                return Ok(outcome(Err(Error::invalid_input(
-                    "next() called while a page is still loading",
-                ))));
+                return Ok(outcome(
+                    Err(Error::invalid_input(
+                        "next() called while a page is still loading",
+                    )),
+                    &t,
+                ));
             };
             let r = pager.next_page(&t, &call).await;
             state.borrow_mut().pager = Some(pager);
-            Ok(outcome(r.and_then(|page| match page {
-                Some(orders) => to_js_value(&orders),
-                None => Ok(JsValue::UNDEFINED),
-            })))
+            Ok(outcome(
+                r.and_then(|page| match page {
+                    Some(orders) => to_js_value(&orders),
+                    None => Ok(JsValue::UNDEFINED),
+                }),
+                &t,
+            ))
         })
     }
 
@@ -451,6 +483,10 @@ impl OrderPages {
         let mut s = self.state.borrow_mut();
         s.closed = true;
         s.ahead = None;
+        if let Some((signal, cb)) = s.listener.take() {
+            let _ =
+                signal.remove_event_listener_with_callback("abort", cb.as_ref().unchecked_ref());
+        }
         if let Some(p) = s.pager.as_mut() {
             p.done = true;
         }

@@ -23,7 +23,7 @@ export interface CsvParseOptions {
   collectErrors?: boolean;
   /** Called after each chunk with the bytes read so far (and the total when known). */
   onProgress?: (progress: CsvProgress) => void;
-  /** Bytes per chunk when the input is a string, Uint8Array, ArrayBuffer (default 1 MiB). */
+  /** Chunk size for string (UTF-16 units), Uint8Array and ArrayBuffer inputs (default 1 Mi). */
   chunkSize?: number;
 }
 
@@ -31,7 +31,8 @@ export interface CsvParseOptions {
 export interface CsvProgress {
   /** Input bytes read so far. */
   bytes: number;
-  /** Input size in bytes when known (string, bytes, Blob), else null (streams). */
+  /** Input size in bytes when known up front (Uint8Array, ArrayBuffer, Blob), else null
+   *  (strings, streams) until the last event, which always carries the final size. */
   total: number | null;
   /** Records decoded so far. */
   rows: number;
@@ -307,12 +308,21 @@ async fn parse_all(input: JsValue, o: Opts) -> Result<JsValue> {
         cols: Columns::default(),
     };
     let mut batches: Vec<Array> = Vec::new();
-    if let Some(s) = input.as_string() {
-        let bytes = s.into_bytes();
-        let total = Some(bytes.len() as f64);
-        for chunk in bytes.chunks(o.chunk as usize) {
-            batches.push(p.feed(chunk)?);
-            progress(&o, &p, total);
+    if let Some(js) = input.dyn_ref::<js_sys::JsString>() {
+        // Encoded into wasm a slice at a time (never the whole string at once), cut so that
+        // no surrogate pair is split.
+        let len = js.length();
+        let step = o.chunk.max(2);
+        let mut at = 0u32;
+        while at < len {
+            let mut end = at.saturating_add(step).min(len);
+            if end < len && (55296.0..=56319.0).contains(&js.char_code_at(end - 1)) {
+                end -= 1;
+            }
+            let piece = js.slice(at, end).as_string().unwrap_or_default();
+            batches.push(p.feed(piece.as_bytes())?);
+            at = end;
+            progress(&o, &p, None);
             if o.on_progress.is_some() {
                 tick().await;
             }

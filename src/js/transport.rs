@@ -55,19 +55,6 @@ impl Fetched {
             .with_url(self.url.clone())
         })
     }
-
-    /// The body as the JSON of an endpoint, or a decode error that says what came instead.
-    pub fn json_text(&self) -> Result<&str> {
-        if self.content_type.contains("text/html") {
-            return Err(Error::decode(format!(
-                "expected JSON, got an HTML page ({})",
-                self.content_type
-            ))
-            .with_status(self.status)
-            .with_url(self.url.clone()));
-        }
-        self.text()
-    }
 }
 
 /// Runs `f` with the guard that clears a timer and unhooks an abort listener on drop.
@@ -89,6 +76,18 @@ impl Drop for AttemptGuard {
         if !self.finished {
             // Dropped mid-flight (the caller stopped): cancel the request.
             self.controller.abort();
+        }
+    }
+}
+
+/// A rate-limiter slot taken for one attempt; dropping it releases the slot (the attempt's
+/// window starts then). Dropped once the response headers arrived or the attempt failed.
+struct Slot<'a>(&'a RefCell<RateLimiter>);
+
+impl Drop for Slot<'_> {
+    fn drop(&mut self) {
+        if let Ok(mut l) = self.0.try_borrow_mut() {
+            l.release(now_ms());
         }
     }
 }
@@ -156,6 +155,20 @@ impl Transport {
         }
     }
 
+    /// Removes the key from everything an error carries (a server or a runtime may quote it).
+    pub fn scrub(&self, mut e: Error) -> Error {
+        let key = self.opts.api_key.as_deref();
+        if key.is_some() {
+            e.message = redact(&e.message, key);
+            e.url = e.url.map(|u| redact(&u, key));
+            for entry in &mut e.errors {
+                entry.code = redact(&entry.code, key);
+                entry.message = redact(&entry.message, key);
+            }
+        }
+        e
+    }
+
     /// The full URL of a request spec (never with the key).
     pub fn url(&self, spec: &RequestSpec) -> String {
         format!("{}{}", self.opts.base_url, spec.path)
@@ -172,9 +185,9 @@ impl Transport {
         let signal = call.signal.as_ref();
         let mut retry = 0u32;
         loop {
-            self.wait_for_rate_limit(signal).await?;
+            let slot = self.wait_for_rate_limit(signal).await?;
             let result = self
-                .attempt(&url, spec.accept.header(), timeout, signal, retry)
+                .attempt(&url, spec.accept.header(), timeout, signal, retry, slot)
                 .await;
             let outcome = match &result {
                 Ok(r) if (200..300).contains(&r.status) => return result.map(|r| r.fetched),
@@ -191,7 +204,7 @@ impl Transport {
                 }
                 None => {
                     return match result {
-                        Ok(r) => Err(http_error(r)),
+                        Ok(r) => Err(http_error(r, self.opts.api_key.as_deref())),
                         Err(e) => Err(e),
                     }
                 }
@@ -199,11 +212,11 @@ impl Transport {
         }
     }
 
-    async fn wait_for_rate_limit(&self, signal: Option<&AbortSignal>) -> Result<()> {
+    async fn wait_for_rate_limit(&self, signal: Option<&AbortSignal>) -> Result<Slot<'_>> {
         loop {
             let wait = self.limiter.borrow_mut().try_acquire(now_ms());
             match wait {
-                None => return Ok(()),
+                None => return Ok(Slot(&self.limiter)),
                 Some(ms) => sleep(ms, signal).await?,
             }
         }
@@ -245,6 +258,7 @@ impl Transport {
         timeout_ms: f64,
         signal: Option<&AbortSignal>,
         attempt: u32,
+        slot: Slot<'_>,
     ) -> Result<RawResponse> {
         if signal.is_some_and(|s| s.aborted()) {
             return Err(aborted().with_url(url));
@@ -327,6 +341,8 @@ impl Transport {
             Error::new(ErrorKind::Network, "fetch did not return a promise").with_url(url)
         })?;
         let resp = JsFuture::from(promise).await.map_err(&fail)?;
+        // The server has seen the request: its rate-limit window starts now.
+        drop(slot);
         let resp: web_sys::Response = resp.dyn_into().map_err(|_| {
             Error::new(ErrorKind::Network, "fetch did not resolve to a Response").with_url(url)
         })?;
@@ -362,15 +378,17 @@ impl Transport {
             .with_status(status)
             .with_url(url)
         };
-        if let Some(len) = headers
+        let declared = headers
             .get("content-length")
-            .and_then(|v| v.trim().parse::<f64>().ok())
-        {
-            if len > max {
-                return Err(too_large());
-            }
+            .and_then(|v| v.trim().parse::<u64>().ok());
+        if declared.is_some_and(|len| len as f64 > max) {
+            return Err(too_large());
         }
-        let mut body = Vec::new();
+        // Sized from Content-Length when the server sends one (checked against the bound
+        // above), so the body is not copied again as it grows.
+        // Capped, so a false Content-Length cannot make a tiny body reserve the whole bound.
+        const MAX_PREALLOC: u64 = 8 * 1024 * 1024;
+        let mut body = Vec::with_capacity(declared.unwrap_or(0).min(MAX_PREALLOC) as usize);
         if let Some(stream) = resp.body() {
             let reader: ReadableStreamDefaultReader = stream.get_reader().unchecked_into();
             loop {
@@ -422,9 +440,15 @@ impl std::ops::Deref for RawResponse {
     }
 }
 
-fn http_error(r: RawResponse) -> Error {
+/// The `http` error of a non-2xx response. The body's error entries are redacted: a proxy
+/// (or a server) that echoes the key it refused must not put it into the error.
+fn http_error(r: RawResponse, key: Option<&str>) -> Error {
     let body = std::str::from_utf8(&r.body).unwrap_or("");
-    let errors = decode_error_body(body);
+    let mut errors = decode_error_body(body);
+    for e in &mut errors {
+        e.code = redact(&e.code, key);
+        e.message = redact(&e.message, key);
+    }
     let detail = errors
         .iter()
         .map(|e| format!("{}: {}", e.code, e.message))
