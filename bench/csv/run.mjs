@@ -92,16 +92,15 @@ for (const s of suites) {
   const goal2 = Math.min(ours.ms, oursS.ms) <= 1.5 * json.ms;
   md.push('', `Goals: faster than d3-dsv: **${goal1 ? 'met' : 'missed'}** (best of ours ${f0(Math.min(ours.ms, oursS.ms))} ms vs ${f0(d3.ms)} ms); within 1.5x of JSON.parse: **${goal2 ? 'met' : 'missed'}** (${(Math.min(ours.ms, oursS.ms) / json.ms).toFixed(2)}x).`, '');
   if (Object.keys(s.stages).length) {
-    md.push(`Stages (each timed alone, median ms; ${s.stages.batches} batches of ~1 MiB CSV, ${f1(s.stages.batchJsonBytes / 1e6)} MB of batch JSON):`, '');
+    md.push('Variants (each timed alone, median ms):', '');
     md.push('| stage | ms |', '|---|---:|');
-    for (const [k, v] of Object.entries(s.stages)) if (!['batches', 'batchJsonBytes'].includes(k)) md.push(`| ${k} | ${f0(v)} |`);
-    const rest = ours.ms - s.stages['TextDecoder.decode of the per-batch JSON bytes (wasm memory -> JS string)'] - s.stages['JSON.parse of the per-batch JSON strings'] - s.stages['Array concat of the batches'];
-    md.push(`| = estimated wasm work for Uint8Array input (median total - decode - JSON.parse - concat) | ${f0(rest)} |`, '');
+    for (const [k, v] of Object.entries(s.stages)) md.push(`| ${k} | ${f0(v)} |`);
+    md.push('');
   }
 }
 if (shapes.length) {
   md.push(`### Output shape: JSON batches vs columns (JS side only, ${f0(shapes[0].rows)} rows, median of 5)`, '');
-  md.push('What JS spends turning a batch handed over by the wasm into the typed records (bench/csv/shapes.mjs; the buffers are prepared in JS, so the wasm work of writing them is not included). `json` = UTF-8 JSON array -> TextDecoder -> JSON.parse (shipped today); `columns` = one UTF-8 buffer of the text cells + Int32 cell ends (-1 = null) + Float64 integers (NaN = null) -> one TextDecoder per batch -> object literals with `slice()`.', '');
+  md.push('What JS spends turning a batch handed over by the wasm into the typed records (bench/csv/shapes.mjs; the buffers are prepared in JS, so the wasm work of writing them is not included). `json` = UTF-8 JSON array -> TextDecoder -> JSON.parse (the first design); `columns` (shipped) = one UTF-8 buffer of the text cells + Int32 cell ends (-1 = null) + Float64 integers (NaN = null) -> one TextDecoder per batch -> object literals with `slice()`.', '');
   md.push('| runtime | json ms | columns ms | json / columns | bytes crossing (json / columns) |', '|---|---:|---:|---:|---|');
   for (const x of shapes) md.push(`| ${x.runtime} | ${f0(x.ms.json)} | ${f0(x.ms.columns)} | ${(x.ms.json / x.ms.columns).toFixed(2)} | ${f1(x.jsonBytes / 1e6)} MB / ${f1(x.columnBytes / 1e6)} MB |`);
   md.push('');

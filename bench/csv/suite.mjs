@@ -87,15 +87,8 @@ export async function runSuite(libs, { rows, runs = 5, warmup = 1, seed = 1, gc 
   // Where our time goes: the stages of parseUsedVoucherCodesCsv, timed on their own.
   const stages = {};
   if (profile) {
-    const perBatch = Math.max(1, Math.round(rows * (1 << 20) / bytes.length)); // rows per 1 MiB chunk
-    const batchJson = jsonPieces(records, perBatch); // what the wasm hands to JSON.parse per batch
-    const batchBytes = batchJson.map((s) => enc.encode(s));
-    const dec = new TextDecoder();
     const stageCases = {
-      'TextEncoder.encode of the CSV string (string input copy into wasm)': () => enc.encode(csv),
-      'TextDecoder.decode of the per-batch JSON bytes (wasm memory -> JS string)': () => batchBytes.map((b) => dec.decode(b)),
-      'JSON.parse of the per-batch JSON strings': () => batchJson.map((s) => JSON.parse(s)),
-      'Array concat of the batches': null,
+      'TextEncoder.encode of the CSV string (what a string input costs before parsing)': () => enc.encode(csv),
       'parseUsedVoucherCodesCsv(Uint8Array, chunkSize 4 MiB)': async () => (await pkg.parseUsedVoucherCodesCsv(bytes, { chunkSize: 4 << 20 })).records,
       'parseUsedVoucherCodesCsv(Uint8Array, chunkSize 16 MiB)': async () => (await pkg.parseUsedVoucherCodesCsv(bytes, { chunkSize: 16 << 20 })).records,
       'parseUsedVoucherCodesCsv(Uint8Array, chunkSize 256 KiB)': async () => (await pkg.parseUsedVoucherCodesCsv(bytes, { chunkSize: 256 << 10 })).records,
@@ -106,12 +99,6 @@ export async function runSuite(libs, { rows, runs = 5, warmup = 1, seed = 1, gc 
         n += p.finish().length;
         return { length: n };
       },
-    };
-    const parsedBatches = batchJson.map((s) => JSON.parse(s));
-    stageCases['Array concat of the batches'] = () => {
-      let acc = [];
-      for (let i = 0; i < parsedBatches.length; i += 4096) acc = acc.concat(...parsedBatches.slice(i, i + 4096));
-      return acc;
     };
     const times = Object.fromEntries(Object.keys(stageCases).map((k) => [k, []]));
     for (let r = 0; r < warmup + runs; r++) {
@@ -124,8 +111,6 @@ export async function runSuite(libs, { rows, runs = 5, warmup = 1, seed = 1, gc 
       }
     }
     for (const [k, ts] of Object.entries(times)) stages[k] = median(ts);
-    stages.batches = batchJson.length;
-    stages.batchJsonBytes = batchBytes.reduce((n, b) => n + b.length, 0);
   }
   return { rows, csvBytes: bytes.length, jsonBytes, results, stages };
 }

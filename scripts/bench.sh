@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# Runs every benchmark and writes BENCHMARKS.md (from bench/results/*.md). Against the sandbox
+# on loopback; every figure a median of repeated runs, comparisons side by side in one run.
+# Usage: scripts/bench.sh [--quick]   (--quick: fewer rounds, 100k CSV rows only)
+# Takes ~25 min in full on a 2-core machine; run it on a quiet machine.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/setup.sh
+bash scripts/build.sh
+bash scripts/pack.sh
+if [ "${1:-}" = "--quick" ]; then
+  node bench/client/run.mjs --quick
+  node bench/csv/run.mjs --quick
+else
+  node bench/client/run.mjs
+  node bench/csv/run.mjs
+fi
+{
+  echo "# Benchmarks"
+  echo
+  echo "Written by \`bash scripts/bench.sh\` (sections from \`bench/results/*.md\`); every figure below"
+  echo "was measured by the command shown in its section, on the machine it names."
+  echo
+  cat bench/results/client.md
+  echo
+  cat bench/results/csv.md
+} > BENCHMARKS.md
+echo "wrote BENCHMARKS.md"
