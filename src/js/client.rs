@@ -278,8 +278,12 @@ impl Client {
         Ok(OrderPages {
             transport: self.inner.clone(),
             state: Rc::new(RefCell::new(PagesState {
-                pager: Some(Pager::new(q)),
-                ahead: None,
+                step: q.limit.map(|l| l as i64),
+                next_offset: q.offset.map(|o| o as i64).unwrap_or(0),
+                query: q,
+                total: None,
+                done: false,
+                inflight: Default::default(),
                 closed: false,
                 listener,
             })),
@@ -382,9 +386,10 @@ impl Pager {
     }
 }
 
-/// Reads subaccount orders page by page (behind `iterateSubaccountOrders`), one page ahead:
-/// when a page is handed out, the next one is already being fetched and decoded while the
-/// caller works on this one. At most one request is in flight; `close()` aborts it.
+/// Reads subaccount orders page by page (behind `iterateSubaccountOrders`), pipelined: while
+/// the caller waits for page N, page N+1 is already requested (its offset is N's plus the page
+/// size), so the server works on N+1 while this side decodes N; when N is handed out, N+1 is
+/// in flight. At most two requests are in flight; `close()` aborts them.
 #[wasm_bindgen(skip_typescript)]
 pub struct OrderPages {
     transport: Rc<Transport>,
@@ -394,57 +399,117 @@ pub struct OrderPages {
 }
 
 struct PagesState {
-    /// `None` while a fetch holds it.
-    pager: Option<Pager>,
-    /// The next page's fetch, started ahead. It always resolves (to an outcome object,
-    /// never a rejection), so a prefetch nobody waits for cannot be an unhandled rejection.
-    ahead: Option<Promise>,
+    query: Query,
+    /// Page size: the query's `limit`, else learnt from the first page.
+    step: Option<i64>,
+    /// Offset of the next page to request.
+    next_offset: i64,
+    total: Option<i64>,
+    /// No more pages to hand out.
+    done: bool,
+    /// Requests started, in offset order. Each promise resolves (never rejects) to an
+    /// outcome object, so one nobody waits for cannot be an unhandled rejection.
+    inflight: std::collections::VecDeque<(i64, Promise)>,
     closed: bool,
     /// The caller's signal and our listener on it.
     listener: Option<(web_sys::AbortSignal, Closure<dyn FnMut()>)>,
 }
 
-/// `{ ok: value }` or `{ err: error }`.
-fn outcome(r: Result<JsValue>, t: &Transport) -> JsValue {
+/// `{ ok: orders, total, len }` or `{ err: error }`.
+fn outcome(r: Result<subaccount_orders::SubaccountOrderList>, t: &Transport) -> JsValue {
     let o = Object::new();
-    let (k, v) = match r {
-        Ok(v) => ("ok", v),
-        Err(e) => ("err", to_js(&t.scrub(e))),
+    let set = |k: &str, v: &JsValue| {
+        let _ = Reflect::set(&o, &JsValue::from_str(k), v);
     };
-    let _ = Reflect::set(&o, &JsValue::from_str(k), &v);
+    match r.and_then(|page| Ok((to_js_value(&page.orders)?, page))) {
+        Ok((orders, page)) => {
+            set("ok", &orders);
+            set("total", &JsValue::from_f64(page.page.total as f64));
+            set("len", &JsValue::from_f64(page.orders.len() as f64));
+        }
+        Err(e) => set("err", &to_js(&t.scrub(e))),
+    }
     o.into()
 }
 
+fn num(o: &JsValue, k: &str) -> i64 {
+    Reflect::get(o, &JsValue::from_str(k))
+        .ok()
+        .and_then(|v| v.as_f64())
+        .unwrap_or(0.0) as i64
+}
+
 impl OrderPages {
-    fn fetch(&self) -> Promise {
+    /// Starts the request for the next offset, if there is one to start.
+    fn launch(&self) {
+        let mut s = self.state.borrow_mut();
+        if s.closed || s.done || s.inflight.len() >= 2 {
+            return;
+        }
+        if s.total.is_some_and(|t| s.next_offset >= t) {
+            return;
+        }
+        let Some(step) = s
+            .step
+            .or(if s.inflight.is_empty() { Some(0) } else { None })
+        else {
+            // Page size unknown until the first page arrives: one request at a time.
+            return;
+        };
+        let offset = s.next_offset;
+        let mut q = s.query.clone();
+        q.offset = Some(offset as f64);
+        s.next_offset = offset.saturating_add(step);
         let t = self.transport.clone();
-        let state = self.state.clone();
         let call = self.call.clone();
-        future_to_promise(async move {
-            let taken = state.borrow_mut().pager.take();
-            let Some(mut pager) = taken else {
-                return Ok(outcome(
-                    Err(Error::invalid_input(
-                        "next() called while a page is still loading",
-                    )),
-                    &t,
-                ));
-            };
-            let r = pager.next_page(&t, &call).await;
-            state.borrow_mut().pager = Some(pager);
-            Ok(outcome(
-                r.and_then(|page| match page {
-                    Some(orders) => to_js_value(&orders),
-                    None => Ok(JsValue::UNDEFINED),
-                }),
-                &t,
-            ))
-        })
+        let p = future_to_promise(async move {
+            let r = orders_page(&t, &q, &call).await;
+            Ok(outcome(r, &t))
+        });
+        s.inflight.push_back((offset, p));
     }
 
-    fn more(&self) -> bool {
-        let s = self.state.borrow();
-        !s.closed && s.pager.as_ref().is_some_and(|p| !p.done)
+    /// Handles the outcome of the page at `offset`: checks, bookkeeping, the value to hand out.
+    fn settle(&self, offset: i64, out: &JsValue) -> std::result::Result<JsValue, JsValue> {
+        let mut s = self.state.borrow_mut();
+        let err = Reflect::get(out, &"err".into()).unwrap_or(JsValue::UNDEFINED);
+        if !err.is_undefined() {
+            s.done = true;
+            s.inflight.clear();
+            return Err(err);
+        }
+        let (total, len) = (num(out, "total"), num(out, "len"));
+        if let Some(known) = s.total {
+            if known != total {
+                s.done = true;
+                s.inflight.clear();
+                let e = Error::decode(format!(
+                    "the result set changed while paging (total {known} became {total}): start again, or filter on date_created to page a fixed set"
+                ));
+                return Err(to_js(&self.transport.scrub(e)));
+            }
+        }
+        s.total = Some(total);
+        let end = offset.saturating_add(len);
+        if s.step.is_none() {
+            // Learnt from the first page; the next request can start now.
+            s.step = Some(len.max(1));
+            s.next_offset = end;
+        }
+        if len == 0 || end >= total {
+            s.done = true;
+            s.inflight.clear();
+        } else if s.step.is_some_and(|step| len < step) {
+            // A short page that is not the last: the pages requested ahead start at the wrong
+            // offset. Drop them and go on from where this page ended, so nothing is skipped.
+            s.inflight.clear();
+            s.next_offset = end;
+        }
+        Ok(if len == 0 {
+            JsValue::UNDEFINED
+        } else {
+            Reflect::get(out, &"ok".into()).unwrap_or(JsValue::UNDEFINED)
+        })
     }
 }
 
@@ -453,8 +518,9 @@ impl OrderPages {
     /// The next page's orders, or `undefined` after the last page.
     #[wasm_bindgen(skip_typescript)]
     pub fn next(&self) -> Promise {
-        let ahead = self.state.borrow_mut().ahead.take();
-        let current = ahead.unwrap_or_else(|| self.fetch());
+        self.launch(); // the page to hand out, unless already in flight
+        self.launch(); // and the one after it
+        let front = self.state.borrow_mut().inflight.pop_front();
         let this = OrderPages {
             transport: self.transport.clone(),
             state: self.state.clone(),
@@ -462,33 +528,32 @@ impl OrderPages {
             controller: self.controller.clone(),
         };
         future_to_promise(async move {
-            let out = JsFuture::from(current).await?;
-            let err = Reflect::get(&out, &"err".into()).unwrap_or(JsValue::UNDEFINED);
-            if !err.is_undefined() {
-                return Err(err);
-            }
-            let value = Reflect::get(&out, &"ok".into()).unwrap_or(JsValue::UNDEFINED);
-            if !value.is_undefined() && this.more() {
-                let next = this.fetch();
-                this.state.borrow_mut().ahead = Some(next);
+            let Some((offset, p)) = front else {
+                return Ok(JsValue::UNDEFINED);
+            };
+            let out = JsFuture::from(p).await?;
+            let value = this.settle(offset, &out)?;
+            // Keep one page in flight while the caller works on this one (the page after it
+            // is usually already requested; not when the page size was just learnt).
+            let idle = this.state.borrow().inflight.is_empty();
+            if !value.is_undefined() && idle {
+                this.launch();
             }
             Ok(value)
         })
     }
 
-    /// Stops: aborts a request in flight; later `next()` calls give `undefined`.
+    /// Stops: aborts the requests in flight; later `next()` calls give `undefined`.
     #[wasm_bindgen(skip_typescript)]
     pub fn close(&self) {
         self.controller.abort();
         let mut s = self.state.borrow_mut();
         s.closed = true;
-        s.ahead = None;
+        s.done = true;
+        s.inflight.clear();
         if let Some((signal, cb)) = s.listener.take() {
             let _ =
                 signal.remove_event_listener_with_callback("abort", cb.as_ref().unchecked_ref());
-        }
-        if let Some(p) = s.pager.as_mut() {
-            p.done = true;
         }
     }
 }

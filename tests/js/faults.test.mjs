@@ -360,7 +360,8 @@ test('fault total-changes: iterateSubaccountOrders rejects with kind decode "res
   assertError(error, 'decode');
   assert.match(error.message, /result set changed/);
   assert.equal(seen.length, 1000, 'the first page only: nothing from the changed set');
-  assert.equal(h.attempts.length, 2);
+  // The iterator pipelines: the third page may already be requested when the second shows the change.
+  assert.ok([2, 3].includes(h.attempts.length), `${h.attempts.length} requests`);
 
   h.fault = 'total-changes';
   await assert.rejects(h.client.collectSubaccountOrders({ max: 3000, limit: 1000 }), (e) => {
@@ -438,7 +439,8 @@ test('iterator: break mid-way leaves no request running and sends no more', asyn
   assert.equal(h.pending, 0, 'no request running 50 ms after break');
   assert.equal(h.aborted, sentAtBreak - 2, 'a page fetched ahead was aborted, not awaited');
   const atBreak = sb.stats.requests;
-  assert.equal(atBreak - before, sentAtBreak);
+  // A page aborted early may never reach the server's counter.
+  assert.ok(atBreak - before >= 2 && atBreak - before <= sentAtBreak, `${atBreak - before} reached the server`);
   await new Promise((r) => setTimeout(r, 500));
   assert.equal(sb.stats.requests, atBreak, 'no request after break');
   assert.equal(h.sent, sentAtBreak);
@@ -454,8 +456,9 @@ test('iterator: an abort signal stops it at once, mid-request, and nothing more 
   let abortedAt = 0;
   try {
     for await (const _ of h.client.iterateSubaccountOrders({ limit: 100, sort: 'id' }, { signal: ac.signal })) {
-      // The second page is (or is about to be) in flight: abort 100 ms into it.
-      if (++n === 100) setTimeout(() => { abortedAt = performance.now(); ac.abort(); }, 100);
+      // Pages 1 and 2 are requested together (pipelined); page 3 is requested when page 2 is
+      // awaited, so it is in flight while page 2 is consumed: abort 100 ms into it.
+      if (++n === 200) setTimeout(() => { abortedAt = performance.now(); ac.abort(); }, 100);
     }
   } catch (e) {
     error = e;
@@ -463,13 +466,13 @@ test('iterator: an abort signal stops it at once, mid-request, and nothing more 
   const late = performance.now() - abortedAt;
   h.fault = null;
   assertError(error, 'aborted');
-  assert.equal(n, 100, 'nothing of the aborted page');
+  assert.equal(n, 200, 'nothing of the aborted page');
   assert.ok(late < 250, `stopped ${late} ms after abort(), not after the slow page`);
   await new Promise((r) => setTimeout(r, 50));
   assert.equal(h.pending, 0, 'no request running');
-  assert.equal(h.aborted, 1, 'the page in flight was aborted');
+  assert.ok(h.aborted >= 1 && h.aborted <= 2, `${h.aborted}: the pages in flight were aborted`);
   const sent = h.sent;
-  assert.equal(sent, 2);
+  assert.equal(sent - h.aborted, 2, 'only the two consumed pages completed');
   await new Promise((r) => setTimeout(r, 400));
   assert.equal(h.sent, sent, 'nothing sent after the abort');
   await stillWorks(h);
