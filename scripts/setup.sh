@@ -23,8 +23,11 @@ fi
 log "wasm-bindgen $wb ready"
 
 if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
-  log "installing npm dev tools (npm ci)"
-  npm ci --no-audit --no-fund --loglevel=error
+  # `npm install`, not `npm ci`: with this machine's npm config (omit-lockfile-registry-resolved)
+  # the lockfile leaves out other platforms' optional packages (rollup, esbuild), which
+  # `npm ci` then refuses as "out of sync". `npm install` installs exactly the locked versions.
+  log "installing npm dev tools (npm install from package-lock.json)"
+  npm install --no-audit --no-fund --loglevel=error
 fi
 log "npm dev tools ready"
 
