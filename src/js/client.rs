@@ -110,6 +110,17 @@ fn of_response(e: Error, r: &Fetched) -> Error {
     }
 }
 
+/// Fetches `spec` and decodes its body with `decode` (decode errors carry the URL and status).
+async fn get_decoded<T>(
+    t: &Transport,
+    spec: &RequestSpec,
+    call: &CallOptions,
+    decode: impl FnOnce(&str) -> Result<T>,
+) -> Result<T> {
+    let r = fetch_checked(t, spec, call).await?;
+    decode(body_text(&r)?).map_err(|e| of_response(e, &r))
+}
+
 /// One page of subaccount orders.
 async fn orders_page(
     t: &Transport,
@@ -117,9 +128,11 @@ async fn orders_page(
     call: &CallOptions,
 ) -> Result<subaccount_orders::SubaccountOrderList> {
     let spec = subaccount_orders::request(q)?;
-    let r = fetch_checked(t, &spec, call).await?;
     let offset = q.offset.map(|o| o as i64).unwrap_or(0);
-    subaccount_orders::decode(body_text(&r)?, offset).map_err(|e| of_response(e, &r))
+    get_decoded(t, &spec, call, |body| {
+        subaccount_orders::decode(body, offset)
+    })
+    .await
 }
 
 #[wasm_bindgen]
@@ -135,9 +148,7 @@ impl Client {
         spawn(&self.inner, async move {
             let call = CallOptions::parse(&opts)?;
             let spec = used_codes::request(&parse_query(&query)?, Accept::Json)?;
-            let r = fetch_checked(&t, &spec, &call).await?;
-            let list = used_codes::decode(body_text(&r)?).map_err(|e| of_response(e, &r))?;
-            to_js_value(&list)
+            to_js_value(&get_decoded(&t, &spec, &call, used_codes::decode).await?)
         })
     }
 
@@ -168,9 +179,7 @@ impl Client {
         spawn(&self.inner, async move {
             let call = CallOptions::parse(&opts)?;
             let spec = voucher_order::request(parse_id(&voucher_order_id, "voucherOrderId")?);
-            let r = fetch_checked(&t, &spec, &call).await?;
-            let order = voucher_order::decode(body_text(&r)?).map_err(|e| of_response(e, &r))?;
-            to_js_value(&order)
+            to_js_value(&get_decoded(&t, &spec, &call, voucher_order::decode).await?)
         })
     }
 
@@ -194,8 +203,7 @@ impl Client {
                     .map_err(|e| Error::invalid_input(format!("invalid reissue options: {e}")))?
             };
             let spec = reissues::request(id, &ro);
-            let r = fetch_checked(&t, &spec, &call).await?;
-            let list = reissues::decode(body_text(&r)?, &ro).map_err(|e| of_response(e, &r))?;
+            let list = get_decoded(&t, &spec, &call, |body| reissues::decode(body, &ro)).await?;
             to_js_value(&list)
         })
     }
