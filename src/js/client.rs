@@ -68,7 +68,7 @@ where
 }
 
 /// Fetches `spec` and checks that the body is what its `Accept` asked for; the caller reads
-/// the text with [`body_text`] (no copy of the body).
+/// the text with [`Fetched::text`] (no copy of the body).
 async fn fetch_checked(t: &Transport, spec: &RequestSpec, call: &CallOptions) -> Result<Fetched> {
     let r = t.get(spec, call).await?;
     let wrong = match spec.accept {
@@ -89,11 +89,6 @@ async fn fetch_checked(t: &Transport, spec: &RequestSpec, call: &CallOptions) ->
         .with_url(r.url.clone()));
     }
     Ok(r)
-}
-
-/// The body of a checked response as text (validated as UTF-8 once, here).
-fn body_text(r: &Fetched) -> Result<&str> {
-    r.text()
 }
 
 /// A decode error of response `r`: with its URL and status.
@@ -118,7 +113,7 @@ async fn get_decoded<T>(
     decode: impl FnOnce(&str) -> Result<T>,
 ) -> Result<T> {
     let r = fetch_checked(t, spec, call).await?;
-    decode(body_text(&r)?).map_err(|e| of_response(e, &r))
+    decode(r.text()?).map_err(|e| of_response(e, &r))
 }
 
 /// One page of subaccount orders.
@@ -164,7 +159,7 @@ impl Client {
             let call = CallOptions::parse(&opts)?;
             let spec = used_codes::request(&parse_query(&query)?, Accept::Csv)?;
             let r = fetch_checked(&t, &spec, &call).await?;
-            Ok(JsValue::from_str(body_text(&r)?))
+            Ok(JsValue::from_str(r.text()?))
         })
     }
 
