@@ -163,7 +163,7 @@ pub fn decode(body: &str) -> Result<UsedVoucherCodeList> {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
 
     /// The example of seed 000, as printed.

@@ -9,6 +9,7 @@
 )]
 
 use super::*;
+use crate::api::used_codes::tests::SEED_JSON;
 use crate::api::used_codes::{self, UsedVoucherCode, COLUMNS};
 use crate::error::ErrorKind;
 
@@ -19,14 +20,6 @@ const SEED_CSV: &str = "id,value,product_name,no_of_fqdns,no_of_wildcards,shippi
 49170,ZVB3EWIHDH3U63AOZU5QZ4W4TUTRPPCS,\"Basic OV\",5,0,N/A,6,0,used,\"2022-03-03 13:31:03\",25252,\"2022-03-03 13:41:41\",\" \",\" \",\"Example Inc.\",example.com,204928159,2023-03-03,\" \",\" \",1
 49178,ZGGRW6GCJIWCR2XHAU4M6TNNBAURHLJM,\"Basic OV\",5,0,N/A,6,0,used,\"2022-03-03 14:43:28\",25256,\"2022-03-04 10:48:47\",\" \",\" \",\"Example Inc.\",example.com,204928160,2023-03-03,\" \",\" \",1
 49179,4U6P5PVRG6HMOWYNGRD3HBM6QUSJRDH5,\"Secure Site Pro EV SSL\",2,0,N/A,2,0,used,\"2022-03-03 14:43:28\",25256,\"2022-03-04 10:49:38\",\" \",\" \",\"Example Corp.\",example.com,204928161,2023-03-03,\" \",\" \",1";
-
-/// The JSON example of seed 000.
-const SEED_JSON: &str = r#"{"codes": [{"id": 49170, "value": "ZVB3LWIH3H3U53AOZU5QZ4W4TUTRPPCS", "product_name": "Basic OV",
-"no_of_fqdns": 5, "no_of_wildcards": 0, "shipping_method": "N/A", "validity_years": 6, "validity_days": 0,
-"status": "used", "created_date": "2022-03-03 13:31:03", "voucher_order_id": 25252,
-"cert_request_date": "2022-03-03 13:41:41", "cert_validity_start_date": " ", "cert_validity_end_date": " ",
-"cert_organization": "Example Inc.", "cert_common_name": "example.com", "certificate_order_id": "204928159",
-"voucher_validity_end_date": "2023-03-03", "order_valid_from": " ", "order_valid_till": " ", "server_licenses": "1"}]}"#;
 
 fn ok(input: &str) -> Vec<UsedVoucherCode> {
     parse(input.as_bytes(), false).unwrap().records

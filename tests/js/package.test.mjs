@@ -80,6 +80,18 @@ async function pageResult(url) {
   return result;
 }
 
+/** Serves a page running PAGE_SCRIPT from its own sandbox and checks what it reports. */
+async function checkServedPage(options) {
+  const local = await sandbox(options);
+  try {
+    const r = await pageResult(local.url);
+    const total = local.dataset.subaccountOrders.length;
+    assert.deepEqual(r, { n: 6, iterated: total, total, status: 404 });
+  } finally {
+    await local.close();
+  }
+}
+
 const PAGE_SCRIPT = (importFrom) => `
   import { createClient, CertCentralError } from '${importFrom}';
   try {
@@ -100,14 +112,7 @@ test('browser: a plain page imports the package as ES modules', async () => {
   mkdirSync(dir, { recursive: true });
   writeFileSync(join(dir, 'index.html'), `<!doctype html><meta charset="utf-8"><title>pkg</title>
     <script type="module">${PAGE_SCRIPT('/pkg/index.js')}</script>`);
-  const local = await (await import('./helpers.mjs')).sandbox({ wwwDir: dir, pkgDir: join(scratch, 'node_modules/certcentral-wasm') });
-  try {
-    const r = await pageResult(local.url);
-    const total = local.dataset.subaccountOrders.length;
-    assert.deepEqual(r, { n: 6, iterated: total, total, status: 404 });
-  } finally {
-    await local.close();
-  }
+  await checkServedPage({ wwwDir: dir, pkgDir: join(scratch, 'node_modules/certcentral-wasm') });
 });
 
 test('bundler: a Vite production build runs in Chromium', async () => {
@@ -123,12 +128,5 @@ test('bundler: a Vite production build runs in Chromium', async () => {
   const assets = readdirSync(join(app, 'dist/assets'));
   assert.ok(assets.some((f) => f.endsWith('.wasm')), `Vite emitted the .wasm asset: ${assets}`);
   assert.ok(existsSync(join(app, 'dist/index.html')));
-  const local = await (await import('./helpers.mjs')).sandbox({ wwwDir: join(app, 'dist') });
-  try {
-    const r = await pageResult(local.url);
-    const total = local.dataset.subaccountOrders.length;
-    assert.deepEqual(r, { n: 6, iterated: total, total, status: 404 });
-  } finally {
-    await local.close();
-  }
+  await checkServedPage({ wwwDir: join(app, 'dist') });
 });
