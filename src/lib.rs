@@ -20,6 +20,7 @@ mod model;
 pub mod query;
 pub mod ratelimit;
 pub mod retry;
+pub mod transcode;
 
 pub use error::{Error, ErrorKind};
 

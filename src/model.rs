@@ -7,6 +7,11 @@
 //! - a private wire twin: `Deserialize` with the lenient decoders of [`crate::decode`], where a
 //!   missing optional field is simply unset and a missing required field is an error.
 //!
+//! - its [`crate::transcode::Schema`]: the fields and their rules as data, for the one-pass
+//!   transcoder the wasm client decodes with (`fallback a <- b.c;` declares that text field
+//!   `a`, when unset, takes nested field `b.c`; the serde path applies it in the endpoint's
+//!   `decode`).
+//!
 //! One struct could not do both: serde needs `#[serde(default)]` to let a field be missing,
 //! and tsify then marks it optional (`?:`) in the typings.
 
@@ -14,10 +19,11 @@ macro_rules! record {
     (
         $(#[$meta:meta])*
         pub struct $name:ident {
+            $( fallback $target:ident <- $from:ident . $sub:ident; )?
             required {
-                $( $(#[$rmeta:meta])* pub $rfield:ident : $rty:ty = $rde:literal, )*
+                $( $(#[$rmeta:meta])* pub $rfield:ident : $rty:ty = $rde:tt, )*
             }
-            $( $(#[$fmeta:meta])* pub $field:ident : $ty:ty = $de:literal, )*
+            $( $(#[$fmeta:meta])* pub $field:ident : $ty:ty = $de:tt, )*
         }
     ) => {
         $(#[$meta])*
@@ -45,6 +51,34 @@ macro_rules! record {
                 }
             }
         };
+
+        impl $crate::transcode::Wire for $name {
+            const SCHEMA: $crate::transcode::Schema = {
+                const FIELDS: &[$crate::transcode::Field] = &[
+                    $( $crate::transcode::Field {
+                        name: $crate::transcode::wire_name(stringify!($rfield)),
+                        kind: $crate::transcode::kind!($rde, $rty),
+                    }, )*
+                    $( $crate::transcode::Field {
+                        name: $crate::transcode::wire_name(stringify!($field)),
+                        kind: $crate::transcode::kind!($de, $ty),
+                    }, )*
+                ];
+                #[allow(unused_mut, unused_assignments)]
+                let mut fallback = None;
+                $( fallback = Some($crate::transcode::fallback(
+                    FIELDS,
+                    stringify!($target),
+                    stringify!($from),
+                    stringify!($sub),
+                )); )?
+                $crate::transcode::Schema {
+                    name: stringify!($name),
+                    fields: FIELDS,
+                    fallback,
+                }
+            };
+        }
     };
 }
 

@@ -9,6 +9,7 @@ crate::model::record! {
 /// The docs list `product_name_id`; the example nests `product {group_name, name_id, name}`.
 /// Both are kept: `product_name_id` falls back to `product.name_id`.
 pub struct VoucherCode {
+    fallback product_name_id <- product.name_id;
     required {
         /// Voucher code id (documented as a string, sent as a number).
         pub id: i64 = "crate::decode::int",

@@ -79,7 +79,7 @@
 )]
 
 mod columns;
-mod json;
+pub(crate) mod json;
 mod row;
 
 pub use columns::{Columns, INTS, TEXTS};

@@ -1,9 +1,10 @@
 //! `createClient` and the client's methods.
 //!
 //! Each method parses its JS arguments once, lets the core build the request, fetches it
-//! through the [`Transport`], lets the core decode the body, and hands the typed result back
-//! as ONE JSON string parsed by `JSON.parse` (one boundary crossing per response, never one
-//! per field).
+//! through the [`Transport`], lets the core transcode the body ([`crate::transcode`]: the
+//! wire JSON read once, the normalised JSON written as it goes), and hands the typed result
+//! back as ONE JSON string parsed by `JSON.parse` (one boundary crossing per response, never
+//! one per field).
 
 use super::error::to_js;
 use super::options::{object, CallOptions, ClientOptions};
@@ -11,8 +12,8 @@ use super::transport::{Fetched, Transport};
 use crate::api::{reissues, subaccount_orders, used_codes, voucher_order, Accept, RequestSpec};
 use crate::error::{Error, ErrorKind, Result};
 use crate::query::{path_id, whole_number, IdInput, Query};
+use crate::transcode::{self, OrdersPage};
 use js_sys::{Object, Promise, Reflect};
-use serde::Serialize;
 use std::cell::RefCell;
 use std::rc::Rc;
 use wasm_bindgen::prelude::*;
@@ -35,11 +36,9 @@ pub fn create_client(options: JsValue) -> std::result::Result<Client, JsValue> {
     })
 }
 
-/// Serializes `value` once and parses it on the JS side.
-fn to_js_value<T: Serialize>(value: &T) -> Result<JsValue> {
-    let s = serde_json::to_string(value)
-        .map_err(|e| Error::decode(format!("could not encode the result: {e}")))?;
-    js_sys::JSON::parse(&s).map_err(|_| Error::decode("could not hand the result to JS"))
+/// Hands a transcoded JSON text to JS: one `JSON.parse`.
+fn to_js_value(json: &str) -> Result<JsValue> {
+    js_sys::JSON::parse(json).map_err(|_| Error::decode("could not hand the result to JS"))
 }
 
 fn parse_query(v: &JsValue) -> Result<Query> {
@@ -116,16 +115,12 @@ async fn get_decoded<T>(
     decode(r.text()?).map_err(|e| of_response(e, &r))
 }
 
-/// One page of subaccount orders.
-async fn orders_page(
-    t: &Transport,
-    q: &Query,
-    call: &CallOptions,
-) -> Result<subaccount_orders::SubaccountOrderList> {
+/// One page of subaccount orders: the orders as a JSON array, with the page.
+async fn orders_page(t: &Transport, q: &Query, call: &CallOptions) -> Result<OrdersPage> {
     let spec = subaccount_orders::request(q)?;
     let offset = q.offset.map(|o| o as i64).unwrap_or(0);
     get_decoded(t, &spec, call, |body| {
-        subaccount_orders::decode(body, offset)
+        transcode::subaccount_orders_page(body, offset)
     })
     .await
 }
@@ -143,7 +138,7 @@ impl Client {
         spawn(&self.inner, async move {
             let call = CallOptions::parse(&opts)?;
             let spec = used_codes::request(&parse_query(&query)?, Accept::Json)?;
-            to_js_value(&get_decoded(&t, &spec, &call, used_codes::decode).await?)
+            to_js_value(&get_decoded(&t, &spec, &call, transcode::used_codes).await?)
         })
     }
 
@@ -174,7 +169,7 @@ impl Client {
         spawn(&self.inner, async move {
             let call = CallOptions::parse(&opts)?;
             let spec = voucher_order::request(parse_id(&voucher_order_id, "voucherOrderId")?);
-            to_js_value(&get_decoded(&t, &spec, &call, voucher_order::decode).await?)
+            to_js_value(&get_decoded(&t, &spec, &call, transcode::voucher_order).await?)
         })
     }
 
@@ -198,7 +193,9 @@ impl Client {
                     .map_err(|e| Error::invalid_input(format!("invalid reissue options: {e}")))?
             };
             let spec = reissues::request(id, &ro);
-            let list = get_decoded(&t, &spec, &call, |body| reissues::decode(body, &ro)).await?;
+            let dedupe = ro.dedupe_by_serial == Some(true);
+            let list =
+                get_decoded(&t, &spec, &call, |body| transcode::reissues(body, dedupe)).await?;
             to_js_value(&list)
         })
     }
@@ -213,7 +210,13 @@ impl Client {
         let t = self.inner.clone();
         spawn(&self.inner, async move {
             let call = CallOptions::parse(&opts)?;
-            let list = orders_page(&t, &parse_query(&query)?, &call).await?;
+            let q = parse_query(&query)?;
+            let spec = subaccount_orders::request(&q)?;
+            let offset = q.offset.map(|o| o as i64).unwrap_or(0);
+            let list = get_decoded(&t, &spec, &call, |body| {
+                transcode::subaccount_orders(body, offset)
+            })
+            .await?;
             to_js_value(&list)
         })
     }
@@ -231,14 +234,31 @@ impl Client {
             let call = CallOptions::parse(&opts)?;
             let (q, max) = split_max(&query)?;
             let mut pager = Pager::new(q);
-            let mut out = Vec::new();
-            while (out.len() as f64) < max {
-                match pager.next_page(&t, &call).await? {
-                    Some(page) => out.extend(page),
-                    None => break,
+            // The pages' arrays joined into one: `[` + each page's records + `]`.
+            let mut out = String::from("[");
+            let mut count = 0usize;
+            while (count as f64) < max {
+                let Some(page) = pager.next_page(&t, &call).await? else {
+                    break;
+                };
+                let room = max - count as f64;
+                // Cut after the last record that fits (`ends` are offsets just after each).
+                let take = if (page.len as f64) > room {
+                    room as usize
+                } else {
+                    page.len
+                };
+                let end = match take.checked_sub(1).and_then(|k| page.ends.get(k)) {
+                    Some(&end) => end,
+                    None => continue,
+                };
+                if count > 0 {
+                    out.push(',');
                 }
+                out.push_str(page.json.get(1..end).unwrap_or(""));
+                count += take;
             }
-            out.truncate(max.min(out.len() as f64) as usize);
+            out.push(']');
             to_js_value(&out)
         })
     }
@@ -359,11 +379,7 @@ impl Pager {
     }
 
     /// The next page's records, or `None` after the last.
-    async fn next_page(
-        &mut self,
-        t: &Transport,
-        call: &CallOptions,
-    ) -> Result<Option<Vec<subaccount_orders::SubaccountOrder>>> {
+    async fn next_page(&mut self, t: &Transport, call: &CallOptions) -> Result<Option<OrdersPage>> {
         if self.done {
             return Ok(None);
         }
@@ -380,12 +396,12 @@ impl Pager {
             }
         }
         self.total = Some(page.page.total);
-        let n = page.orders.len() as i64;
+        let n = page.len as i64;
         self.next_offset = self.next_offset.saturating_add(n);
         if n == 0 || self.next_offset >= page.page.total {
             self.done = true;
         }
-        Ok(if n == 0 { None } else { Some(page.orders) })
+        Ok(if n == 0 { None } else { Some(page) })
     }
 }
 
@@ -419,16 +435,16 @@ struct PagesState {
 }
 
 /// `{ ok: orders, total, len }` or `{ err: error }`.
-fn outcome(r: Result<subaccount_orders::SubaccountOrderList>, t: &Transport) -> JsValue {
+fn outcome(r: Result<OrdersPage>, t: &Transport) -> JsValue {
     let o = Object::new();
     let set = |k: &str, v: &JsValue| {
         let _ = Reflect::set(&o, &JsValue::from_str(k), v);
     };
-    match r.and_then(|page| Ok((to_js_value(&page.orders)?, page))) {
+    match r.and_then(|page| Ok((to_js_value(&page.json)?, page))) {
         Ok((orders, page)) => {
             set("ok", &orders);
             set("total", &JsValue::from_f64(page.page.total as f64));
-            set("len", &JsValue::from_f64(page.orders.len() as f64));
+            set("len", &JsValue::from_f64(page.len as f64));
         }
         Err(e) => set("err", &to_js(&t.scrub(e))),
     }

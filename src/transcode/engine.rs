@@ -1,0 +1,938 @@
+//! The scanner and writer: reads the wire JSON once, writes the normalised JSON as it goes.
+//!
+//! Every rule mirrors a function of [`crate::decode`] as serde_json drives it (numbers are
+//! classified as serde_json classifies them: `u64`, negative `i64`, or `f64`), so the output is
+//! `serde_json::to_string` of what the serde path decodes. `tests` checks that on generated
+//! hostile documents.
+
+use super::schema::{Kind, Schema};
+use crate::api::Page;
+use crate::decode::{is_blank, parse_bool, parse_int, parse_num};
+use std::collections::HashSet;
+
+/// A failure: what went wrong, and the byte offset in the input.
+#[derive(Debug)]
+pub(crate) struct Fail {
+    pub msg: String,
+    pub at: usize,
+}
+
+pub(crate) type R<T> = Result<T, Fail>;
+
+/// serde_json's nesting limit.
+const MAX_DEPTH: u32 = 128;
+
+/// A JSON number as serde_json hands it to a visitor.
+#[derive(Clone, Copy, Debug)]
+enum Num {
+    U(u64),
+    I(i64),
+    F(f64),
+}
+
+/// One scalar token, or the start of a container (not consumed).
+#[derive(Clone, Copy, Debug)]
+enum Tok {
+    /// A string: the byte range of its content (between the quotes), and whether it has escapes.
+    Str(usize, usize, bool),
+    /// A number: its byte range.
+    Num(usize, usize),
+    Bool(bool),
+    Null,
+    Obj,
+    Arr,
+}
+
+/// A written value's byte range in the output, when it is not `null`.
+pub(crate) type Span = Option<(usize, usize)>;
+
+pub(crate) struct Tx<'a> {
+    src: &'a str,
+    s: &'a [u8],
+    pos: usize,
+    depth: u32,
+    /// The output.
+    pub out: String,
+}
+
+const MAX_SAFE_INTEGER: f64 = 9_007_199_254_740_991.0;
+
+impl<'a> Tx<'a> {
+    pub fn new(src: &'a str) -> Self {
+        Tx {
+            src,
+            s: src.as_bytes(),
+            pos: 0,
+            depth: 0,
+            out: String::with_capacity(src.len().saturating_add(src.len() / 8)),
+        }
+    }
+
+    pub fn fail<T>(&self, msg: impl Into<String>) -> R<T> {
+        Err(Fail {
+            msg: msg.into(),
+            at: self.pos,
+        })
+    }
+
+    #[inline]
+    fn peek_raw(&self) -> Option<u8> {
+        self.s.get(self.pos).copied()
+    }
+
+    #[inline]
+    pub fn ws(&mut self) {
+        while let Some(b' ' | b'\t' | b'\n' | b'\r') = self.peek_raw() {
+            self.pos += 1;
+        }
+    }
+
+    #[inline]
+    pub fn peek(&mut self) -> Option<u8> {
+        self.ws();
+        self.peek_raw()
+    }
+
+    /// Consumes `b` (after white space) or fails.
+    #[inline]
+    pub fn expect(&mut self, b: u8, what: &str) -> R<()> {
+        if self.peek() == Some(b) {
+            self.pos += 1;
+            Ok(())
+        } else if self.peek_raw().is_none() {
+            self.fail(format!("EOF while parsing {what}"))
+        } else {
+            self.fail(format!("expected {what}"))
+        }
+    }
+
+    /// Only white space may follow the top-level value.
+    pub fn end(&mut self) -> R<()> {
+        if self.peek().is_some() {
+            return self.fail("trailing characters");
+        }
+        Ok(())
+    }
+
+    #[inline]
+    fn src(&self, a: usize, b: usize) -> &'a str {
+        // Token boundaries sit next to ASCII bytes (quotes, digits), so they are char boundaries.
+        self.src.get(a..b).unwrap_or("")
+    }
+
+    /// Scans a string whose opening quote is at `pos`: content range and whether it has escapes.
+    fn string(&mut self) -> R<(usize, usize, bool)> {
+        self.pos += 1;
+        let start = self.pos;
+        let mut esc = false;
+        loop {
+            self.pos = plain_run(self.s, self.pos);
+            let Some(&b) = self.s.get(self.pos) else {
+                return self.fail("EOF while parsing a string");
+            };
+            match b {
+                b'"' => {
+                    self.pos += 1;
+                    return Ok((start, self.pos - 1, esc));
+                }
+                b'\\' => {
+                    esc = true;
+                    self.pos += 1;
+                    match self.peek_raw() {
+                        Some(b'"' | b'\\' | b'/' | b'b' | b'f' | b'n' | b'r' | b't') => {
+                            self.pos += 1;
+                        }
+                        Some(b'u') => {
+                            self.pos += 1;
+                            let c = self.hex4()?;
+                            if (0xD800..0xDC00).contains(&c) {
+                                if self.s.get(self.pos..self.pos + 2) != Some(b"\\u") {
+                                    return self.fail("lone leading surrogate in hex escape");
+                                }
+                                self.pos += 2;
+                                let d = self.hex4()?;
+                                if !(0xDC00..0xE000).contains(&d) {
+                                    return self.fail("lone leading surrogate in hex escape");
+                                }
+                            } else if (0xDC00..0xE000).contains(&c) {
+                                return self.fail("lone trailing surrogate in hex escape");
+                            }
+                        }
+                        _ => return self.fail("invalid escape"),
+                    }
+                }
+                0..=0x1f => {
+                    return self
+                        .fail("control character (\\u0000-\\u001F) found while parsing a string")
+                }
+                _ => self.pos += 1,
+            }
+        }
+    }
+
+    fn hex4(&mut self) -> R<u32> {
+        let mut v = 0u32;
+        for _ in 0..4 {
+            let d = match self.peek_raw() {
+                Some(c @ b'0'..=b'9') => c - b'0',
+                Some(c @ b'a'..=b'f') => c - b'a' + 10,
+                Some(c @ b'A'..=b'F') => c - b'A' + 10,
+                _ => return self.fail("invalid escape"),
+            };
+            v = v * 16 + u32::from(d);
+            self.pos += 1;
+        }
+        Ok(v)
+    }
+
+    /// Scans a number starting at `pos` (JSON grammar): its range.
+    fn number(&mut self) -> R<(usize, usize)> {
+        let start = self.pos;
+        if self.peek_raw() == Some(b'-') {
+            self.pos += 1;
+        }
+        match self.peek_raw() {
+            Some(b'0') => {
+                self.pos += 1;
+                if let Some(b'0'..=b'9') = self.peek_raw() {
+                    return self.fail("invalid number");
+                }
+            }
+            Some(b'1'..=b'9') => self.digits(),
+            _ => return self.fail("invalid number"),
+        }
+        if self.peek_raw() == Some(b'.') {
+            self.pos += 1;
+            if !matches!(self.peek_raw(), Some(b'0'..=b'9')) {
+                return self.fail("invalid number");
+            }
+            self.digits();
+        }
+        if let Some(b'e' | b'E') = self.peek_raw() {
+            self.pos += 1;
+            if let Some(b'+' | b'-') = self.peek_raw() {
+                self.pos += 1;
+            }
+            if !matches!(self.peek_raw(), Some(b'0'..=b'9')) {
+                return self.fail("invalid number");
+            }
+            self.digits();
+        }
+        Ok((start, self.pos))
+    }
+
+    #[inline]
+    fn digits(&mut self) {
+        while let Some(b'0'..=b'9') = self.peek_raw() {
+            self.pos += 1;
+        }
+    }
+
+    fn literal(&mut self, word: &[u8]) -> R<()> {
+        if self.s.get(self.pos..self.pos + word.len()) == Some(word) {
+            self.pos += word.len();
+            Ok(())
+        } else {
+            self.fail("expected value")
+        }
+    }
+
+    /// The next value: scalars are consumed, containers are not.
+    fn tok(&mut self) -> R<Tok> {
+        match self.peek() {
+            Some(b'"') => {
+                let (a, b, e) = self.string()?;
+                Ok(Tok::Str(a, b, e))
+            }
+            Some(b'-' | b'0'..=b'9') => {
+                let (a, b) = self.number()?;
+                Ok(Tok::Num(a, b))
+            }
+            Some(b't') => self.literal(b"true").map(|_| Tok::Bool(true)),
+            Some(b'f') => self.literal(b"false").map(|_| Tok::Bool(false)),
+            Some(b'n') => self.literal(b"null").map(|_| Tok::Null),
+            Some(b'{') => Ok(Tok::Obj),
+            Some(b'[') => Ok(Tok::Arr),
+            None => self.fail("EOF while parsing a value"),
+            Some(_) => self.fail("expected value"),
+        }
+    }
+
+    /// The value of a number token, classified as serde_json does.
+    fn num(&self, a: usize, b: usize) -> R<Num> {
+        let t = self.src(a, b);
+        let float = t.bytes().any(|c| matches!(c, b'.' | b'e' | b'E'));
+        if !float {
+            if let Some(d) = t.strip_prefix('-') {
+                if let Ok(v) = d.parse::<u64>() {
+                    if v == 0 {
+                        return Ok(Num::F(-0.0));
+                    }
+                    if let Some(n) = 0i64.checked_sub_unsigned(v) {
+                        return Ok(Num::I(n));
+                    }
+                }
+            } else if let Ok(v) = t.parse::<u64>() {
+                return Ok(Num::U(v));
+            }
+        }
+        match t.parse::<f64>() {
+            Ok(f) if f.is_finite() => Ok(Num::F(f)),
+            _ => Err(Fail {
+                msg: "number out of range".into(),
+                at: a,
+            }),
+        }
+    }
+
+    /// The text of a string token (unescaped only when it has escapes).
+    fn text(&self, a: usize, b: usize, esc: bool) -> std::borrow::Cow<'a, str> {
+        let raw = self.src(a, b);
+        if esc {
+            std::borrow::Cow::Owned(unescape(raw))
+        } else {
+            std::borrow::Cow::Borrowed(raw)
+        }
+    }
+
+    /// True when string token `a..b` is blank, checked without unescaping in the usual case.
+    #[inline]
+    fn blank(&self, a: usize, b: usize, esc: bool) -> bool {
+        if a >= b {
+            return true;
+        }
+        match self.s.get(a) {
+            None => true,
+            // Not white space and not an escape or a non-ASCII char: the text is not blank.
+            Some(&c) if c < 0x80 && c != b'\\' && !c.is_ascii_whitespace() => false,
+            Some(_) => is_blank(&self.text(a, b, esc)),
+        }
+    }
+
+    fn type_err<T>(&self, t: Tok, expected: &str) -> R<T> {
+        let got = match t {
+            Tok::Str(..) => "a string",
+            Tok::Num(..) => "a number",
+            Tok::Bool(_) => "a boolean",
+            Tok::Null => "null",
+            Tok::Obj => "an object",
+            Tok::Arr => "an array",
+        };
+        self.fail(format!("invalid type: {got}, expected {expected}"))
+    }
+
+    // ---- the rules ------------------------------------------------------------------------
+
+    /// `decode::opt_int` of the next value.
+    fn int(&mut self) -> R<Option<i64>> {
+        let t = self.tok()?;
+        match t {
+            Tok::Num(a, b) => match self.num(a, b)? {
+                Num::U(v) => match i64::try_from(v) {
+                    Ok(v) => Ok(Some(v)),
+                    Err(_) => self.fail("integer out of range"),
+                },
+                Num::I(v) => Ok(Some(v)),
+                Num::F(f) => float_to_int(f).map(Some).or_else(|m| self.fail(m)),
+            },
+            Tok::Str(a, b, e) => parse_int(&self.text(a, b, e)).or_else(|m| self.fail(m)),
+            Tok::Null => Ok(None),
+            _ => self.type_err(t, "an integer, a string holding one, or null"),
+        }
+    }
+
+    /// `decode::opt_num`: writes the number (or `null`).
+    fn write_num(&mut self) -> R<()> {
+        let t = self.tok()?;
+        match t {
+            Tok::Num(a, b) => {
+                self.num(a, b)?;
+                let s = self.src(a, b);
+                self.out.push_str(s);
+            }
+            Tok::Str(a, b, e) => match parse_num(&self.text(a, b, e)) {
+                Ok(Some(f)) => write_f64(&mut self.out, f),
+                Ok(None) => self.out.push_str("null"),
+                Err(m) => return self.fail(m),
+            },
+            Tok::Null => self.out.push_str("null"),
+            _ => return self.type_err(t, "a number, a string holding one, or null"),
+        }
+        Ok(())
+    }
+
+    /// `decode::opt_text` of the next value, written; `Ok(false)` and nothing written when
+    /// unset.
+    fn write_text(&mut self, expected: &str) -> R<bool> {
+        let t = self.tok()?;
+        match t {
+            Tok::Str(a, b, e) => {
+                if self.blank(a, b, e) {
+                    return Ok(false);
+                }
+                // Validated JSON string content, copied with its escapes.
+                let s = self.src(a.saturating_sub(1), b.saturating_add(1));
+                self.out.push_str(s);
+            }
+            Tok::Num(a, b) => {
+                let v = self.num(a, b)?;
+                let s = match v {
+                    Num::U(v) => v.to_string(),
+                    Num::I(v) => v.to_string(),
+                    Num::F(f) => f.to_string(),
+                };
+                crate::csv::json::write_str(&mut self.out, &s);
+            }
+            Tok::Null => return Ok(false),
+            _ => return self.type_err(t, expected),
+        }
+        Ok(true)
+    }
+
+    /// `decode::opt_bool` of the next value.
+    fn bool(&mut self) -> R<Option<bool>> {
+        let t = self.tok()?;
+        match t {
+            Tok::Bool(v) => Ok(Some(v)),
+            Tok::Num(a, b) => match self.num(a, b)? {
+                Num::U(0) => Ok(Some(false)),
+                Num::U(1) => Ok(Some(true)),
+                Num::U(v) => self.fail(format!("expected 0 or 1, got {v}")),
+                Num::I(v) => self.fail(format!("expected 0 or 1, got {v}")),
+                Num::F(_) => self.type_err(t, "a boolean, 0/1, or null"),
+            },
+            Tok::Str(a, b, e) => parse_bool(&self.text(a, b, e)).or_else(|m| self.fail(m)),
+            Tok::Null => Ok(None),
+            _ => self.type_err(t, "a boolean, 0/1, or null"),
+        }
+    }
+
+    fn enter(&mut self) -> R<()> {
+        self.depth += 1;
+        if self.depth > MAX_DEPTH {
+            return self.fail("recursion limit exceeded");
+        }
+        self.pos += 1; // the `{` or `[` that `tok` saw
+        Ok(())
+    }
+
+    /// After an element or member: `,` (more follow) or the closing `close` (done).
+    #[inline]
+    pub fn more(&mut self, close: u8) -> R<bool> {
+        match self.peek() {
+            Some(b',') => {
+                self.pos += 1;
+                if self.peek() == Some(close) {
+                    return self.fail("trailing comma");
+                }
+                Ok(true)
+            }
+            Some(c) if c == close => {
+                self.pos += 1;
+                self.depth -= 1;
+                Ok(false)
+            }
+            None => self.fail("EOF while parsing a list or an object"),
+            Some(_) => self.fail(if close == b']' {
+                "expected `,` or `]`"
+            } else {
+                "expected `,` or `}`"
+            }),
+        }
+    }
+
+    /// Enters an array: `false` when it is empty (and already closed).
+    fn open_array(&mut self) -> R<bool> {
+        self.enter()?;
+        if self.peek() == Some(b']') {
+            self.pos += 1;
+            self.depth -= 1;
+            return Ok(false);
+        }
+        Ok(true)
+    }
+
+    /// Enters an object: `false` when it is empty (and already closed).
+    pub fn open_object(&mut self) -> R<bool> {
+        if self.peek() != Some(b'{') {
+            let t = self.tok()?;
+            return self.type_err(t, "an object");
+        }
+        self.enter()?;
+        if self.peek() == Some(b'}') {
+            self.pos += 1;
+            self.depth -= 1;
+            return Ok(false);
+        }
+        Ok(true)
+    }
+
+    /// Reads a member key and its `:`; the key's text.
+    pub fn key(&mut self) -> R<std::borrow::Cow<'a, str>> {
+        if self.peek() != Some(b'"') {
+            return self.fail("key must be a string");
+        }
+        let (a, b, e) = self.string()?;
+        self.expect(b':', "`:`")?;
+        Ok(self.text(a, b, e))
+    }
+
+    /// Skips (and validates) the next value, iteratively (no recursion on hostile nesting).
+    pub fn skip(&mut self) -> R<()> {
+        // Bit i set: the i-th open container (counted from this value) is an object. The
+        // depth limit keeps `open` at or below 128.
+        let mut objs: u128 = 0;
+        let mut open: u32 = 0;
+        loop {
+            let opened = match self.tok()? {
+                Tok::Obj => self.open_object()?.then_some(true),
+                Tok::Arr => self.open_array()?.then_some(false),
+                _ => None,
+            };
+            if let Some(is_obj) = opened {
+                if is_obj {
+                    objs |= 1u128 << open;
+                } else {
+                    objs &= !(1u128 << open);
+                }
+                open += 1;
+                if is_obj {
+                    self.key()?;
+                }
+                continue;
+            }
+            // A value ended: close containers until one has a next element.
+            loop {
+                if open == 0 {
+                    return Ok(());
+                }
+                let is_obj = (objs >> (open - 1)) & 1 == 1;
+                if self.more(if is_obj { b'}' } else { b']' })? {
+                    if is_obj {
+                        self.key()?;
+                    }
+                    break;
+                }
+                open -= 1;
+            }
+        }
+    }
+}
+
+impl Tx<'_> {
+    /// Writes record `schema` from the object that comes next. Fields come out in the order
+    /// they arrive, then the missing ones (their unset value) in declaration order. Returns the
+    /// output span of field `capture`'s value, when asked for and not `null`.
+    pub fn record(&mut self, schema: &Schema, capture: Option<usize>) -> R<Span> {
+        let fields = schema.fields;
+        let fb = schema.fallback;
+        let mut seen: u64 = 0;
+        let mut captured: Span = None;
+        let mut fb_span: Span = None;
+        let mut target_written = false;
+        let mut first = true;
+        let mut guess = 0usize;
+        self.out.push('{');
+        if self.open_object()? {
+            loop {
+                let key = self.key()?;
+                match find(fields, &key, guess) {
+                    None => self.skip()?,
+                    Some((i, f)) => {
+                        guess = i + 1;
+                        let bit = 1u64.checked_shl(i as u32).unwrap_or(0);
+                        if seen & bit != 0 {
+                            return self.fail(format!("duplicate field `{}`", f.name));
+                        }
+                        seen |= bit;
+                        let mark = self.out.len();
+                        if !first {
+                            self.out.push(',');
+                        }
+                        self.out.push('"');
+                        self.out.push_str(f.name);
+                        self.out.push_str("\":");
+                        let start = self.out.len();
+                        let sub = fb.filter(|fb| fb.from == i).map(|fb| fb.sub);
+                        let span = self.value(f.kind, sub)?;
+                        let null = self.out.get(start..) == Some("null");
+                        if fb.is_some_and(|fb| fb.target == i) {
+                            if null {
+                                // Unset: the fallback decides, after the whole record.
+                                self.out.truncate(mark);
+                                if !self.more(b'}')? {
+                                    break;
+                                }
+                                continue;
+                            }
+                            target_written = true;
+                        }
+                        if sub.is_some() {
+                            fb_span = span;
+                        }
+                        if capture == Some(i) && !null {
+                            captured = Some((start, self.out.len()));
+                        }
+                        first = false;
+                    }
+                }
+                if !self.more(b'}')? {
+                    break;
+                }
+            }
+        }
+        for (i, f) in fields.iter().enumerate() {
+            let bit = 1u64.checked_shl(i as u32).unwrap_or(0);
+            let target = fb.is_some_and(|fb| fb.target == i);
+            if (seen & bit != 0 && !target) || (target && target_written) {
+                continue;
+            }
+            if f.kind.required() && seen & bit == 0 {
+                return self.fail(format!("missing field `{}`", f.name));
+            }
+            if !first {
+                self.out.push(',');
+            }
+            first = false;
+            self.out.push('"');
+            self.out.push_str(f.name);
+            self.out.push_str("\":");
+            if target {
+                match fb_span {
+                    Some((a, b)) => {
+                        let v = self.out.get(a..b).unwrap_or("null").to_owned();
+                        self.out.push_str(&v);
+                    }
+                    None => self.out.push_str("null"),
+                }
+                continue;
+            }
+            self.out.push_str(match f.kind {
+                Kind::IntOrZero => "0",
+                Kind::Str => "\"\"",
+                Kind::TextList | Kind::List(_) => "[]",
+                _ => "null",
+            });
+        }
+        self.out.push('}');
+        Ok(captured)
+    }
+
+    /// Writes the next value by rule `kind`; a nested record returns its `capture` span.
+    fn value(&mut self, kind: Kind, capture: Option<usize>) -> R<Span> {
+        match kind {
+            Kind::Int => match self.int()? {
+                Some(v) => write_i64(&mut self.out, v),
+                None => return self.fail("expected an integer, got an unset value"),
+            },
+            Kind::OptInt => match self.int()? {
+                Some(v) => write_i64(&mut self.out, v),
+                None => self.out.push_str("null"),
+            },
+            Kind::IntOrZero => {
+                let v = self.int()?.unwrap_or(0);
+                write_i64(&mut self.out, v);
+            }
+            Kind::OptNum => self.write_num()?,
+            Kind::OptText => {
+                if !self.write_text("a string or null")? {
+                    self.out.push_str("null");
+                }
+            }
+            Kind::ReqText => {
+                if !self.write_text("a string or null")? {
+                    return self.fail("expected a string, got an unset value");
+                }
+            }
+            Kind::Str => {
+                if !self.write_text("a string or null")? {
+                    self.out.push_str("\"\"");
+                }
+            }
+            Kind::OptBool => {
+                let v = self.bool()?;
+                self.out.push_str(match v {
+                    Some(true) => "true",
+                    Some(false) => "false",
+                    None => "null",
+                });
+            }
+            Kind::TextList => {
+                let t = self.tok()?;
+                match t {
+                    Tok::Null => self.out.push_str("[]"),
+                    Tok::Arr => {
+                        self.out.push('[');
+                        let mut first = true;
+                        if self.open_array()? {
+                            loop {
+                                let mark = self.out.len();
+                                if !first {
+                                    self.out.push(',');
+                                }
+                                if self.write_text("a string or null")? {
+                                    first = false;
+                                } else {
+                                    self.out.truncate(mark);
+                                }
+                                if !self.more(b']')? {
+                                    break;
+                                }
+                            }
+                        }
+                        self.out.push(']');
+                    }
+                    _ => return self.type_err(t, "a list of strings or null"),
+                }
+            }
+            Kind::List(s) => {
+                self.list(s, None, None)?;
+            }
+            Kind::Nested(s) => {
+                let t = self.tok()?;
+                return match t {
+                    Tok::Null => {
+                        self.out.push_str("null");
+                        Ok(None)
+                    }
+                    Tok::Obj => self.record(s, capture),
+                    _ => self.type_err(t, s.name),
+                };
+            }
+        }
+        Ok(None)
+    }
+
+    /// Writes a list of `schema` records (`null` is `[]`); returns how many were written.
+    /// `dedupe`: drop a record whose field of that index repeats an earlier record's text.
+    /// `ends`: receives the output offset after each record.
+    pub fn list(
+        &mut self,
+        schema: &Schema,
+        dedupe: Option<usize>,
+        mut ends: Option<&mut Vec<usize>>,
+    ) -> R<usize> {
+        let t = self.tok()?;
+        match t {
+            Tok::Null => {
+                self.out.push_str("[]");
+                return Ok(0);
+            }
+            Tok::Arr => {}
+            _ => return self.type_err(t, "a sequence"),
+        }
+        self.out.push('[');
+        let mut n = 0usize;
+        let mut seen: HashSet<String> = HashSet::new();
+        if self.open_array()? {
+            loop {
+                let mark = self.out.len();
+                if n > 0 {
+                    self.out.push(',');
+                }
+                if self.peek() != Some(b'{') {
+                    let t = self.tok()?;
+                    return self.type_err(t, schema.name);
+                }
+                let span = self.record(schema, dedupe)?;
+                let keep = match span {
+                    Some((a, b)) if dedupe.is_some() => {
+                        let lit = self.out.get(a + 1..b.saturating_sub(1)).unwrap_or("");
+                        let text = if lit.contains('\\') {
+                            unescape(lit)
+                        } else {
+                            lit.to_owned()
+                        };
+                        seen.insert(text)
+                    }
+                    _ => true,
+                };
+                if keep {
+                    n += 1;
+                    if let Some(e) = ends.as_deref_mut() {
+                        e.push(self.out.len());
+                    }
+                } else {
+                    self.out.truncate(mark);
+                }
+                if !self.more(b']')? {
+                    break;
+                }
+            }
+        }
+        self.out.push(']');
+        Ok(n)
+    }
+
+    /// A `page` object (`Page`'s rules), or `None` for `null`.
+    pub fn page(&mut self) -> R<Option<Page>> {
+        if self.peek() == Some(b'n') {
+            self.tok()?;
+            return Ok(None);
+        }
+        let mut v = [0i64; 3];
+        let mut seen = [false; 3];
+        if self.open_object()? {
+            loop {
+                let key = self.key()?;
+                let i = match &*key {
+                    "total" => 0,
+                    "limit" => 1,
+                    "offset" => 2,
+                    _ => 3,
+                };
+                match (seen.get_mut(i), v.get_mut(i)) {
+                    (Some(s), Some(slot)) => {
+                        if *s {
+                            return self.fail(format!("duplicate field `{key}`"));
+                        }
+                        *s = true;
+                        *slot = self.int()?.unwrap_or(0);
+                    }
+                    _ => self.skip()?,
+                }
+                if !self.more(b'}')? {
+                    break;
+                }
+            }
+        }
+        let [total, limit, offset] = v;
+        Ok(Some(Page {
+            total,
+            limit,
+            offset,
+        }))
+    }
+
+    /// The 1-based line and column of byte `at`.
+    pub fn position(&self, at: usize) -> (usize, usize) {
+        let before = self.s.get(..at).unwrap_or(self.s);
+        let line = before.iter().filter(|&&b| b == b'\n').count() + 1;
+        let col = before.iter().rev().take_while(|&&b| b != b'\n').count() + 1;
+        (line, col)
+    }
+}
+
+/// The field named `key`: tries `guess` first (fields usually arrive in declaration order).
+#[inline]
+fn find<'s>(
+    fields: &'s [super::Field],
+    key: &str,
+    guess: usize,
+) -> Option<(usize, &'s super::Field)> {
+    if let Some(f) = fields.get(guess) {
+        if f.name == key {
+            return Some((guess, f));
+        }
+    }
+    fields.iter().enumerate().find(|(_, f)| f.name == key)
+}
+
+/// The first index at or after `i` holding `"`, `\\` or a control character (or the end),
+/// eight bytes at a time (SWAR: strings are most of a response).
+#[inline]
+fn plain_run(s: &[u8], mut i: usize) -> usize {
+    const LO: u64 = 0x0101_0101_0101_0101;
+    const HI: u64 = 0x8080_8080_8080_8080;
+    while let Some(chunk) = s.get(i..i + 8) {
+        let mut w = [0u8; 8];
+        w.copy_from_slice(chunk);
+        let x = u64::from_le_bytes(w);
+        let quote = x ^ (LO * u64::from(b'"'));
+        let slash = x ^ (LO * u64::from(b'\\'));
+        // A byte is flagged when it is zero after the XOR, or below 0x20 (bytes >= 0x80 are
+        // never flagged: `!x & HI` masks them out).
+        let hit = ((quote.wrapping_sub(LO) & !quote)
+            | (slash.wrapping_sub(LO) & !slash)
+            | (x.wrapping_sub(LO * 0x20) & !x))
+            & HI;
+        if hit != 0 {
+            return i + (hit.trailing_zeros() / 8) as usize;
+        }
+        i += 8;
+    }
+    while let Some(&b) = s.get(i) {
+        if b == b'"' || b == b'\\' || b < 0x20 {
+            return i;
+        }
+        i += 1;
+    }
+    i
+}
+
+/// `decode`'s float-to-integer rule.
+fn float_to_int(f: f64) -> Result<i64, String> {
+    if f.is_finite() && f.fract() == 0.0 && f.abs() <= MAX_SAFE_INTEGER {
+        Ok(f as i64)
+    } else {
+        Err(format!("expected an integer, got {f}"))
+    }
+}
+
+/// Writes `v` as serde_json prints an `i64`.
+#[inline]
+pub(crate) fn write_i64(out: &mut String, v: i64) {
+    let mut buf = [0u8; 20];
+    let mut i = buf.len();
+    let mut n = v.unsigned_abs();
+    loop {
+        i -= 1;
+        if let Some(d) = buf.get_mut(i) {
+            *d = b'0' + (n % 10) as u8;
+        }
+        n /= 10;
+        if n == 0 || i == 0 {
+            break;
+        }
+    }
+    if v < 0 {
+        out.push('-');
+    }
+    out.push_str(std::str::from_utf8(buf.get(i..).unwrap_or(b"")).unwrap_or("0"));
+}
+
+/// Writes a finite `f64` as a JSON number with the same value.
+fn write_f64(out: &mut String, f: f64) {
+    use std::fmt::Write;
+    let _ = write!(out, "{f}");
+}
+
+/// The text of validated JSON string content with escapes.
+pub(crate) fn unescape(raw: &str) -> String {
+    let mut out = String::with_capacity(raw.len());
+    let mut it = raw.chars();
+    while let Some(c) = it.next() {
+        if c != '\\' {
+            out.push(c);
+            continue;
+        }
+        let e = it.next().unwrap_or('\\');
+        out.push(match e {
+            'b' => '\u{8}',
+            'f' => '\u{c}',
+            'n' => '\n',
+            'r' => '\r',
+            't' => '\t',
+            'u' => {
+                let hi = hex(&mut it);
+                let code = if (0xD800..0xDC00).contains(&hi) {
+                    it.next();
+                    it.next();
+                    let lo = hex(&mut it);
+                    0x10000 + ((hi - 0xD800) << 10) + (lo.wrapping_sub(0xDC00) & 0x3ff)
+                } else {
+                    hi
+                };
+                char::from_u32(code).unwrap_or('\u{fffd}')
+            }
+            other => other,
+        });
+    }
+    out
+}
+
+fn hex(it: &mut std::str::Chars) -> u32 {
+    (0..4).fold(0, |v, _| {
+        v * 16 + it.next().and_then(|c| c.to_digit(16)).unwrap_or(0)
+    })
+}

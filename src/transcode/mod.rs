@@ -1,0 +1,213 @@
+//! One-pass transcoder: the API's JSON in, the records' JSON out, no structs in between.
+//!
+//! The wasm client hands each response to JavaScript as one JSON string for `JSON.parse`
+//! (DESIGN.md: one crossing per response). Decoding that body into the Rust records with serde
+//! and printing them again with serde_json cost about twice the raw `fetch` + `res.json()` in
+//! Node (BENCHMARKS.md). This module reads the body once and writes the normalised JSON as it
+//! goes: each field by its [`crate::decode`] rule, unknown keys dropped, missing fields written
+//! as their unset value, using the [`Schema`] that the `record!` macro generates from the same
+//! declaration as the public struct.
+//!
+//! The output is, as a JSON value, exactly `serde_json::to_string` of what the endpoint's
+//! serde `decode` returns, and the same inputs fail: the tests compare both paths on generated
+//! hostile documents. (Key order can differ: fields come out in the order they arrive, the
+//! missing ones after them.)
+//!
+//! ```
+//! let json = certcentral_wasm::transcode::reissues(
+//!     r#"{"certificates":[{"id":"7","archived":"1","dns_names":["a"," ",null]}]}"#,
+//!     false,
+//! )
+//! .unwrap();
+//! assert!(json.contains(r#""id":7"#));
+//! assert!(json.contains(r#""archived":true"#));
+//! assert!(json.contains(r#""dns_names":["a"]"#));
+//! ```
+
+#![deny(clippy::indexing_slicing, clippy::unwrap_used, clippy::panic)]
+
+mod engine;
+mod schema;
+#[cfg(test)]
+mod tests;
+
+pub(crate) use schema::kind;
+pub use schema::{fallback, index_of, wire_name, Fallback, Field, Kind, Schema, Wire};
+
+use crate::api::reissues::ReissuedCertificate;
+use crate::api::subaccount_orders::SubaccountOrder;
+use crate::api::used_codes::UsedVoucherCode;
+use crate::api::voucher_order::VoucherOrder;
+use crate::api::Page;
+use crate::error::{Error, Result};
+use engine::{write_i64, Fail, Tx, R};
+
+/// Runs `f` over `body` and checks that nothing but white space follows.
+fn run(body: &str, f: impl FnOnce(&mut Tx) -> R<()>) -> Result<String> {
+    let mut tx = Tx::new(body);
+    match f(&mut tx).and_then(|_| tx.end()) {
+        Ok(()) => Ok(tx.out),
+        Err(Fail { msg, at }) => {
+            let (line, column) = tx.position(at);
+            Err(Error::decode(format!(
+                "the response is not the expected JSON: {msg} at line {line} column {column}"
+            )))
+        }
+    }
+}
+
+fn write_page(out: &mut String, p: &Page) {
+    out.push_str("{\"total\":");
+    write_i64(out, p.total);
+    out.push_str(",\"limit\":");
+    write_i64(out, p.limit);
+    out.push_str(",\"offset\":");
+    write_i64(out, p.offset);
+    out.push('}');
+}
+
+/// What a list envelope held besides the list (written to the output where its key was).
+struct Envelope {
+    count: usize,
+    page: Option<Page>,
+}
+
+/// Reads a top-level object: `list_key` is written as a list of `elem` records (missing or
+/// `null` is `[]`), `page` is read when `with_page`, other keys are skipped.
+fn envelope(
+    tx: &mut Tx,
+    list_key: &str,
+    elem: &Schema,
+    with_page: bool,
+    dedupe: Option<usize>,
+    mut ends: Option<&mut Vec<usize>>,
+) -> R<Envelope> {
+    let mut env = Envelope {
+        count: 0,
+        page: None,
+    };
+    let (mut list_seen, mut page_seen) = (false, false);
+    if tx.open_object()? {
+        loop {
+            let key = tx.key()?;
+            if *key == *list_key {
+                if list_seen {
+                    return tx.fail(format!("duplicate field `{list_key}`"));
+                }
+                list_seen = true;
+                env.count = tx.list(elem, dedupe, ends.as_deref_mut())?;
+            } else if with_page && key == "page" {
+                if page_seen {
+                    return tx.fail("duplicate field `page`");
+                }
+                page_seen = true;
+                env.page = tx.page()?;
+            } else {
+                tx.skip()?;
+            }
+            if !tx.more(b'}')? {
+                break;
+            }
+        }
+    }
+    if !list_seen {
+        tx.out.push_str("[]");
+    }
+    Ok(env)
+}
+
+/// `listUsedVoucherCodes`: `{"codes":[...]}`, with `"page"` when the API sent one.
+pub fn used_codes(body: &str) -> Result<String> {
+    run(body, |tx| {
+        tx.out.push_str("{\"codes\":");
+        let env = envelope(tx, "codes", &UsedVoucherCode::SCHEMA, true, None, None)?;
+        if let Some(p) = env.page {
+            tx.out.push_str(",\"page\":");
+            write_page(&mut tx.out, &p);
+        }
+        tx.out.push('}');
+        Ok(())
+    })
+}
+
+/// `getVoucherOrder`: the order record.
+pub fn voucher_order(body: &str) -> Result<String> {
+    run(body, |tx| {
+        tx.record(&VoucherOrder::SCHEMA, None).map(|_| ())
+    })
+}
+
+/// `listOrderReissues`: `{"certificates":[...]}`, de-duplicated by serial number when asked
+/// (as [`crate::api::reissues::dedupe_by_serial`]).
+pub fn reissues(body: &str, dedupe_by_serial: bool) -> Result<String> {
+    const SERIAL: usize = index_of(ReissuedCertificate::SCHEMA.fields, "serial_number");
+    run(body, |tx| {
+        tx.out.push_str("{\"certificates\":");
+        let dedupe = dedupe_by_serial.then_some(SERIAL);
+        envelope(
+            tx,
+            "certificates",
+            &ReissuedCertificate::SCHEMA,
+            false,
+            dedupe,
+            None,
+        )?;
+        tx.out.push('}');
+        Ok(())
+    })
+}
+
+/// One page of subaccount orders, for the pagers.
+#[derive(Debug)]
+pub struct OrdersPage {
+    /// The orders, as a JSON array.
+    pub json: String,
+    /// How many.
+    pub len: usize,
+    /// The page; made from the request when the API sends none (as the serde `decode`).
+    pub page: Page,
+    /// The offset in `json` just after each order (to cut the array after any of them).
+    pub ends: Vec<usize>,
+}
+
+fn orders(tx: &mut Tx, offset: i64, ends: Option<&mut Vec<usize>>) -> R<Page> {
+    let env = envelope(tx, "orders", &SubaccountOrder::SCHEMA, true, None, ends)?;
+    Ok(env.page.unwrap_or(Page {
+        total: offset.saturating_add(env.count as i64),
+        limit: 0,
+        offset,
+    }))
+}
+
+/// `listSubaccountOrders`: `{"orders":[...],"page":{...}}`; `offset` is the one requested,
+/// used when the API sends no `page`.
+pub fn subaccount_orders(body: &str, offset: i64) -> Result<String> {
+    run(body, |tx| {
+        tx.out.push_str("{\"orders\":");
+        let page = orders(tx, offset, None)?;
+        tx.out.push_str(",\"page\":");
+        write_page(&mut tx.out, &page);
+        tx.out.push('}');
+        Ok(())
+    })
+}
+
+/// The orders of a subaccount-orders page as a JSON array, with the page and record ends.
+pub fn subaccount_orders_page(body: &str, offset: i64) -> Result<OrdersPage> {
+    let mut ends = Vec::new();
+    let mut page = None;
+    let json = run(body, |tx| {
+        page = Some(orders(tx, offset, Some(&mut ends))?);
+        Ok(())
+    })?;
+    Ok(OrdersPage {
+        len: ends.len(),
+        page: page.unwrap_or(Page {
+            total: 0,
+            limit: 0,
+            offset,
+        }),
+        json,
+        ends,
+    })
+}

@@ -1,0 +1,439 @@
+//! The transcoder against the serde path: on generated hostile documents, both succeed with
+//! the same JSON value (numbers compared as `f64` bits, so `-0` and `0` differ), or both fail.
+
+#![allow(clippy::unwrap_used, clippy::indexing_slicing, clippy::panic)]
+
+use super::*;
+use crate::api::{reissues as re, subaccount_orders as so, used_codes as uc, voucher_order as vo};
+use serde_json::Value;
+
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
+    }
+    fn below(&mut self, n: usize) -> usize {
+        (self.next() % n as u64) as usize
+    }
+    fn pick<'a>(&mut self, xs: &[&'a str]) -> &'a str {
+        xs[self.below(xs.len())]
+    }
+    fn chance(&mut self, per_mille: u64) -> bool {
+        self.next() % 1000 < per_mille
+    }
+}
+
+/// How often a generated value is outside what the rule accepts (per mille).
+const BAD: u64 = 8;
+
+const INTS: &[&str] = &[
+    "5",
+    "\"42\"",
+    "\" 7 \"",
+    "2.0",
+    "\"-3\"",
+    "\" \"",
+    "\"\"",
+    "null",
+    "-0",
+    "0",
+    "1e3",
+    "-12",
+    "\"2.0\"",
+    "9007199254740991",
+    "123456789012",
+];
+const BAD_INTS: &[&str] = &[
+    "\"abc\"",
+    "2.5",
+    "1e300",
+    "true",
+    "18446744073709551615",
+    "[]",
+    "{}",
+    "\"1.5\"",
+    "99999999999999999999999",
+];
+const NUMS: &[&str] = &[
+    "37",
+    "12.5",
+    "\"12.50\"",
+    "\" \"",
+    "null",
+    "-0",
+    "1e3",
+    "0.1",
+    "198.0",
+    "\"7\"",
+    "-2.25",
+];
+const BAD_NUMS: &[&str] = &["\"x\"", "1e400", "false", "[1]", "\"NaN\"", "\"inf\""];
+const TEXTS: &[&str] = &[
+    "\"abc\"",
+    "\" \"",
+    "\"\"",
+    "null",
+    r#""a\"b, c""#,
+    r#""\u00e9t\u00E9""#,
+    "\"é日本😀\"",
+    r#""\ud83d\ude00""#,
+    r#""tab\tx\n\r\\\/""#,
+    "12",
+    "-0",
+    "1.5",
+    "\" a \"",
+    r#""\u0020""#,
+    "\"\u{a0}\"",
+    r#""\u2028""#,
+    "\"<script>alert(1)</script>\"",
+    "18446744073709551615",
+    "-9223372036854775808",
+    "1e2",
+    r#""0123456789abcdef\"tail 0123456789 \\ end""#,
+    "\"a long plain value, with commas, and more than eight bytes 0123456789\"",
+];
+const BAD_TEXTS: &[&str] = &[
+    "\"0123456789\u{1}ab\"",
+    "\"ab\tc\"",
+    "true",
+    r#""\ud800""#,
+    r#""\udc00x""#,
+    "{}",
+    "[\"a\"]",
+    r#""\x""#,
+];
+const BOOLS: &[&str] = &[
+    "true",
+    "false",
+    "0",
+    "1",
+    "\"1\"",
+    "\"0\"",
+    "\"true\"",
+    "\"FALSE\"",
+    "\" \"",
+    "null",
+];
+const BAD_BOOLS: &[&str] = &["2", "1.0", "\"yes\"", "-1", "-0", "[]"];
+const JUNK: &[&str] = &[
+    "1",
+    "\"x\"",
+    "null",
+    "[1,[2,[3,{\"a\":[]}]]]",
+    "{\"k\":{\"k\":[true,false,null]},\"z\":\"\\u0041\"}",
+    "[]",
+    "{}",
+    "-1.5e-3",
+];
+
+fn scalar(r: &mut Rng, good: &[&str], bad: &[&str]) -> String {
+    if r.chance(BAD) {
+        r.pick(bad).to_owned()
+    } else {
+        r.pick(good).to_owned()
+    }
+}
+
+fn ws(r: &mut Rng) -> &'static str {
+    match r.below(8) {
+        0 => " ",
+        1 => "\n  ",
+        2 => "\r\n\t",
+        _ => "",
+    }
+}
+
+fn value(r: &mut Rng, kind: Kind, depth: u32) -> String {
+    match kind {
+        Kind::Int | Kind::OptInt | Kind::IntOrZero => {
+            // Required ids are mostly valid, so whole records get through.
+            if matches!(kind, Kind::Int) && r.below(4) != 0 {
+                return r.pick(&["1", "\"204928159\"", "77", "3.0"]).to_owned();
+            }
+            scalar(r, INTS, BAD_INTS)
+        }
+        Kind::OptNum => scalar(r, NUMS, BAD_NUMS),
+        Kind::OptText | Kind::Str => scalar(r, TEXTS, BAD_TEXTS),
+        Kind::ReqText => {
+            if r.below(4) != 0 {
+                "\"CODE\"".to_owned()
+            } else {
+                scalar(r, TEXTS, BAD_TEXTS)
+            }
+        }
+        Kind::OptBool => scalar(r, BOOLS, BAD_BOOLS),
+        Kind::TextList => match r.below(10) {
+            0 => "null".to_owned(),
+            1 if r.chance(100) => "\"a\"".to_owned(),
+            _ => {
+                let n = r.below(4);
+                let items: Vec<String> = (0..n).map(|_| scalar(r, TEXTS, BAD_TEXTS)).collect();
+                format!("[{}]", items.join(","))
+            }
+        },
+        Kind::List(s) => match r.below(8) {
+            0 => "null".to_owned(),
+            1 if r.chance(50) => "[null]".to_owned(),
+            _ if depth > 2 => "[]".to_owned(),
+            _ => {
+                let n = r.below(3);
+                let items: Vec<String> = (0..n).map(|_| record(r, s, depth + 1)).collect();
+                format!("[{}]", items.join(","))
+            }
+        },
+        Kind::Nested(s) => match r.below(6) {
+            0 => "null".to_owned(),
+            1 if r.chance(50) => "\"x\"".to_owned(),
+            _ => record(r, s, depth + 1),
+        },
+    }
+}
+
+fn record(r: &mut Rng, s: &Schema, depth: u32) -> String {
+    let mut members: Vec<String> = Vec::new();
+    for f in s.fields {
+        // Required fields are rarely left out; optional ones often.
+        let omit = if f.kind.required() {
+            r.chance(10)
+        } else {
+            r.below(5) == 0
+        };
+        if !omit {
+            let v = value(r, f.kind, depth);
+            members.push(format!("\"{}\":{}{}", f.name, ws(r), v));
+        }
+        if r.chance(5) {
+            let v = value(r, f.kind, depth);
+            members.push(format!("\"{}\":{v}", f.name)); // duplicate key
+        }
+    }
+    for _ in 0..r.below(3) {
+        let j = r.pick(JUNK);
+        members.push(format!("\"extra_{}\":{j}", r.below(100)));
+    }
+    if r.below(3) == 0 {
+        // Shuffle: the wire order is not the declaration order.
+        for i in (1..members.len()).rev() {
+            let j = r.below(i + 1);
+            members.swap(i, j);
+        }
+    }
+    let sep = format!(",{}", ws(r));
+    format!("{{{}{}{}}}", ws(r), members.join(&sep), ws(r))
+}
+
+fn page(r: &mut Rng) -> String {
+    match r.below(5) {
+        0 => "null".to_owned(),
+        1 => "{\"total\":\"3\"}".to_owned(),
+        2 => format!(
+            "{{\"total\":{},\"limit\":{},\"offset\":0}}",
+            r.below(5000),
+            r.below(1001)
+        ),
+        3 if r.chance(100) => "\"p\"".to_owned(),
+        _ => format!(
+            "{{\"offset\":{},\"total\":{},\"limit\":{}}}",
+            scalar(r, INTS, BAD_INTS),
+            scalar(r, INTS, BAD_INTS),
+            scalar(r, INTS, BAD_INTS)
+        ),
+    }
+}
+
+fn envelope(r: &mut Rng, key: &str, s: &'static Schema, with_page: bool) -> String {
+    let mut members = Vec::new();
+    if r.below(20) != 0 {
+        members.push(format!("\"{key}\":{}", value(r, Kind::List(s), 0)));
+    }
+    if with_page && r.below(3) != 0 {
+        members.push(format!("\"page\":{}", page(r)));
+    }
+    if r.below(4) == 0 {
+        members.push(format!("\"other\":{}", r.pick(JUNK)));
+    }
+    if r.below(2) == 0 {
+        members.reverse();
+    }
+    format!("{{{}}}", members.join(","))
+}
+
+/// Numbers as f64 bits, so `198` and `198.0` agree and `-0` and `0` do not.
+fn norm(v: Value) -> Value {
+    match v {
+        Value::Number(n) => Value::String(format!("num:{:x}", n.as_f64().unwrap().to_bits())),
+        Value::Array(a) => Value::Array(a.into_iter().map(norm).collect()),
+        Value::Object(o) => Value::Object(o.into_iter().map(|(k, v)| (k, norm(v))).collect()),
+        other => other,
+    }
+}
+
+fn check<T: serde::Serialize>(
+    doc: &str,
+    serde: crate::error::Result<T>,
+    ours: crate::error::Result<String>,
+) -> bool {
+    match (serde, ours) {
+        (Ok(a), Ok(b)) => {
+            let a = norm(serde_json::to_value(&a).unwrap());
+            let b = norm(serde_json::from_str::<Value>(&b).unwrap_or_else(|e| {
+                panic!("transcoder output is not JSON ({e}): {b}\ninput: {doc}")
+            }));
+            assert_eq!(a, b, "input: {doc}");
+            true
+        }
+        (Err(_), Err(_)) => false,
+        (Ok(_), Err(e)) => panic!("only the transcoder fails ({}): {doc}", e.message),
+        (Err(e), Ok(b)) => panic!("only serde fails ({}): {doc}\nours: {b}", e.message),
+    }
+}
+
+const CASES: usize = 4000;
+
+#[test]
+fn agrees_with_serde_on_used_codes() {
+    let mut r = Rng(0x5eed_0001);
+    let (mut ok, mut bad) = (0, 0);
+    for _ in 0..CASES {
+        let doc = envelope(&mut r, "codes", &uc::UsedVoucherCode::SCHEMA, true);
+        if check(&doc, uc::decode(&doc), used_codes(&doc)) {
+            ok += 1;
+        } else {
+            bad += 1;
+        }
+    }
+    // Both kinds of outcome are exercised, not only failures.
+    assert!(ok > CASES / 10 && bad > CASES / 10, "ok {ok}, failed {bad}");
+}
+
+#[test]
+fn agrees_with_serde_on_subaccount_orders() {
+    let mut r = Rng(0x5eed_0002);
+    let (mut ok, mut bad) = (0, 0);
+    for i in 0..CASES {
+        let doc = envelope(&mut r, "orders", &so::SubaccountOrder::SCHEMA, true);
+        let offset = (i % 7) as i64 * 1000;
+        if check(
+            &doc,
+            so::decode(&doc, offset),
+            subaccount_orders(&doc, offset),
+        ) {
+            ok += 1;
+            let p = subaccount_orders_page(&doc, offset).unwrap();
+            let whole = so::decode(&doc, offset).unwrap();
+            assert_eq!(p.page, whole.page);
+            assert_eq!(p.len, whole.orders.len());
+            let arr: Vec<Value> = serde_json::from_str(&p.json).unwrap();
+            assert_eq!(arr.len(), p.len);
+            // Each end cuts the array after a whole record.
+            for (k, &end) in p.ends.iter().enumerate() {
+                let cut = format!("{}]", &p.json[..end]);
+                let part: Vec<Value> = serde_json::from_str(&cut).unwrap();
+                assert_eq!(part.len(), k + 1);
+            }
+        } else {
+            bad += 1;
+            assert!(subaccount_orders_page(&doc, offset).is_err());
+        }
+    }
+    assert!(ok > CASES / 10 && bad > CASES / 10, "ok {ok}, failed {bad}");
+}
+
+#[test]
+fn agrees_with_serde_on_reissues() {
+    let mut r = Rng(0x5eed_0003);
+    let (mut ok, mut bad) = (0, 0);
+    for i in 0..CASES {
+        let doc = envelope(
+            &mut r,
+            "certificates",
+            &re::ReissuedCertificate::SCHEMA,
+            false,
+        );
+        let dedupe = i % 2 == 0;
+        let opts = re::ReissueOptions {
+            show_archived: None,
+            dedupe_by_serial: Some(dedupe),
+        };
+        if check(&doc, re::decode(&doc, &opts), reissues(&doc, dedupe)) {
+            ok += 1;
+        } else {
+            bad += 1;
+        }
+    }
+    assert!(ok > CASES / 10 && bad > CASES / 10, "ok {ok}, failed {bad}");
+}
+
+#[test]
+fn agrees_with_serde_on_voucher_orders() {
+    let mut r = Rng(0x5eed_0004);
+    let (mut ok, mut bad) = (0, 0);
+    for _ in 0..CASES {
+        let doc = record(&mut r, &vo::VoucherOrder::SCHEMA, 0);
+        if check(&doc, vo::decode(&doc), voucher_order(&doc)) {
+            ok += 1;
+        } else {
+            bad += 1;
+        }
+    }
+    assert!(ok > CASES / 10 && bad > CASES / 10, "ok {ok}, failed {bad}");
+}
+
+#[test]
+fn dedupe_and_fallback_are_exercised() {
+    let doc = r#"{"certificates":[
+        {"id":1,"serial_number":"0A"},{"id":2,"serial_number":"\u0030A"},
+        {"id":3,"serial_number":" "},{"id":4},{"id":5,"serial_number":"0B"}]}"#;
+    let v: Value = serde_json::from_str(&reissues(doc, true).unwrap()).unwrap();
+    let ids: Vec<i64> = v["certificates"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["id"].as_i64().unwrap())
+        .collect();
+    assert_eq!(ids, [1, 3, 4, 5]);
+    let v: Value = serde_json::from_str(&reissues(doc, false).unwrap()).unwrap();
+    assert_eq!(v["certificates"].as_array().unwrap().len(), 5);
+
+    let doc = r#"{"id":9,"codes":[
+        {"product_name_id":" ","id":1,"product":{"name_id":"ssl_plus"}},
+        {"id":2,"product_name_id":"own","product":{"name_id":"other"}},
+        {"id":3}]}"#;
+    let v: Value = serde_json::from_str(&voucher_order(doc).unwrap()).unwrap();
+    let got: Vec<Value> = v["codes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["product_name_id"].clone())
+        .collect();
+    assert_eq!(
+        got,
+        [Value::from("ssl_plus"), Value::from("own"), Value::Null]
+    );
+}
+
+#[test]
+fn errors_carry_the_position() {
+    let e = used_codes("{\"codes\":[\n{\"id\":\"x1\",\"value\":\"V\"}]}").unwrap_err();
+    assert_eq!(e.kind, crate::ErrorKind::Decode);
+    assert!(e.message.contains("line 2"), "{}", e.message);
+    assert!(e.message.contains("x1"), "{}", e.message);
+    for bad in [
+        "",
+        "[]",
+        "{\"codes\":[]} x",
+        "{\"codes\":[],}",
+        "{",
+        "<html>",
+    ] {
+        assert!(used_codes(bad).is_err(), "{bad:?}");
+    }
+    let deep = format!("{{\"x\":{}{}}}", "[".repeat(200), "]".repeat(200));
+    assert!(used_codes(&deep).is_err());
+    let ok = format!("{{\"x\":{}{}}}", "[".repeat(100), "]".repeat(100));
+    assert_eq!(used_codes(&ok).unwrap(), "{\"codes\":[]}");
+}
