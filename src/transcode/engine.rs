@@ -37,7 +37,7 @@ enum Tok {
     Str(usize, usize, bool),
     /// A number: its byte range.
     Num(usize, usize),
-    Bool(bool),
+    Bool,
     Null,
     Obj,
     Arr,
@@ -51,6 +51,12 @@ pub(crate) struct Tx<'a> {
     s: &'a [u8],
     pos: usize,
     depth: u32,
+    /// Input before this offset is in the output (copied or rewritten) or dropped; input from
+    /// here to `pos` is still to be copied as it is. Most of a response passes through
+    /// unchanged, so it is copied in long runs rather than token by token.
+    flushed: usize,
+    /// Offset of the last `{`, `[` or `,` consumed.
+    sep: usize,
     /// The output.
     pub out: String,
 }
@@ -64,6 +70,8 @@ impl<'a> Tx<'a> {
             s: src.as_bytes(),
             pos: 0,
             depth: 0,
+            flushed: 0,
+            sep: 0,
             out: String::with_capacity(src.len().saturating_add(src.len() / 8)),
         }
     }
@@ -248,8 +256,8 @@ impl<'a> Tx<'a> {
                 let (a, b) = self.number()?;
                 Ok(Tok::Num(a, b))
             }
-            Some(b't') => self.literal(b"true").map(|_| Tok::Bool(true)),
-            Some(b'f') => self.literal(b"false").map(|_| Tok::Bool(false)),
+            Some(b't') => self.literal(b"true").map(|_| Tok::Bool),
+            Some(b'f') => self.literal(b"false").map(|_| Tok::Bool),
             Some(b'n') => self.literal(b"null").map(|_| Tok::Null),
             Some(b'{') => Ok(Tok::Obj),
             Some(b'[') => Ok(Tok::Arr),
@@ -313,7 +321,7 @@ impl<'a> Tx<'a> {
         let got = match t {
             Tok::Str(..) => "a string",
             Tok::Num(..) => "a number",
-            Tok::Bool(_) => "a boolean",
+            Tok::Bool => "a boolean",
             Tok::Null => "null",
             Tok::Obj => "an object",
             Tok::Arr => "an array",
@@ -341,77 +349,12 @@ impl<'a> Tx<'a> {
         }
     }
 
-    /// `decode::opt_num`: writes the number (or `null`).
-    fn write_num(&mut self) -> R<()> {
-        let t = self.tok()?;
-        match t {
-            Tok::Num(a, b) => {
-                self.num(a, b)?;
-                let s = self.src(a, b);
-                self.out.push_str(s);
-            }
-            Tok::Str(a, b, e) => match parse_num(&self.text(a, b, e)) {
-                Ok(Some(f)) => write_f64(&mut self.out, f),
-                Ok(None) => self.out.push_str("null"),
-                Err(m) => return self.fail(m),
-            },
-            Tok::Null => self.out.push_str("null"),
-            _ => return self.type_err(t, "a number, a string holding one, or null"),
-        }
-        Ok(())
-    }
-
-    /// `decode::opt_text` of the next value, written; `Ok(false)` and nothing written when
-    /// unset.
-    fn write_text(&mut self, expected: &str) -> R<bool> {
-        let t = self.tok()?;
-        match t {
-            Tok::Str(a, b, e) => {
-                if self.blank(a, b, e) {
-                    return Ok(false);
-                }
-                // Validated JSON string content, copied with its escapes.
-                let s = self.src(a.saturating_sub(1), b.saturating_add(1));
-                self.out.push_str(s);
-            }
-            Tok::Num(a, b) => {
-                let v = self.num(a, b)?;
-                let s = match v {
-                    Num::U(v) => v.to_string(),
-                    Num::I(v) => v.to_string(),
-                    Num::F(f) => f.to_string(),
-                };
-                crate::csv::json::write_str(&mut self.out, &s);
-            }
-            Tok::Null => return Ok(false),
-            _ => return self.type_err(t, expected),
-        }
-        Ok(true)
-    }
-
-    /// `decode::opt_bool` of the next value.
-    fn bool(&mut self) -> R<Option<bool>> {
-        let t = self.tok()?;
-        match t {
-            Tok::Bool(v) => Ok(Some(v)),
-            Tok::Num(a, b) => match self.num(a, b)? {
-                Num::U(0) => Ok(Some(false)),
-                Num::U(1) => Ok(Some(true)),
-                Num::U(v) => self.fail(format!("expected 0 or 1, got {v}")),
-                Num::I(v) => self.fail(format!("expected 0 or 1, got {v}")),
-                Num::F(_) => self.type_err(t, "a boolean, 0/1, or null"),
-            },
-            Tok::Str(a, b, e) => parse_bool(&self.text(a, b, e)).or_else(|m| self.fail(m)),
-            Tok::Null => Ok(None),
-            _ => self.type_err(t, "a boolean, 0/1, or null"),
-        }
-    }
-
     fn enter(&mut self) -> R<()> {
         self.depth += 1;
         if self.depth > MAX_DEPTH {
             return self.fail("recursion limit exceeded");
         }
+        self.sep = self.pos;
         self.pos += 1; // the `{` or `[` that `tok` saw
         Ok(())
     }
@@ -421,6 +364,7 @@ impl<'a> Tx<'a> {
     pub fn more(&mut self, close: u8) -> R<bool> {
         match self.peek() {
             Some(b',') => {
+                self.sep = self.pos;
                 self.pos += 1;
                 if self.peek() == Some(close) {
                     return self.fail("trailing comma");
@@ -477,6 +421,34 @@ impl<'a> Tx<'a> {
         Ok(self.text(a, b, e))
     }
 
+    /// Reads a member key and its `:`: the field it names, if any. The field after the last
+    /// one matched is tried first, on the raw bytes (fields usually arrive in order).
+    #[inline]
+    fn field_key<'f>(
+        &mut self,
+        fields: &'f [super::Field],
+        guess: usize,
+    ) -> R<Option<(usize, &'f super::Field)>> {
+        if self.peek() != Some(b'"') {
+            return self.fail("key must be a string");
+        }
+        if let Some(f) = fields.get(guess) {
+            let name = f.name.as_bytes();
+            let at = self.pos + 1;
+            let end = at + name.len();
+            let same = self.s.get(at..end).is_some_and(|raw| {
+                raw.iter().zip(name).all(|(a, b)| a == b)
+            });
+            if same && self.s.get(end) == Some(&b'"') {
+                self.pos = end + 1;
+                self.expect(b':', "`:`")?;
+                return Ok(Some((guess, f)));
+            }
+        }
+        let key = self.key()?;
+        Ok(find(fields, &key, guess))
+    }
+
     /// Skips (and validates) the next value, iteratively (no recursion on hostile nesting).
     pub fn skip(&mut self) -> R<()> {
         // Bit i set: the i-th open container (counted from this value) is an object. The
@@ -519,7 +491,148 @@ impl<'a> Tx<'a> {
     }
 }
 
+/// What a rule makes of a value: keep its text as it is, or write something else.
+enum Rep {
+    Keep,
+    Lit(&'static str),
+    Int(i64),
+    Owned(String),
+}
+
 impl Tx<'_> {
+    /// Copies the pending input up to `upto` into the output.
+    #[inline]
+    pub fn flush(&mut self, upto: usize) {
+        if upto > self.flushed {
+            let s = self.src(self.flushed, upto);
+            self.out.push_str(s);
+            self.flushed = upto;
+        }
+    }
+
+    /// Drops the pending input up to `upto` (nothing of it reaches the output).
+    #[inline]
+    pub fn drop_to(&mut self, upto: usize) {
+        self.flushed = self.flushed.max(upto);
+    }
+
+    /// Writes `rep` in place of the value at `start..self.pos`.
+    #[inline]
+    fn apply(&mut self, start: usize, rep: Rep) {
+        match rep {
+            Rep::Keep => return,
+            Rep::Lit(s) => {
+                self.flush(start);
+                self.out.push_str(s);
+            }
+            Rep::Int(v) => {
+                self.flush(start);
+                write_i64(&mut self.out, v);
+            }
+            Rep::Owned(s) => {
+                self.flush(start);
+                self.out.push_str(&s);
+            }
+        }
+        self.drop_to(self.pos);
+    }
+
+    /// `decode::opt_int`: the value, and how to write it (`Keep` for a canonical literal).
+    fn int_rep(&mut self) -> R<(Option<i64>, Rep)> {
+        let t = self.tok()?;
+        match t {
+            Tok::Num(a, b) => match self.num(a, b)? {
+                Num::U(v) => match i64::try_from(v) {
+                    Ok(v) => Ok((Some(v), Rep::Keep)),
+                    Err(_) => self.fail("integer out of range"),
+                },
+                Num::I(v) => Ok((Some(v), Rep::Keep)),
+                Num::F(f) => match float_to_int(f) {
+                    Ok(v) => Ok((Some(v), Rep::Int(v))),
+                    Err(m) => self.fail(m),
+                },
+            },
+            Tok::Str(a, b, e) => match parse_int(&self.text(a, b, e)) {
+                Ok(Some(v)) => Ok((Some(v), Rep::Int(v))),
+                Ok(None) => Ok((None, Rep::Lit("null"))),
+                Err(m) => self.fail(m),
+            },
+            Tok::Null => Ok((None, Rep::Keep)),
+            _ => self.type_err(t, "an integer, a string holding one, or null"),
+        }
+    }
+
+    /// `decode::opt_text`: `None` when unset, else how to write the text.
+    fn text_rep(&mut self) -> R<Option<Rep>> {
+        let t = self.tok()?;
+        match t {
+            Tok::Str(a, b, e) => Ok((!self.blank(a, b, e)).then_some(Rep::Keep)),
+            Tok::Num(a, b) => {
+                let s = match self.num(a, b)? {
+                    Num::U(v) => v.to_string(),
+                    Num::I(v) => v.to_string(),
+                    Num::F(f) => f.to_string(),
+                };
+                let mut out = String::with_capacity(s.len() + 2);
+                crate::csv::json::write_str(&mut out, &s);
+                Ok(Some(Rep::Owned(out)))
+            }
+            Tok::Null => Ok(None),
+            _ => self.type_err(t, "a string or null"),
+        }
+    }
+
+    /// `decode::opt_bool`.
+    fn bool_rep(&mut self) -> R<Rep> {
+        let t = self.tok()?;
+        let v = match t {
+            Tok::Bool | Tok::Null => return Ok(Rep::Keep),
+            Tok::Num(a, b) => match self.num(a, b)? {
+                Num::U(0) => false,
+                Num::U(1) => true,
+                Num::U(v) => return self.fail(format!("expected 0 or 1, got {v}")),
+                Num::I(v) => return self.fail(format!("expected 0 or 1, got {v}")),
+                Num::F(_) => return self.type_err(t, "a boolean, 0/1, or null"),
+            },
+            Tok::Str(a, b, e) => match parse_bool(&self.text(a, b, e)) {
+                Ok(Some(v)) => v,
+                Ok(None) => return Ok(Rep::Lit("null")),
+                Err(m) => return self.fail(m),
+            },
+            _ => return self.type_err(t, "a boolean, 0/1, or null"),
+        };
+        Ok(Rep::Lit(if v { "true" } else { "false" }))
+    }
+
+    /// `decode::opt_num`.
+    fn num_rep(&mut self) -> R<Rep> {
+        let t = self.tok()?;
+        match t {
+            Tok::Num(a, b) => {
+                self.num(a, b)?; // range check; the literal itself is kept
+                Ok(Rep::Keep)
+            }
+            Tok::Str(a, b, e) => match parse_num(&self.text(a, b, e)) {
+                Ok(Some(f)) => Ok(Rep::Owned(f.to_string())),
+                Ok(None) => Ok(Rep::Lit("null")),
+                Err(m) => self.fail(m),
+            },
+            Tok::Null => Ok(Rep::Keep),
+            _ => self.type_err(t, "a number, a string holding one, or null"),
+        }
+    }
+
+    /// Before member `i`'s value is dropped: where the drop starts. The first written member
+    /// of an object must not start with a `,`, and a dropped member takes its `,` along.
+    #[inline]
+    fn drop_member_from(&self, sep: usize, wrote_any: bool) -> usize {
+        if !wrote_any && self.s.get(sep) == Some(&b'{') {
+            sep + 1
+        } else {
+            sep
+        }
+    }
+
     /// Writes record `schema` from the object that comes next. Fields come out in the order
     /// they arrive, then the missing ones (their unset value) in declaration order. Returns the
     /// output span of field `capture`'s value, when asked for and not `null`.
@@ -530,50 +643,62 @@ impl Tx<'_> {
         let mut captured: Span = None;
         let mut fb_span: Span = None;
         let mut target_written = false;
-        let mut first = true;
+        let mut wrote_any = false;
         let mut guess = 0usize;
-        self.out.push('{');
         if self.open_object()? {
             loop {
-                let key = self.key()?;
-                match find(fields, &key, guess) {
-                    None => self.skip()?,
-                    Some((i, f)) => {
-                        guess = i + 1;
-                        let bit = 1u64.checked_shl(i as u32).unwrap_or(0);
-                        if seen & bit != 0 {
-                            return self.fail(format!("duplicate field `{}`", f.name));
+                let sep = self.sep;
+                let Some((i, f)) = self.field_key(fields, guess)? else {
+                    let from = self.drop_member_from(sep, wrote_any);
+                    self.flush(from);
+                    self.skip()?;
+                    self.drop_to(self.pos);
+                    if !self.more(b'}')? {
+                        break;
+                    }
+                    continue;
+                };
+                guess = i + 1;
+                let bit = 1u64.checked_shl(i as u32).unwrap_or(0);
+                if seen & bit != 0 {
+                    return self.fail(format!("duplicate field `{}`", f.name));
+                }
+                seen |= bit;
+                self.ws();
+                let vstart = self.pos;
+                if fb.is_some_and(|fb| fb.target == i) {
+                    // Unset: the member goes, and the fallback decides after the whole record.
+                    if self.text_rep()?.is_none() {
+                        let from = self.drop_member_from(sep, wrote_any);
+                        self.flush(from);
+                        self.drop_to(self.pos);
+                        if !self.more(b'}')? {
+                            break;
                         }
-                        seen |= bit;
-                        let mark = self.out.len();
-                        if !first {
-                            self.out.push(',');
-                        }
-                        self.out.push('"');
-                        self.out.push_str(f.name);
-                        self.out.push_str("\":");
-                        let start = self.out.len();
-                        let sub = fb.filter(|fb| fb.from == i).map(|fb| fb.sub);
-                        let span = self.value(f.kind, sub)?;
-                        let null = self.out.get(start..) == Some("null");
-                        if fb.is_some_and(|fb| fb.target == i) {
-                            if null {
-                                // Unset: the fallback decides, after the whole record.
-                                self.out.truncate(mark);
-                                if !self.more(b'}')? {
-                                    break;
-                                }
-                                continue;
-                            }
-                            target_written = true;
-                        }
-                        if sub.is_some() {
-                            fb_span = span;
-                        }
-                        if capture == Some(i) && !null {
-                            captured = Some((start, self.out.len()));
-                        }
-                        first = false;
+                        continue;
+                    }
+                    self.pos = vstart;
+                    target_written = true;
+                }
+                if !wrote_any && self.s.get(sep) == Some(&b',') {
+                    // Earlier members were dropped: this one's `,` goes too.
+                    self.flush(sep);
+                    self.drop_to(sep + 1);
+                }
+                wrote_any = true;
+                let sub = fb.filter(|fb| fb.from == i).map(|fb| fb.sub);
+                let want = capture == Some(i) || sub.is_some();
+                if want {
+                    self.flush(vstart);
+                }
+                let start = self.out.len();
+                let span = self.value(f.kind, sub)?;
+                if want {
+                    self.flush(self.pos);
+                    if sub.is_some() {
+                        fb_span = span;
+                    } else if self.out.get(start..) != Some("null") {
+                        captured = Some((start, self.out.len()));
                     }
                 }
                 if !self.more(b'}')? {
@@ -581,6 +706,8 @@ impl Tx<'_> {
                 }
             }
         }
+        // The missing fields go just before the closing brace.
+        let close = self.pos.saturating_sub(1);
         for (i, f) in fields.iter().enumerate() {
             let bit = 1u64.checked_shl(i as u32).unwrap_or(0);
             let target = fb.is_some_and(|fb| fb.target == i);
@@ -590,10 +717,11 @@ impl Tx<'_> {
             if f.kind.required() && seen & bit == 0 {
                 return self.fail(format!("missing field `{}`", f.name));
             }
-            if !first {
+            self.flush(close);
+            if wrote_any {
                 self.out.push(',');
             }
-            first = false;
+            wrote_any = true;
             self.out.push('"');
             self.out.push_str(f.name);
             self.out.push_str("\":");
@@ -614,93 +742,95 @@ impl Tx<'_> {
                 _ => "null",
             });
         }
-        self.out.push('}');
         Ok(captured)
     }
 
-    /// Writes the next value by rule `kind`; a nested record returns its `capture` span.
+    /// Transcodes the next value (at `pos`, after white space) by rule `kind`; a nested record
+    /// returns the output span of its field `capture` (flushed).
     fn value(&mut self, kind: Kind, capture: Option<usize>) -> R<Span> {
-        match kind {
-            Kind::Int => match self.int()? {
-                Some(v) => write_i64(&mut self.out, v),
-                None => return self.fail("expected an integer, got an unset value"),
+        let start = self.pos;
+        let rep = match kind {
+            Kind::Int => match self.int_rep()? {
+                (Some(_), rep) => rep,
+                (None, _) => return self.fail("expected an integer, got an unset value"),
             },
-            Kind::OptInt => match self.int()? {
-                Some(v) => write_i64(&mut self.out, v),
-                None => self.out.push_str("null"),
+            Kind::OptInt => self.int_rep()?.1,
+            Kind::IntOrZero => match self.int_rep()? {
+                (Some(_), rep) => rep,
+                (None, _) => Rep::Lit("0"),
             },
-            Kind::IntOrZero => {
-                let v = self.int()?.unwrap_or(0);
-                write_i64(&mut self.out, v);
-            }
-            Kind::OptNum => self.write_num()?,
-            Kind::OptText => {
-                if !self.write_text("a string or null")? {
-                    self.out.push_str("null");
-                }
-            }
-            Kind::ReqText => {
-                if !self.write_text("a string or null")? {
-                    return self.fail("expected a string, got an unset value");
-                }
-            }
-            Kind::Str => {
-                if !self.write_text("a string or null")? {
-                    self.out.push_str("\"\"");
-                }
-            }
-            Kind::OptBool => {
-                let v = self.bool()?;
-                self.out.push_str(match v {
-                    Some(true) => "true",
-                    Some(false) => "false",
-                    None => "null",
-                });
-            }
+            Kind::OptNum => self.num_rep()?,
+            Kind::OptText => self.text_rep()?.unwrap_or(Rep::Lit("null")),
+            Kind::ReqText => match self.text_rep()? {
+                Some(rep) => rep,
+                None => return self.fail("expected a string, got an unset value"),
+            },
+            Kind::Str => self.text_rep()?.unwrap_or(Rep::Lit("\"\"")),
+            Kind::OptBool => self.bool_rep()?,
             Kind::TextList => {
-                let t = self.tok()?;
-                match t {
-                    Tok::Null => self.out.push_str("[]"),
-                    Tok::Arr => {
-                        self.out.push('[');
-                        let mut first = true;
-                        if self.open_array()? {
-                            loop {
-                                let mark = self.out.len();
-                                if !first {
-                                    self.out.push(',');
-                                }
-                                if self.write_text("a string or null")? {
-                                    first = false;
-                                } else {
-                                    self.out.truncate(mark);
-                                }
-                                if !self.more(b']')? {
-                                    break;
-                                }
-                            }
-                        }
-                        self.out.push(']');
-                    }
-                    _ => return self.type_err(t, "a list of strings or null"),
-                }
+                self.text_list(start)?;
+                return Ok(None);
             }
             Kind::List(s) => {
                 self.list(s, None, None)?;
+                return Ok(None);
             }
             Kind::Nested(s) => {
+                if self.peek() == Some(b'{') {
+                    let span = self.record(s, capture)?;
+                    self.flush(self.pos);
+                    return Ok(span);
+                }
                 let t = self.tok()?;
-                return match t {
-                    Tok::Null => {
-                        self.out.push_str("null");
-                        Ok(None)
+                if let Tok::Null = t {
+                    return Ok(None);
+                }
+                return self.type_err(t, s.name);
+            }
+        };
+        self.apply(start, rep);
+        Ok(None)
+    }
+
+    /// `decode::text_list`, written out in full (unset entries are dropped).
+    fn text_list(&mut self, start: usize) -> R<()> {
+        let t = self.tok()?;
+        match t {
+            Tok::Null => {
+                self.apply(start, Rep::Lit("[]"));
+                return Ok(());
+            }
+            Tok::Arr => {}
+            _ => return self.type_err(t, "a list of strings or null"),
+        }
+        self.flush(start);
+        self.out.push('[');
+        let mut first = true;
+        if self.open_array()? {
+            loop {
+                self.ws();
+                let at = self.pos;
+                if let Some(rep) = self.text_rep()? {
+                    if !first {
+                        self.out.push(',');
                     }
-                    Tok::Obj => self.record(s, capture),
-                    _ => self.type_err(t, s.name),
-                };
+                    first = false;
+                    match rep {
+                        Rep::Owned(s) => self.out.push_str(&s),
+                        _ => {
+                            let s = self.src(at, self.pos);
+                            self.out.push_str(s);
+                        }
+                    }
+                }
+                if !self.more(b']')? {
+                    break;
+                }
             }
         }
-        Ok(None)
+        self.out.push(']');
+        self.drop_to(self.pos);
+        Ok(())
     }
 
     /// Writes a list of `schema` records (`null` is `[]`); returns how many were written.
@@ -712,20 +842,27 @@ impl Tx<'_> {
         dedupe: Option<usize>,
         mut ends: Option<&mut Vec<usize>>,
     ) -> R<usize> {
+        let start = self.pos;
         let t = self.tok()?;
         match t {
             Tok::Null => {
-                self.out.push_str("[]");
+                self.apply(start, Rep::Lit("[]"));
                 return Ok(0);
             }
             Tok::Arr => {}
             _ => return self.type_err(t, "a sequence"),
         }
-        self.out.push('[');
         let mut n = 0usize;
         let mut seen: HashSet<String> = HashSet::new();
         if self.open_array()? {
+            self.flush(self.pos); // through the `[`
             loop {
+                // The separator is written here, so a dropped record takes it along.
+                let sep = self.sep;
+                if self.s.get(sep) == Some(&b',') {
+                    self.flush(sep);
+                    self.drop_to(sep + 1);
+                }
                 let mark = self.out.len();
                 if n > 0 {
                     self.out.push(',');
@@ -735,6 +872,7 @@ impl Tx<'_> {
                     return self.type_err(t, schema.name);
                 }
                 let span = self.record(schema, dedupe)?;
+                self.flush(self.pos);
                 let keep = match span {
                     Some((a, b)) if dedupe.is_some() => {
                         let lit = self.out.get(a + 1..b.saturating_sub(1)).unwrap_or("");
@@ -760,7 +898,7 @@ impl Tx<'_> {
                 }
             }
         }
-        self.out.push(']');
+        self.flush(self.pos); // through the `]`
         Ok(n)
     }
 
@@ -834,9 +972,7 @@ fn find<'s>(
 fn plain_run(s: &[u8], mut i: usize) -> usize {
     const LO: u64 = 0x0101_0101_0101_0101;
     const HI: u64 = 0x8080_8080_8080_8080;
-    while let Some(chunk) = s.get(i..i + 8) {
-        let mut w = [0u8; 8];
-        w.copy_from_slice(chunk);
+    while let Some(w) = s.get(i..i + 8).and_then(|c| <[u8; 8]>::try_from(c).ok()) {
         let x = u64::from_le_bytes(w);
         let quote = x ^ (LO * u64::from(b'"'));
         let slash = x ^ (LO * u64::from(b'\\'));
@@ -891,11 +1027,6 @@ pub(crate) fn write_i64(out: &mut String, v: i64) {
     out.push_str(std::str::from_utf8(buf.get(i..).unwrap_or(b"")).unwrap_or("0"));
 }
 
-/// Writes a finite `f64` as a JSON number with the same value.
-fn write_f64(out: &mut String, f: f64) {
-    use std::fmt::Write;
-    let _ = write!(out, "{f}");
-}
 
 /// The text of validated JSON string content with escapes.
 pub(crate) fn unescape(raw: &str) -> String {
@@ -935,4 +1066,16 @@ fn hex(it: &mut std::str::Chars) -> u32 {
     (0..4).fold(0, |v, _| {
         v * 16 + it.next().and_then(|c| c.to_digit(16)).unwrap_or(0)
     })
+}
+
+impl Tx<'_> {
+    /// Drops the pending input up to the current position.
+    pub fn skip_output_to_here(&mut self) {
+        self.drop_to(self.pos);
+    }
+
+    /// Copies the pending input up to the current position.
+    pub fn flush_to_here(&mut self) {
+        self.flush(self.pos);
+    }
 }

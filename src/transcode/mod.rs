@@ -95,6 +95,9 @@ fn envelope(
                     return tx.fail(format!("duplicate field `{list_key}`"));
                 }
                 list_seen = true;
+                // Only the list's own text is copied: what came before it is dropped.
+                tx.ws();
+                tx.skip_output_to_here();
                 env.count = tx.list(elem, dedupe, ends.as_deref_mut())?;
             } else if with_page && key == "page" {
                 if page_seen {
@@ -110,6 +113,7 @@ fn envelope(
             }
         }
     }
+    tx.skip_output_to_here();
     if !list_seen {
         tx.out.push_str("[]");
     }
@@ -133,7 +137,11 @@ pub fn used_codes(body: &str) -> Result<String> {
 /// `getVoucherOrder`: the order record.
 pub fn voucher_order(body: &str) -> Result<String> {
     run(body, |tx| {
-        tx.record(&VoucherOrder::SCHEMA, None).map(|_| ())
+        tx.ws();
+        tx.skip_output_to_here();
+        tx.record(&VoucherOrder::SCHEMA, None)?;
+        tx.flush_to_here();
+        Ok(())
     })
 }
 
