@@ -43,7 +43,7 @@ macro_rules! record {
 
             impl<'de> serde::Deserialize<'de> for $name {
                 fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-                    let w = Wire::deserialize(d)?;
+                    let w = Wire::deserialize($crate::model::ObjectOnly(d))?;
                     Ok($name {
                         $( $rfield: w.$rfield, )*
                         $( $field: w.$field, )*
@@ -83,3 +83,35 @@ macro_rules! record {
 }
 
 pub(crate) use record;
+
+/// A deserializer that reads a struct from a JSON object only. serde's derive would also take
+/// an array (the fields by position), which no API response uses; the transcoder does not
+/// accept it either, and both paths must agree.
+pub(crate) struct ObjectOnly<D>(pub D);
+
+impl<'de, D: serde::Deserializer<'de>> serde::Deserializer<'de> for ObjectOnly<D> {
+    type Error = D::Error;
+
+    fn deserialize_any<V: serde::de::Visitor<'de>>(self, v: V) -> Result<V::Value, D::Error> {
+        self.0.deserialize_any(v)
+    }
+
+    fn deserialize_struct<V: serde::de::Visitor<'de>>(
+        self,
+        _name: &'static str,
+        _fields: &'static [&'static str],
+        v: V,
+    ) -> Result<V::Value, D::Error> {
+        self.0.deserialize_map(v)
+    }
+
+    fn deserialize_map<V: serde::de::Visitor<'de>>(self, v: V) -> Result<V::Value, D::Error> {
+        self.0.deserialize_map(v)
+    }
+
+    serde::forward_to_deserialize_any! {
+        bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string bytes byte_buf
+        option unit unit_struct newtype_struct seq tuple tuple_struct enum identifier
+        ignored_any
+    }
+}

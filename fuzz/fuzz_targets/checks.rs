@@ -11,6 +11,7 @@ use certcentral_wasm::query::{
     build_query, path_id, EndpointSpec, FilterKind, FilterValue, IdInput, Query, Sort,
 };
 use certcentral_wasm::retry::{parse_http_date, parse_retry_after, Outcome, RetryPolicy};
+use certcentral_wasm::transcode;
 use serde_json::{json, Map, Value};
 
 /// Bodies the decoders accept, to start corpora and the smoke test's mutations from.
@@ -41,6 +42,37 @@ where
     assert_eq!(&again, value, "round trip changed {json}");
 }
 
+/// Numbers as f64 bits, so `198` and `198.0` agree and `-0` and `0` do not.
+fn norm(v: Value) -> Value {
+    match v {
+        Value::Number(n) => {
+            Value::String(format!("{:x}", n.as_f64().unwrap_or(f64::NAN).to_bits()))
+        }
+        Value::Array(a) => Value::Array(a.into_iter().map(norm).collect()),
+        Value::Object(o) => Value::Object(o.into_iter().map(|(k, v)| (k, norm(v))).collect()),
+        other => other,
+    }
+}
+
+/// The transcoder (what the wasm client runs) agrees with the serde path: the same JSON value,
+/// or both fail as `decode`.
+fn agree<T: serde::Serialize + std::fmt::Debug>(
+    body: &str,
+    serde: &certcentral_wasm::error::Result<T>,
+    ours: certcentral_wasm::error::Result<String>,
+) {
+    match (serde, ours) {
+        (Ok(a), Ok(b)) => {
+            let a = norm(serde_json::to_value(a).expect("a decoded value serializes"));
+            let b = serde_json::from_str::<Value>(&b)
+                .unwrap_or_else(|e| panic!("transcoder output is not JSON ({e}): {b}"));
+            assert_eq!(a, norm(b), "transcoder and serde disagree on {body:?}");
+        }
+        (Err(_), Err(e)) => decode_error(&e),
+        (a, b) => panic!("transcoder and serde disagree on {body:?}: {a:?} / {b:?}"),
+    }
+}
+
 fn decode_error(e: &certcentral_wasm::Error) {
     assert_eq!(e.kind, ErrorKind::Decode, "{e:?}");
     assert!(!e.message.is_empty());
@@ -48,6 +80,11 @@ fn decode_error(e: &certcentral_wasm::Error) {
 
 pub fn used_codes(data: &[u8]) {
     let body = text(data);
+    agree(
+        &body,
+        &used_codes::decode(&body),
+        transcode::used_codes(&body),
+    );
     match used_codes::decode(&body) {
         Ok(list) => round_trip(&list, used_codes::decode),
         Err(e) => decode_error(&e),
@@ -56,6 +93,11 @@ pub fn used_codes(data: &[u8]) {
 
 pub fn voucher_order(data: &[u8]) {
     let body = text(data);
+    agree(
+        &body,
+        &voucher_order::decode(&body),
+        transcode::voucher_order(&body),
+    );
     match voucher_order::decode(&body) {
         Ok(order) => {
             for c in &order.codes {
@@ -88,6 +130,8 @@ pub fn reissues(data: &[u8]) {
     };
     let raw = reissues::decode(&body, &raw_opts);
     let dd = reissues::decode(&body, &dd_opts);
+    agree(&body, &raw, transcode::reissues(&body, false));
+    agree(&body, &dd, transcode::reissues(&body, true));
     match (&raw, &dd) {
         (Ok(raw), Ok(dd)) => {
             let mut seen = std::collections::HashSet::new();
@@ -121,6 +165,11 @@ pub fn subaccount_orders(data: &[u8]) {
         (0, data)
     };
     let body = text(body);
+    agree(
+        &body,
+        &subaccount_orders::decode(&body, offset),
+        transcode::subaccount_orders(&body, offset),
+    );
     match subaccount_orders::decode(&body, offset) {
         Ok(list) => {
             let has_page = serde_json::from_str::<Value>(&body)

@@ -65,9 +65,14 @@ pub struct Page {
 }
 
 /// Decodes a JSON body into `T`, as a `decode` error with the position on failure.
+/// A struct is read from a JSON object only (see `model::ObjectOnly`).
 pub fn decode_json<'a, T: Deserialize<'a>>(body: &'a str) -> Result<T> {
-    serde_json::from_str(body)
-        .map_err(|e| Error::decode(format!("the response is not the expected JSON: {e}")))
+    let fail =
+        |e: serde_json::Error| Error::decode(format!("the response is not the expected JSON: {e}"));
+    let mut de = serde_json::Deserializer::from_str(body);
+    let value = T::deserialize(crate::model::ObjectOnly(&mut de)).map_err(fail)?;
+    de.end().map_err(fail)?;
+    Ok(value)
 }
 
 /// Decodes an error body `{"errors": [...]}`; anything else gives no entries.

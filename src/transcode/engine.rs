@@ -57,6 +57,9 @@ pub(crate) struct Tx<'a> {
     flushed: usize,
     /// Offset of the last `{`, `[` or `,` consumed.
     sep: usize,
+    /// Inside a skipped value: like serde_json's `IgnoredAny`, `\\u` escapes are not checked
+    /// for lone surrogates there.
+    skipping: bool,
     /// The output.
     pub out: String,
 }
@@ -72,6 +75,7 @@ impl<'a> Tx<'a> {
             depth: 0,
             flushed: 0,
             sep: 0,
+            skipping: false,
             out: String::with_capacity(src.len().saturating_add(src.len() / 8)),
         }
     }
@@ -153,6 +157,9 @@ impl<'a> Tx<'a> {
                         Some(b'u') => {
                             self.pos += 1;
                             let c = self.hex4()?;
+                            if self.skipping {
+                                continue;
+                            }
                             if (0xD800..0xDC00).contains(&c) {
                                 if self.s.get(self.pos..self.pos + 2) != Some(b"\\u") {
                                     return self.fail("lone leading surrogate in hex escape");
@@ -436,9 +443,10 @@ impl<'a> Tx<'a> {
             let name = f.name.as_bytes();
             let at = self.pos + 1;
             let end = at + name.len();
-            let same = self.s.get(at..end).is_some_and(|raw| {
-                raw.iter().zip(name).all(|(a, b)| a == b)
-            });
+            let same = self
+                .s
+                .get(at..end)
+                .is_some_and(|raw| raw.iter().zip(name).all(|(a, b)| a == b));
             if same && self.s.get(end) == Some(&b'"') {
                 self.pos = end + 1;
                 self.expect(b':', "`:`")?;
@@ -451,6 +459,13 @@ impl<'a> Tx<'a> {
 
     /// Skips (and validates) the next value, iteratively (no recursion on hostile nesting).
     pub fn skip(&mut self) -> R<()> {
+        self.skipping = true;
+        let r = self.skip_inner();
+        self.skipping = false;
+        r
+    }
+
+    fn skip_inner(&mut self) -> R<()> {
         // Bit i set: the i-th open container (counted from this value) is an object. The
         // depth limit keeps `open` at or below 128.
         let mut objs: u128 = 0;
@@ -1026,7 +1041,6 @@ pub(crate) fn write_i64(out: &mut String, v: i64) {
     }
     out.push_str(std::str::from_utf8(buf.get(i..).unwrap_or(b"")).unwrap_or("0"));
 }
-
 
 /// The text of validated JSON string content with escapes.
 pub(crate) fn unescape(raw: &str) -> String {
