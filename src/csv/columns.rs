@@ -1,11 +1,16 @@
 //! The columnar fast path: a batch of rows as a few flat arrays that JS turns into record
 //! objects in one tight loop, skipping JSON text altogether.
 //!
-//! Per record: the 8 integer columns go to [`Columns::nums`] (`NaN` for unset), the 13 text
-//! columns to one string [`Columns::text`] with, per cell, its end offset in UTF-16 code units
-//! ([`Columns::ends`], what `String.prototype.slice` takes) and an unset flag
-//! ([`Columns::nulls`]). Values follow the same decoding rules as the JSON path and the typed
-//! records, so the objects JS builds equal `listUsedVoucherCodes` records.
+//! Per record: the 8 integer columns go to [`Columns::nums`] (`NaN` for unset); each of the 13
+//! text columns gets a flag in [`Columns::flags`] ([`ASCII`], [`NULL`] or [`UNICODE`]) and, unless
+//! unset, its end offset in [`Columns::ends`]. ASCII cells are concatenated in
+//! [`Columns::text`] (their offsets are bytes, which are also UTF-16 units), the rare cells
+//! holding other characters in [`Columns::utext`] (offsets in UTF-16 code units, what
+//! `String.prototype.slice` takes). Keeping them apart lets JS decode the ASCII text through
+//! the decoder's ASCII fast path into one-byte strings, and keeps the records' strings one-byte
+//! (one non-ASCII cell would otherwise make every string sliced from the batch two-byte).
+//! Values follow the same decoding rules as the JSON path and the typed records, so the
+//! objects JS builds equal `listUsedVoucherCodes` records.
 
 use super::row::{FieldError, Kind, Row, Sink, KINDS, NCOLS};
 use crate::api::used_codes::UsedVoucherCode;
@@ -16,21 +21,46 @@ pub const INTS: usize = 8;
 /// Text columns per record.
 pub const TEXTS: usize = 13;
 
+/// [`Columns::flags`]: an ASCII cell, in [`Columns::text`].
+pub const ASCII: u8 = 0;
+/// [`Columns::flags`]: an unset cell (`null`).
+pub const NULL: u8 = 1;
+/// [`Columns::flags`]: a cell with non-ASCII characters, in [`Columns::utext`].
+pub const UNICODE: u8 = 2;
+
+/// Where a record's text ends: ASCII bytes, then non-ASCII bytes and UTF-16 units.
+#[derive(Debug, Default, Clone, Copy, PartialEq)]
+pub struct TextEnd {
+    /// End of the record's ASCII cells in [`Columns::text`] (bytes = UTF-16 units).
+    pub ascii: u32,
+    /// End of its non-ASCII cells in [`Columns::utext`], in bytes.
+    pub ubytes: u32,
+    /// The same, in UTF-16 units.
+    pub units: u32,
+}
+
 /// One batch of records in columns (see the module docs).
 #[derive(Debug, Default, Clone, PartialEq)]
 pub struct Columns {
     /// `INTS` numbers per record, in column order; `NaN` is unset.
     pub nums: Vec<f64>,
-    /// All text cells, concatenated.
+    /// The ASCII text cells, concatenated.
     pub text: String,
-    /// `TEXTS` UTF-16 end offsets per record into `text` (a cell starts where the one
-    /// before it ended).
+    /// The other text cells, concatenated.
+    pub utext: String,
+    /// `TEXTS` end offsets per record: for an [`ASCII`] cell its end in `text`, for a
+    /// [`UNICODE`] cell its end in `utext` in UTF-16 units, for a [`NULL`] cell the end of
+    /// the cell before it in `text` (a cell starts where the one before it in the same string
+    /// ended).
     pub ends: Vec<u32>,
-    /// `TEXTS` flags per record: 1 when the cell is unset (`null`).
-    pub nulls: Vec<u8>,
+    /// `TEXTS` flags per record: [`ASCII`], [`NULL`] or [`UNICODE`].
+    pub flags: Vec<u8>,
+    /// Per record, where its text ends in `text` and `utext`.
+    pub text_ends: Vec<TextEnd>,
     /// Records in the batch.
     pub len: usize,
-    utf16: u32,
+    /// Running end of `utext` in UTF-16 units.
+    units: u32,
 }
 
 impl Columns {
@@ -38,14 +68,24 @@ impl Columns {
     pub fn clear(&mut self) {
         self.nums.clear();
         self.text.clear();
+        self.utext.clear();
         self.ends.clear();
-        self.nulls.clear();
+        self.flags.clear();
+        self.text_ends.clear();
         self.len = 0;
-        self.utf16 = 0;
+        self.units = 0;
     }
 
     pub(crate) fn clone_len(&self) -> usize {
         self.len
+    }
+
+    /// Where the text of the first `n` records ends.
+    pub fn text_end(&self, n: usize) -> TextEnd {
+        n.checked_sub(1)
+            .and_then(|i| self.text_ends.get(i))
+            .copied()
+            .unwrap_or_default()
     }
 
     /// Drops the records after the first `n` (used to undo a failed batch).
@@ -53,67 +93,70 @@ impl Columns {
         if n >= self.len {
             return;
         }
-        let texts = n.saturating_mul(TEXTS);
-        let start = if texts == 0 {
-            0
-        } else {
-            self.ends.get(texts - 1).copied().unwrap_or(0)
-        };
-        // `text` is UTF-8 and `ends` count UTF-16 units: find the byte offset of `start`.
-        let mut units = 0u32;
-        let mut cut = self.text.len();
-        for (i, c) in self.text.char_indices() {
-            if units >= start {
-                cut = i;
-                break;
-            }
-            units = units.saturating_add(c.len_utf16() as u32);
-        }
-        if units < start {
-            cut = self.text.len();
-        }
-        self.text.truncate(cut);
-        self.nums.truncate(n.saturating_mul(INTS));
-        self.ends.truncate(texts);
-        self.nulls.truncate(texts);
-        self.utf16 = start;
+        let e = self.text_end(n);
+        self.rollback((
+            n.saturating_mul(INTS),
+            e.ascii as usize,
+            e.ubytes as usize,
+            n.saturating_mul(TEXTS),
+            e.units,
+        ));
+        self.text_ends.truncate(n);
         self.len = n;
     }
 
-    fn mark(&self) -> (usize, usize, usize, u32) {
+    fn mark(&self) -> (usize, usize, usize, usize, u32) {
         (
             self.nums.len(),
             self.text.len(),
+            self.utext.len(),
             self.ends.len(),
-            self.utf16,
+            self.units,
         )
     }
 
-    fn rollback(&mut self, m: (usize, usize, usize, u32)) {
+    fn rollback(&mut self, m: (usize, usize, usize, usize, u32)) {
         self.nums.truncate(m.0);
         self.text.truncate(m.1);
-        self.ends.truncate(m.2);
-        self.nulls.truncate(m.2);
-        self.utf16 = m.3;
+        self.utext.truncate(m.2);
+        self.ends.truncate(m.3);
+        self.flags.truncate(m.3);
+        self.units = m.4;
     }
 
     fn text_cell(&mut self, s: Option<&str>) {
         match s {
-            Some(s) => {
+            Some(s) if s.is_ascii() => {
                 self.text.push_str(s);
-                let units = if s.is_ascii() {
-                    s.len()
-                } else {
-                    s.chars().map(char::len_utf16).sum()
-                };
-                self.utf16 = self
-                    .utf16
-                    .saturating_add(u32::try_from(units).unwrap_or(u32::MAX));
-                self.nulls.push(0);
+                self.flags.push(ASCII);
+                self.ends
+                    .push(u32::try_from(self.text.len()).unwrap_or(u32::MAX));
             }
-            None => self.nulls.push(1),
+            Some(s) => {
+                self.utext.push_str(s);
+                let units: usize = s.chars().map(char::len_utf16).sum();
+                self.units = self
+                    .units
+                    .saturating_add(u32::try_from(units).unwrap_or(u32::MAX));
+                self.flags.push(UNICODE);
+                self.ends.push(self.units);
+            }
+            None => {
+                self.flags.push(NULL);
+                self.ends
+                    .push(u32::try_from(self.text.len()).unwrap_or(u32::MAX));
+            }
         }
-        self.ends.push(self.utf16);
+    }
+
+    fn end_record(&mut self) {
+        let c = |n: usize| u32::try_from(n).unwrap_or(u32::MAX);
+        self.text_ends.push(TextEnd {
+            ascii: c(self.text.len()),
+            ubytes: c(self.utext.len()),
+            units: self.units,
+        });
+        self.len = self.len.saturating_add(1);
     }
 
     fn int_cell(&mut self, v: Option<i64>) {
@@ -122,21 +165,20 @@ impl Columns {
 
     /// Appends an already decoded record.
     pub fn record(&mut self, r: &UsedVoucherCode) {
-        let t = |o: &Option<String>| o.as_deref().map(str::to_owned);
-        let texts: [Option<String>; TEXTS] = [
-            Some(r.value.clone()),
-            t(&r.product_name),
-            t(&r.shipping_method),
-            t(&r.status),
-            t(&r.created_date),
-            t(&r.cert_request_date),
-            t(&r.cert_validity_start_date),
-            t(&r.cert_validity_end_date),
-            t(&r.cert_organization),
-            t(&r.cert_common_name),
-            t(&r.voucher_validity_end_date),
-            t(&r.order_valid_from),
-            t(&r.order_valid_till),
+        let texts: [Option<&str>; TEXTS] = [
+            Some(r.value.as_str()),
+            r.product_name.as_deref(),
+            r.shipping_method.as_deref(),
+            r.status.as_deref(),
+            r.created_date.as_deref(),
+            r.cert_request_date.as_deref(),
+            r.cert_validity_start_date.as_deref(),
+            r.cert_validity_end_date.as_deref(),
+            r.cert_organization.as_deref(),
+            r.cert_common_name.as_deref(),
+            r.voucher_validity_end_date.as_deref(),
+            r.order_valid_from.as_deref(),
+            r.order_valid_till.as_deref(),
         ];
         for v in [
             Some(r.id),
@@ -150,10 +192,10 @@ impl Columns {
         ] {
             self.int_cell(v);
         }
-        for s in &texts {
-            self.text_cell(s.as_deref());
+        for s in texts {
+            self.text_cell(s);
         }
-        self.len = self.len.saturating_add(1);
+        self.end_record();
     }
 
     fn row(&mut self, r: &Row<'_>) -> Result<(), FieldError> {
@@ -161,7 +203,7 @@ impl Columns {
         for (j, kind) in KINDS.iter().enumerate().take(NCOLS) {
             match kind {
                 Kind::ReqInt | Kind::Int => {
-                    let v = parse_int(r.get(j)).map_err(|m| FieldError::new(j, m))?;
+                    let v = int(r.get(j)).map_err(|m| FieldError::new(j, m))?;
                     if v.is_none() && *kind == Kind::ReqInt {
                         return Err(FieldError::unset_int(j));
                     }
@@ -174,7 +216,7 @@ impl Columns {
             match kind {
                 Kind::ReqText | Kind::Text => {
                     let s = r.get(j);
-                    if is_blank(s) {
+                    if blank(s) {
                         if *kind == Kind::ReqText {
                             return Err(FieldError::unset_text(j));
                         }
@@ -190,6 +232,30 @@ impl Columns {
     }
 }
 
+/// [`parse_int`], with a fast path for the usual cell: 1 to 18 ASCII digits (which cannot
+/// overflow an `i64`, and which `parse_int` reads the same way).
+#[inline]
+fn int(s: &str) -> Result<Option<i64>, String> {
+    let b = s.as_bytes();
+    if !b.is_empty() && b.len() <= 18 && b.iter().all(u8::is_ascii_digit) {
+        let v = b
+            .iter()
+            .fold(0i64, |v, d| v * 10 + i64::from(d.wrapping_sub(b'0')));
+        return Ok(Some(v));
+    }
+    parse_int(s)
+}
+
+/// [`is_blank`], with a fast path: a cell starting with a printable ASCII character is not
+/// blank.
+#[inline]
+fn blank(s: &str) -> bool {
+    match s.as_bytes().first() {
+        Some(&c) if c > b' ' && c < 0x7f => false,
+        _ => is_blank(s),
+    }
+}
+
 /// A [`Sink`] writing into [`Columns`].
 pub(crate) struct ColumnSink<'a>(pub(crate) &'a mut Columns);
 
@@ -198,7 +264,7 @@ impl Sink for ColumnSink<'_> {
         let m = self.0.mark();
         match self.0.row(r) {
             Ok(()) => {
-                self.0.len = self.0.len.saturating_add(1);
+                self.0.end_record();
                 Ok(())
             }
             Err(e) => {
@@ -217,17 +283,18 @@ mod tests {
 
     /// Rebuilds records from columns the way the JS builder does (UTF-16 offsets).
     fn to_records(c: &Columns) -> Vec<UsedVoucherCode> {
-        let utf16: Vec<u16> = c.text.encode_utf16().collect();
-        let mut start = 0usize;
+        let utf16: Vec<u16> = c.utext.encode_utf16().collect();
+        let (mut a, mut u) = (0usize, 0usize);
         let mut t = 0usize;
         let mut next_text = || {
             let end = c.ends[t] as usize;
-            let v = if c.nulls[t] == 1 {
-                None
-            } else {
-                Some(String::from_utf16(&utf16[start..end]).unwrap())
+            let v = match c.flags[t] {
+                ASCII => Some(c.text[std::mem::replace(&mut a, end)..end].to_owned()),
+                UNICODE => {
+                    Some(String::from_utf16(&utf16[std::mem::replace(&mut u, end)..end]).unwrap())
+                }
+                _ => None,
             };
-            start = end;
             t += 1;
             v
         };
@@ -287,6 +354,25 @@ mod tests {
     }
 
     #[test]
+    fn truncating_keeps_the_first_records_whole() {
+        let body = "1,A,,,,,,,,,,,,,\"Ünï, 😀\",a.com,,,,,\n2,B,,,,,,,,,,,,,Plain,é.com,,,,,\n3,C,x,,,,,,,,,,,,,,,,,,\n";
+        let input = format!("{HEADER}{body}");
+        let mut p = CsvParser::new(false);
+        let mut c = Columns::default();
+        p.push_columns(input.as_bytes(), &mut c).unwrap();
+        p.finish_columns(&mut c).unwrap();
+        let all = crate::csv::parse(input.as_bytes(), false).unwrap().records;
+        assert_eq!(to_records(&c), all);
+        for n in (0..=3).rev() {
+            c.truncate_records(n);
+            assert_eq!(to_records(&c), all[..n].to_vec(), "{n} records");
+        }
+        // Appending after a truncation continues from the cut.
+        c.record(&all[2]);
+        assert_eq!(to_records(&c), vec![all[2].clone()]);
+    }
+
+    #[test]
     fn a_bad_row_leaves_the_batch_as_it_was() {
         let input = format!("{HEADER}1,A,,,,,,,,,,,,,,,,,,,\n2,B,,x,,,,,,,,,,,,,,,,,\n");
         let mut p = CsvParser::new(true);
@@ -296,8 +382,10 @@ mod tests {
         assert_eq!(c.len, 1);
         assert_eq!(c.nums.len(), INTS);
         assert_eq!(c.ends.len(), TEXTS);
+        assert_eq!(c.text_ends.len(), 1);
         assert_eq!(p.take_errors().len(), 1);
         c.truncate_records(0);
         assert_eq!((c.len, c.text.len(), c.nums.len()), (0, 0, 0));
+        assert_eq!((c.utext.len(), c.flags.len(), c.text_ends.len()), (0, 0, 0));
     }
 }

@@ -82,7 +82,7 @@ mod columns;
 pub(crate) mod json;
 mod row;
 
-pub use columns::{Columns, INTS, TEXTS};
+pub use columns::{Columns, TextEnd, ASCII, INTS, NULL, TEXTS, UNICODE};
 #[cfg(test)]
 mod tests;
 

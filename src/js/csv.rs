@@ -2,14 +2,14 @@
 //! streaming `UsedVoucherCodesCsvParser` (`push(chunk)` -> records so far, `finish()`).
 //!
 //! Records cross into JS once per batch, in columns ([`Columns`]: the integers in one
-//! `Float64Array`, the text cells in one string with UTF-16 offsets); `buildRecords` (below)
-//! makes the objects in one tight loop. This beat writing the batch as JSON text and
+//! `Float64Array`, the text cells in two strings, the ASCII ones and the others, with
+//! offsets); `buildRecords` (below) makes the objects in one tight loop. This beat writing the batch as JSON text and
 //! `JSON.parse`-ing it (see BENCHMARKS.md).
 
 use super::error::to_js;
 use super::options::object;
 use crate::csv::{Columns, CsvParser, INTS, TEXTS};
-use crate::error::{Error, ErrorKind, Result};
+use crate::error::{Error, Result};
 use js_sys::{Array, Function, Object, Promise, Reflect, Uint8Array};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
@@ -53,13 +53,22 @@ export type CsvInput = string | Uint8Array | ArrayBuffer | Blob | ReadableStream
 "#;
 
 #[wasm_bindgen(inline_js = "
-export function buildRecords(out, at, nums, text, base, ends, nulls, n) {
+export function buildRecords(out, at, nums, a, u, aBase, uBase, ends, flags, n) {
   let t = 0;
-  let s = 0;
+  let sa = 0;
+  let su = 0;
   const T = () => {
-    const e = ends[t] - base;
-    const v = nulls[t] === 1 ? null : text.slice(s, e);
-    s = e;
+    const f = flags[t];
+    let v = null;
+    if (f === 0) {
+      const e = ends[t] - aBase;
+      v = a.slice(sa, e);
+      sa = e;
+    } else if (f === 2) {
+      const e = ends[t] - uBase;
+      v = u.slice(su, e);
+      su = e;
+    }
     t++;
     return v;
   };
@@ -102,10 +111,12 @@ extern "C" {
         out: &Array,
         at: u32,
         nums: &js_sys::Float64Array,
-        text: &str,
-        base: u32,
+        ascii: &str,
+        unicode: &str,
+        ascii_base: u32,
+        unicode_base: u32,
         ends: &js_sys::Uint32Array,
-        nulls: &Uint8Array,
+        flags: &Uint8Array,
         n: u32,
     );
 }
@@ -115,57 +126,53 @@ extern "C" {
 /// frees: a caller pushing chunks in a synchronous loop then saw RSS grow by 200+ MiB).
 const RECORDS_PER_CALL: usize = 256;
 
-/// One batch of columns -> a JS array of records.
-fn records_of(c: &Columns) -> Array {
-    let out = Array::new_with_length(c.len as u32);
-    let ascii = c.text.is_ascii();
-    let (mut byte, mut unit) = (0usize, 0u32);
+/// Appends the records of one batch of columns to `out` (from index `out.length`).
+fn records_into(out: &Array, c: &Columns) {
+    let at0 = out.length();
     let mut i0 = 0usize;
     while i0 < c.len {
         let i1 = i0.saturating_add(RECORDS_PER_CALL).min(c.len);
-        // UTF-16 end of this group's text, and the matching byte offset in `c.text`.
-        let end_unit = c
-            .ends
-            .get((i1 * TEXTS).saturating_sub(1))
-            .copied()
-            .unwrap_or(unit);
-        let (start_byte, base) = (byte, unit);
-        if ascii {
-            byte = end_unit as usize;
-        } else {
-            for ch in c.text.get(byte..).unwrap_or("").chars() {
-                if unit >= end_unit {
-                    break;
-                }
-                unit = unit.saturating_add(ch.len_utf16() as u32);
-                byte = byte.saturating_add(ch.len_utf8());
-            }
-        }
-        unit = end_unit;
-        let text = c.text.get(start_byte..byte).unwrap_or("");
+        let (from, to) = (c.text_end(i0), c.text_end(i1));
+        let ascii = c
+            .text
+            .get(from.ascii as usize..to.ascii as usize)
+            .unwrap_or("");
+        let unicode = c
+            .utext
+            .get(from.ubytes as usize..to.ubytes as usize)
+            .unwrap_or("");
         let nums = c.nums.get(i0 * INTS..i1 * INTS).unwrap_or(&[]);
         let ends = c.ends.get(i0 * TEXTS..i1 * TEXTS).unwrap_or(&[]);
-        let nulls = c.nulls.get(i0 * TEXTS..i1 * TEXTS).unwrap_or(&[]);
+        let flags = c.flags.get(i0 * TEXTS..i1 * TEXTS).unwrap_or(&[]);
         // SAFETY: the views are passed to `build_records`, plain JS that reads them and calls
         // nothing in wasm, so wasm memory can neither grow (detaching them) nor change while
         // they are read; they are not kept after it returns. Views, not copies: a copy is a
         // fresh ArrayBuffer per call, which Node frees only when the event loop turns.
         unsafe {
             build_records(
-                &out,
-                i0 as u32,
+                out,
+                at0.saturating_add(i0 as u32),
                 &js_sys::Float64Array::view(nums),
-                text,
-                base,
+                ascii,
+                unicode,
+                from.ascii,
+                from.units,
                 &js_sys::Uint32Array::view(ends),
-                &Uint8Array::view(nulls),
+                &Uint8Array::view(flags),
                 (i1 - i0) as u32,
             );
         }
         i0 = i1;
     }
-    out
 }
+
+/// Input bytes parsed per step of one `push`: a pushed chunk of any size is copied into wasm
+/// memory and parsed this much at a time, and each step's records are built before the next
+/// step, so the wasm heap (the input copy and the columns) stays at about this size instead
+/// of growing to hold a whole chunk and its columns (wasm memory never shrinks).
+const STEP_BYTES: u32 = 64 * 1024;
+/// The same bound for string chunks, in UTF-16 code units.
+const STEP_UNITS: u32 = 32 * 1024;
 
 const DEFAULT_CHUNK: f64 = 1024.0 * 1024.0;
 
@@ -242,37 +249,75 @@ pub struct CsvStream {
 }
 
 impl CsvStream {
-    fn feed(&mut self, chunk: &[u8]) -> Result<Array> {
+    /// Parses `chunk`, appending its records to `out`.
+    fn feed_into(&mut self, chunk: &[u8], out: &Array) -> Result<()> {
         self.cols.clear();
         self.inner.push_columns(chunk, &mut self.cols)?;
-        Ok(records_of(&self.cols))
+        records_into(out, &self.cols);
+        Ok(())
     }
 
-    fn feed_js(&mut self, chunk: &JsValue) -> Result<Array> {
-        if let Some(s) = chunk.as_string() {
-            return self.feed(s.as_bytes());
+    /// Parses a string chunk a slice at a time (cut so that no surrogate pair is split).
+    fn feed_str_into(&mut self, js: &js_sys::JsString, out: &Array) -> Result<()> {
+        let len = js.length();
+        let mut at = 0u32;
+        while at < len {
+            let mut end = at.saturating_add(STEP_UNITS).min(len);
+            if end < len && (55296.0..=56319.0).contains(&js.char_code_at(end - 1)) {
+                end -= 1;
+            }
+            let piece = js.slice(at, end).as_string().unwrap_or_default();
+            self.feed_into(piece.as_bytes(), out)?;
+            at = end;
         }
-        let arr: Uint8Array = if let Some(a) = chunk.dyn_ref::<Uint8Array>() {
-            a.clone()
-        } else if let Some(b) = chunk.dyn_ref::<js_sys::ArrayBuffer>() {
-            Uint8Array::new(b)
-        } else {
-            return Err(Error::invalid_input(
-                "push() takes a Uint8Array, an ArrayBuffer or a string",
-            ));
-        };
+        Ok(())
+    }
+
+    /// Parses a byte chunk, copied into wasm a step at a time into one reused buffer.
+    fn feed_bytes_into(&mut self, arr: &Uint8Array, out: &Array) -> Result<()> {
+        let len = arr.length();
         let mut buf = std::mem::take(&mut self.bytes);
-        buf.resize(arr.length() as usize, 0);
-        arr.copy_to(&mut buf);
-        let r = self.feed(&buf);
+        let mut at = 0u32;
+        let mut r = Ok(());
+        while at < len && r.is_ok() {
+            let end = at.saturating_add(STEP_BYTES).min(len);
+            buf.resize((end - at) as usize, 0);
+            arr.subarray(at, end).copy_to(&mut buf);
+            r = self.feed_into(&buf, out);
+            at = end;
+        }
         self.bytes = buf;
         r
     }
 
-    fn finish_inner(&mut self) -> Result<Array> {
+    /// Parses a chunk (string, Uint8Array or ArrayBuffer), appending its records to `out`.
+    fn feed_js_into(&mut self, chunk: &JsValue, out: &Array) -> Result<()> {
+        if let Some(s) = chunk.dyn_ref::<js_sys::JsString>() {
+            return self.feed_str_into(s, out);
+        }
+        if let Some(a) = chunk.dyn_ref::<Uint8Array>() {
+            self.feed_bytes_into(a, out)
+        } else if let Some(b) = chunk.dyn_ref::<js_sys::ArrayBuffer>() {
+            self.feed_bytes_into(&Uint8Array::new(b), out)
+        } else {
+            Err(Error::invalid_input(
+                "push() takes a Uint8Array, an ArrayBuffer or a string",
+            ))
+        }
+    }
+
+    fn feed_js(&mut self, chunk: &JsValue) -> Result<Array> {
+        let out = Array::new();
+        self.feed_js_into(chunk, &out)?;
+        Ok(out)
+    }
+
+    /// Ends the input, appending the last records to `out`.
+    fn finish_into(&mut self, out: &Array) -> Result<()> {
         self.cols.clear();
         self.inner.finish_columns(&mut self.cols)?;
-        Ok(records_of(&self.cols))
+        records_into(out, &self.cols);
+        Ok(())
     }
 }
 
@@ -305,7 +350,9 @@ impl CsvStream {
     /// Ends the input; returns the last records.
     #[wasm_bindgen(unchecked_return_type = "UsedVoucherCode[]")]
     pub fn finish(&mut self) -> std::result::Result<JsValue, JsValue> {
-        Ok(self.finish_inner()?.into())
+        let out = Array::new();
+        self.finish_into(&out)?;
+        Ok(out.into())
     }
 
     /// With `collectErrors`: the bad rows met so far and not yet taken.
@@ -357,10 +404,11 @@ async fn parse_all(input: JsValue, o: Opts) -> Result<JsValue> {
         bytes: Vec::new(),
         cols: Columns::default(),
     };
-    let mut batches: Vec<Array> = Vec::new();
+    // Every step appends its records to this one array.
+    let records = Array::new();
     if let Some(js) = input.dyn_ref::<js_sys::JsString>() {
-        // Encoded into wasm a slice at a time (never the whole string at once), cut so that
-        // no surrogate pair is split.
+        // In `chunkSize` pieces (for progress), cut so that no surrogate pair is split; each
+        // is encoded into wasm a step at a time.
         let len = js.length();
         let step = o.chunk.max(2);
         let mut at = 0u32;
@@ -369,8 +417,7 @@ async fn parse_all(input: JsValue, o: Opts) -> Result<JsValue> {
             if end < len && (55296.0..=56319.0).contains(&js.char_code_at(end - 1)) {
                 end -= 1;
             }
-            let piece = js.slice(at, end).as_string().unwrap_or_default();
-            batches.push(p.feed(piece.as_bytes())?);
+            p.feed_str_into(&js.slice(at, end), &records)?;
             at = end;
             progress(&o, &p, None);
             if o.on_progress.is_some() {
@@ -387,7 +434,7 @@ async fn parse_all(input: JsValue, o: Opts) -> Result<JsValue> {
         let mut at = 0u32;
         while at < total {
             let end = at.saturating_add(o.chunk).min(total);
-            batches.push(p.feed_js(&arr.subarray(at, end).into())?);
+            p.feed_bytes_into(&arr.subarray(at, end), &records)?;
             at = end;
             progress(&o, &p, Some(f64::from(total)));
             if o.on_progress.is_some() {
@@ -426,13 +473,13 @@ async fn parse_all(input: JsValue, o: Opts) -> Result<JsValue> {
             if get(&chunk, "done").is_truthy() {
                 break;
             }
-            let fed = p.feed_js(&get(&chunk, "value"));
+            let fed = p.feed_js_into(&get(&chunk, "value"), &records);
             if fed.is_err() {
                 if let Some(cancel) = get(&reader, "cancel").dyn_ref::<Function>() {
                     let _ = cancel.call0(&reader);
                 }
             }
-            batches.push(fed?);
+            fed?;
             progress(&o, &p, total);
         }
     } else {
@@ -440,19 +487,8 @@ async fn parse_all(input: JsValue, o: Opts) -> Result<JsValue> {
             "input must be a string, Uint8Array, ArrayBuffer, Blob or ReadableStream",
         ));
     }
-    batches.push(p.finish_inner()?);
+    p.finish_into(&records)?;
     progress(&o, &p, Some(p.bytes_consumed()));
-
-    // Concatenate the batches in JS (`Array.prototype.concat`), a few thousand at a time so
-    // tiny chunks cannot overflow the argument list.
-    let mut records = Array::new();
-    for group in batches.chunks(4096) {
-        let concat: Function = get(&records, "concat").unchecked_into();
-        records = concat
-            .apply(&records, &group.iter().collect::<Array>())
-            .map_err(|_| Error::new(ErrorKind::Csv, "could not collect the records"))?
-            .unchecked_into();
-    }
     let out = Object::new();
     let _ = Reflect::set(&out, &"records".into(), &records);
     let _ = Reflect::set(&out, &"errors".into(), &errors_array(p.inner.take_errors()));
