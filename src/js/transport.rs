@@ -2,7 +2,7 @@
 //! limiter. It only moves bytes; building requests and decoding bodies is the core's job.
 
 use super::options::{CallOptions, ClientOptions};
-use crate::api::{decode_error_body, RequestSpec};
+use crate::api::RequestSpec;
 use crate::config::{redact, KEY_HEADER};
 use crate::error::{Error, ErrorKind, Result};
 use crate::ratelimit::RateLimiter;
@@ -444,7 +444,7 @@ impl std::ops::Deref for RawResponse {
 /// (or a server) that echoes the key it refused must not put it into the error.
 fn http_error(r: RawResponse, key: Option<&str>) -> Error {
     let body = std::str::from_utf8(&r.body).unwrap_or("");
-    let mut errors = decode_error_body(body);
+    let mut errors = crate::transcode::error_entries(body);
     for e in &mut errors {
         e.code = redact(&e.code, key);
         e.message = redact(&e.message, key);

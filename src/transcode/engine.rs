@@ -1093,3 +1093,98 @@ impl Tx<'_> {
         self.flush(self.pos);
     }
 }
+
+impl Tx<'_> {
+    /// `decode::string` of the next value, as a Rust string (`""` when unset).
+    fn string_value(&mut self) -> R<String> {
+        let t = self.tok()?;
+        Ok(match t {
+            Tok::Str(a, b, e) => {
+                if self.blank(a, b, e) {
+                    String::new()
+                } else {
+                    self.text(a, b, e).into_owned()
+                }
+            }
+            Tok::Num(a, b) => match self.num(a, b)? {
+                Num::U(v) => v.to_string(),
+                Num::I(v) => v.to_string(),
+                Num::F(f) => f.to_string(),
+            },
+            Tok::Null => String::new(),
+            _ => return self.type_err(t, "a string or null"),
+        })
+    }
+
+    /// The entries of an error body `{"errors": [{"code", "message"}, ...]}`, by the rules of
+    /// `ApiErrorEntry` (the list may be missing or `null`; unknown keys are skipped).
+    pub fn error_entries(&mut self) -> R<Vec<(String, String)>> {
+        let mut out = Vec::new();
+        let mut seen_list = false;
+        if !self.open_object()? {
+            return Ok(out);
+        }
+        loop {
+            let key = self.key()?;
+            if &*key != "errors" {
+                self.skip()?;
+            } else {
+                if seen_list {
+                    return self.fail("duplicate field `errors`");
+                }
+                seen_list = true;
+                let t = self.tok()?;
+                match t {
+                    Tok::Null => {}
+                    Tok::Arr => {
+                        if self.open_array()? {
+                            loop {
+                                out.push(self.error_entry()?);
+                                if !self.more(b']')? {
+                                    break;
+                                }
+                            }
+                        }
+                    }
+                    _ => return self.type_err(t, "a sequence"),
+                }
+            }
+            if !self.more(b'}')? {
+                break;
+            }
+        }
+        Ok(out)
+    }
+
+    fn error_entry(&mut self) -> R<(String, String)> {
+        let (mut code, mut message) = (None, None);
+        if self.peek() != Some(b'{') {
+            let t = self.tok()?;
+            return self.type_err(t, "ApiErrorEntry");
+        }
+        if self.open_object()? {
+            loop {
+                let key = self.key()?;
+                let slot = match &*key {
+                    "code" => &mut code,
+                    "message" => &mut message,
+                    _ => {
+                        self.skip()?;
+                        if !self.more(b'}')? {
+                            break;
+                        }
+                        continue;
+                    }
+                };
+                if slot.is_some() {
+                    return self.fail(format!("duplicate field `{key}`"));
+                }
+                *slot = Some(self.string_value()?);
+                if !self.more(b'}')? {
+                    break;
+                }
+            }
+        }
+        Ok((code.unwrap_or_default(), message.unwrap_or_default()))
+    }
+}

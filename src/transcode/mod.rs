@@ -39,7 +39,7 @@ use crate::api::subaccount_orders::SubaccountOrder;
 use crate::api::used_codes::UsedVoucherCode;
 use crate::api::voucher_order::VoucherOrder;
 use crate::api::Page;
-use crate::error::{Error, Result};
+use crate::error::{ApiErrorEntry, Error, Result};
 use engine::{write_i64, Fail, Tx, R};
 
 /// Runs `f` over `body` and checks that nothing but white space follows.
@@ -163,6 +163,19 @@ pub fn reissues(body: &str, dedupe_by_serial: bool) -> Result<String> {
         tx.out.push('}');
         Ok(())
     })
+}
+
+/// The entries of an error body `{"errors": [{"code", "message"}, ...]}`; anything else gives
+/// none (as [`crate::api::decode_error_body`], which the tests hold it to).
+pub fn error_entries(body: &str) -> Vec<ApiErrorEntry> {
+    let mut tx = Tx::new(body);
+    match tx.error_entries().and_then(|e| tx.end().map(|_| e)) {
+        Ok(entries) => entries
+            .into_iter()
+            .map(|(code, message)| ApiErrorEntry { code, message })
+            .collect(),
+        Err(_) => Vec::new(),
+    }
 }
 
 /// One page of subaccount orders, for the pagers.

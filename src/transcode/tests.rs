@@ -437,3 +437,23 @@ fn errors_carry_the_position() {
     let ok = format!("{{\"x\":{}{}}}", "[".repeat(100), "]".repeat(100));
     assert_eq!(used_codes(&ok).unwrap(), "{\"codes\":[]}");
 }
+
+#[test]
+fn error_bodies_agree_with_serde() {
+    let mut r = Rng(0x5eed_0005);
+    let mut some = 0;
+    for _ in 0..CASES {
+        let doc = match r.below(10) {
+            0 => r.pick(JUNK).to_owned(),
+            1 => "<html>oops</html>".to_owned(),
+            _ => envelope(&mut r, "errors", &ERROR_ENTRY, false),
+        };
+        let a = crate::api::decode_error_body(&doc);
+        let b = error_entries(&doc);
+        assert_eq!(a, b, "input: {doc}");
+        some += usize::from(!a.is_empty());
+    }
+    assert!(some > CASES / 10, "only {some} bodies had entries");
+}
+
+static ERROR_ENTRY: Schema = crate::error::ApiErrorEntry::SCHEMA;
