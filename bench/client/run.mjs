@@ -104,7 +104,7 @@ function decodeTable(where, res) {
   }
   emit(table(
     ['call', 'records', 'body', 'ours', 'raw fetch + res.json()', 'ours / raw (goal <= 1.25x)',
-      'wasm-free: fetch+text() + JSON.parse', 'ours, instrumented: fetch+read / decode+serialize / JSON.parse / resolve'],
+      'wasm-free: fetch+text() + JSON.parse', 'ours, instrumented: fetch+read / transcode / JSON.parse / resolve'],
     rows,
   ));
   emit();
@@ -134,8 +134,8 @@ async function benchDecode(chrome, sbDecode) {
     decodeTable('Chromium', chromeRes);
   }
   emit('Stages: *fetch+read* = call to the wasm reading the last body chunk (request, response, stream reader, copies into wasm memory); '
-    + '*decode+serialize* = last chunk to `JSON.parse` entered (UTF-8 check, serde decode into Rust structs, serde_json re-serialization, '
-    + 'the result string copied out of wasm); *JSON.parse* of the re-serialized string; *resolve* = back to the caller. '
+    + '*transcode* = last chunk to `JSON.parse` entered (UTF-8 check, the one-pass transcoder of `src/transcode/` writing the normalised JSON, '
+    + 'the result string copied out of wasm); *JSON.parse* of that string; *resolve* = back to the caller. '
     + 'The instrumented client shadows `body.getReader`/`reader.read` and `JSON.parse` to stamp the stages, so its total is a little above *ours*.');
   emit();
 }
