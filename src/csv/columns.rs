@@ -2,8 +2,8 @@
 //! objects in one tight loop, skipping JSON text altogether.
 //!
 //! Per record: the 8 integer columns go to [`Columns::nums`] (`NaN` for unset); each of the 13
-//! text columns gets a flag in [`Columns::flags`] ([`ASCII`], [`NULL`] or [`UNICODE`]) and, unless
-//! unset, its end offset in [`Columns::ends`]. ASCII cells are concatenated in
+//! text columns gets a flag in [`Columns::flags`] ([`ASCII`], [`NULL`], [`UNICODE`], [`ASCII_KEEP`]
+//! or [`REPEAT`]) and its end offset in [`Columns::ends`]. ASCII cells are concatenated in
 //! [`Columns::text`] (their offsets are bytes, which are also UTF-16 units), the rare cells
 //! holding other characters in [`Columns::utext`] (offsets in UTF-16 code units, what
 //! `String.prototype.slice` takes). Keeping them apart lets JS decode the ASCII text through
@@ -27,6 +27,45 @@ pub const ASCII: u8 = 0;
 pub const NULL: u8 = 1;
 /// [`Columns::flags`]: a cell with non-ASCII characters, in [`Columns::utext`].
 pub const UNICODE: u8 = 2;
+/// [`Columns::flags`]: an ASCII cell (in [`Columns::text`]) that JS keeps as its column's
+/// last kept value.
+pub const ASCII_KEEP: u8 = 3;
+/// [`Columns::flags`]: the same text as its column's last kept value (nothing in `text`): JS
+/// reuses that string instead of making a new one (`"used"`, `"N/A"`, a product name...).
+pub const REPEAT: u8 = 4;
+
+/// Longest cell that is kept for [`REPEAT`]: V8 copies substrings shorter than 13
+/// characters, so a kept string never holds a batch's whole text alive.
+const KEEP_MAX: usize = 12;
+
+/// A column's last kept value (`len == u8::MAX`: none).
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct Kept {
+    len: u8,
+    bytes: [u8; KEEP_MAX],
+}
+
+impl Default for Kept {
+    fn default() -> Self {
+        Kept {
+            len: u8::MAX,
+            bytes: [0; KEEP_MAX],
+        }
+    }
+}
+
+impl Kept {
+    fn get(&self) -> Option<&[u8]> {
+        self.bytes.get(..usize::from(self.len))
+    }
+
+    fn set(&mut self, b: &[u8]) {
+        if let (Some(dst), Ok(len)) = (self.bytes.get_mut(..b.len()), u8::try_from(b.len())) {
+            dst.copy_from_slice(b);
+            self.len = len;
+        }
+    }
+}
 
 /// Where a record's text ends: ASCII bytes, then non-ASCII bytes and UTF-16 units.
 #[derive(Debug, Default, Clone, Copy, PartialEq)]
@@ -48,12 +87,13 @@ pub struct Columns {
     pub text: String,
     /// The other text cells, concatenated.
     pub utext: String,
-    /// `TEXTS` end offsets per record: for an [`ASCII`] cell its end in `text`, for a
-    /// [`UNICODE`] cell its end in `utext` in UTF-16 units, for a [`NULL`] cell the end of
-    /// the cell before it in `text` (a cell starts where the one before it in the same string
-    /// ended).
+    /// `TEXTS` end offsets per record: for an [`ASCII`] or [`ASCII_KEEP`] cell its end in
+    /// `text`, for a [`UNICODE`] cell its end in `utext` in UTF-16 units, for a [`NULL`] or
+    /// [`REPEAT`] cell the end of the cell before it in `text` (a cell starts where the one
+    /// before it in the same string ended).
     pub ends: Vec<u32>,
-    /// `TEXTS` flags per record: [`ASCII`], [`NULL`] or [`UNICODE`].
+    /// `TEXTS` flags per record: [`ASCII`], [`NULL`], [`UNICODE`], [`ASCII_KEEP`] or
+    /// [`REPEAT`].
     pub flags: Vec<u8>,
     /// Per record, where its text ends in `text` and `utext`.
     pub text_ends: Vec<TextEnd>,
@@ -61,6 +101,9 @@ pub struct Columns {
     pub len: usize,
     /// Running end of `utext` in UTF-16 units.
     units: u32,
+    /// Per text column, the last value flagged [`ASCII_KEEP`] (kept across batches, like the
+    /// JS side's copy).
+    keep: [Kept; TEXTS],
 }
 
 impl Columns {
@@ -94,41 +137,59 @@ impl Columns {
             return;
         }
         let e = self.text_end(n);
-        self.rollback((
+        // The dropped records may have changed a kept value JS will never see: forget them.
+        self.rollback(Mark(
             n.saturating_mul(INTS),
             e.ascii as usize,
             e.ubytes as usize,
             n.saturating_mul(TEXTS),
             e.units,
+            [Kept::default(); TEXTS],
         ));
         self.text_ends.truncate(n);
         self.len = n;
     }
 
-    fn mark(&self) -> (usize, usize, usize, usize, u32) {
-        (
+    fn mark(&self) -> Mark {
+        Mark(
             self.nums.len(),
             self.text.len(),
             self.utext.len(),
             self.ends.len(),
             self.units,
+            self.keep,
         )
     }
 
-    fn rollback(&mut self, m: (usize, usize, usize, usize, u32)) {
+    fn rollback(&mut self, m: Mark) {
         self.nums.truncate(m.0);
         self.text.truncate(m.1);
         self.utext.truncate(m.2);
         self.ends.truncate(m.3);
         self.flags.truncate(m.3);
         self.units = m.4;
+        self.keep = m.5;
     }
 
     fn text_cell(&mut self, s: Option<&str>) {
         match s {
             Some(s) if s.is_ascii() => {
+                let b = s.as_bytes();
+                let mut flag = ASCII;
+                if b.len() <= KEEP_MAX {
+                    if let Some(k) = self.keep.get_mut(self.flags.len() % TEXTS) {
+                        if k.get() == Some(b) {
+                            self.flags.push(REPEAT);
+                            self.ends
+                                .push(u32::try_from(self.text.len()).unwrap_or(u32::MAX));
+                            return;
+                        }
+                        k.set(b);
+                        flag = ASCII_KEEP;
+                    }
+                }
                 self.text.push_str(s);
-                self.flags.push(ASCII);
+                self.flags.push(flag);
                 self.ends
                     .push(u32::try_from(self.text.len()).unwrap_or(u32::MAX));
             }
@@ -256,6 +317,9 @@ fn blank(s: &str) -> bool {
     }
 }
 
+/// What [`Columns::rollback`] restores.
+struct Mark(usize, usize, usize, usize, u32, [Kept; TEXTS]);
+
 /// A [`Sink`] writing into [`Columns`].
 pub(crate) struct ColumnSink<'a>(pub(crate) &'a mut Columns);
 
@@ -286,10 +350,18 @@ mod tests {
         let utf16: Vec<u16> = c.utext.encode_utf16().collect();
         let (mut a, mut u) = (0usize, 0usize);
         let mut t = 0usize;
+        let mut kept: Vec<Option<String>> = vec![None; TEXTS];
         let mut next_text = || {
             let end = c.ends[t] as usize;
+            let col = t % TEXTS;
             let v = match c.flags[t] {
                 ASCII => Some(c.text[std::mem::replace(&mut a, end)..end].to_owned()),
+                ASCII_KEEP => {
+                    let v = c.text[std::mem::replace(&mut a, end)..end].to_owned();
+                    kept[col] = Some(v.clone());
+                    Some(v)
+                }
+                REPEAT => Some(kept[col].clone().unwrap()),
                 UNICODE => {
                     Some(String::from_utf16(&utf16[std::mem::replace(&mut u, end)..end]).unwrap())
                 }

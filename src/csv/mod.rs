@@ -82,7 +82,7 @@ mod columns;
 pub(crate) mod json;
 mod row;
 
-pub use columns::{Columns, TextEnd, ASCII, INTS, NULL, TEXTS, UNICODE};
+pub use columns::{Columns, TextEnd, ASCII, ASCII_KEEP, INTS, NULL, REPEAT, TEXTS, UNICODE};
 #[cfg(test)]
 mod tests;
 

@@ -53,17 +53,20 @@ export type CsvInput = string | Uint8Array | ArrayBuffer | Blob | ReadableStream
 "#;
 
 #[wasm_bindgen(inline_js = "
-export function buildRecords(out, at, nums, a, u, aBase, uBase, ends, flags, n) {
+export function buildRecords(out, at, nums, a, u, aBase, uBase, ends, flags, kept, n) {
   let t = 0;
   let sa = 0;
   let su = 0;
-  const T = () => {
+  const T = (c) => {
     const f = flags[t];
     let v = null;
-    if (f === 0) {
+    if (f === 0 || f === 3) {
       const e = ends[t] - aBase;
       v = a.slice(sa, e);
       sa = e;
+      if (f === 3) kept[c] = v;
+    } else if (f === 4) {
+      v = kept[c];
     } else if (f === 2) {
       const e = ends[t] - uBase;
       v = u.slice(su, e);
@@ -74,10 +77,10 @@ export function buildRecords(out, at, nums, a, u, aBase, uBase, ends, flags, n) 
   };
   const N = (x) => (x === x ? x : null);
   for (let i = 0, k = 0; i < n; i++, k += 8) {
-    const value = T(), product_name = T(), shipping_method = T(), status = T(), created_date = T(),
-      cert_request_date = T(), cert_validity_start_date = T(), cert_validity_end_date = T(),
-      cert_organization = T(), cert_common_name = T(), voucher_validity_end_date = T(),
-      order_valid_from = T(), order_valid_till = T();
+    const value = T(0), product_name = T(1), shipping_method = T(2), status = T(3), created_date = T(4),
+      cert_request_date = T(5), cert_validity_start_date = T(6), cert_validity_end_date = T(7),
+      cert_organization = T(8), cert_common_name = T(9), voucher_validity_end_date = T(10),
+      order_valid_from = T(11), order_valid_till = T(12);
     out[at + i] = {
       id: nums[k],
       value,
@@ -117,6 +120,7 @@ extern "C" {
         unicode_base: u32,
         ends: &js_sys::Uint32Array,
         flags: &Uint8Array,
+        kept: &Array,
         n: u32,
     );
 }
@@ -127,7 +131,9 @@ extern "C" {
 const RECORDS_PER_CALL: usize = 256;
 
 /// Appends the records of one batch of columns to `out` (from index `out.length`).
-fn records_into(out: &Array, c: &Columns) {
+/// `kept`: the JS side of the columns' kept values (see [`crate::csv::REPEAT`]), one per text
+/// column, owned by the parser that owns `c`.
+fn records_into(out: &Array, c: &Columns, kept: &Array) {
     let at0 = out.length();
     let mut i0 = 0usize;
     while i0 < c.len {
@@ -159,6 +165,7 @@ fn records_into(out: &Array, c: &Columns) {
                 from.units,
                 &js_sys::Uint32Array::view(ends),
                 &Uint8Array::view(flags),
+                kept,
                 (i1 - i0) as u32,
             );
         }
@@ -246,6 +253,8 @@ pub struct CsvStream {
     inner: CsvParser,
     bytes: Vec<u8>,
     cols: Columns,
+    /// The strings `cols` flagged to keep, one per text column.
+    kept: Array,
 }
 
 impl CsvStream {
@@ -253,7 +262,7 @@ impl CsvStream {
     fn feed_into(&mut self, chunk: &[u8], out: &Array) -> Result<()> {
         self.cols.clear();
         self.inner.push_columns(chunk, &mut self.cols)?;
-        records_into(out, &self.cols);
+        records_into(out, &self.cols, &self.kept);
         Ok(())
     }
 
@@ -316,7 +325,7 @@ impl CsvStream {
     fn finish_into(&mut self, out: &Array) -> Result<()> {
         self.cols.clear();
         self.inner.finish_columns(&mut self.cols)?;
-        records_into(out, &self.cols);
+        records_into(out, &self.cols, &self.kept);
         Ok(())
     }
 }
@@ -335,6 +344,7 @@ impl CsvStream {
             inner: CsvParser::new(o.collect_errors),
             bytes: Vec::new(),
             cols: Columns::default(),
+            kept: Array::new_with_length(TEXTS as u32),
         })
     }
 
@@ -403,6 +413,7 @@ async fn parse_all(input: JsValue, o: Opts) -> Result<JsValue> {
         inner: CsvParser::new(o.collect_errors),
         bytes: Vec::new(),
         cols: Columns::default(),
+        kept: Array::new_with_length(TEXTS as u32),
     };
     // Every step appends its records to this one array.
     let records = Array::new();
