@@ -87,19 +87,19 @@ impl<'a> Tx<'a> {
         })
     }
 
-    #[inline]
+    #[inline(always)]
     fn peek_raw(&self) -> Option<u8> {
         self.s.get(self.pos).copied()
     }
 
-    #[inline]
+    #[inline(always)]
     pub fn ws(&mut self) {
         while let Some(b' ' | b'\t' | b'\n' | b'\r') = self.peek_raw() {
             self.pos += 1;
         }
     }
 
-    #[inline]
+    #[inline(always)]
     pub fn peek(&mut self) -> Option<u8> {
         self.ws();
         self.peek_raw()
@@ -126,7 +126,7 @@ impl<'a> Tx<'a> {
         Ok(())
     }
 
-    #[inline]
+    #[inline(always)]
     fn src(&self, a: usize, b: usize) -> &'a str {
         // Token boundaries sit next to ASCII bytes (quotes, digits), so they are char boundaries.
         self.src.get(a..b).unwrap_or("")
@@ -311,7 +311,7 @@ impl<'a> Tx<'a> {
     }
 
     /// True when string token `a..b` is blank, checked without unescaping in the usual case.
-    #[inline]
+    #[inline(always)]
     fn blank(&self, a: usize, b: usize, esc: bool) -> bool {
         if a >= b {
             return true;
@@ -367,7 +367,7 @@ impl<'a> Tx<'a> {
     }
 
     /// After an element or member: `,` (more follow) or the closing `close` (done).
-    #[inline]
+    #[inline(always)]
     pub fn more(&mut self, close: u8) -> R<bool> {
         match self.peek() {
             Some(b',') => {
@@ -516,7 +516,7 @@ enum Rep {
 
 impl Tx<'_> {
     /// Copies the pending input up to `upto` into the output.
-    #[inline]
+    #[inline(always)]
     pub fn flush(&mut self, upto: usize) {
         if upto > self.flushed {
             let s = self.src(self.flushed, upto);
@@ -532,7 +532,7 @@ impl Tx<'_> {
     }
 
     /// Writes `rep` in place of the value at `start..self.pos`.
-    #[inline]
+    #[inline(always)]
     fn apply(&mut self, start: usize, rep: Rep) {
         match rep {
             Rep::Keep => return,
