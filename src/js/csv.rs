@@ -9,7 +9,7 @@
 use super::error::to_js;
 use super::options::object;
 use crate::csv::{Columns, CsvParser, INTS, TEXTS};
-use crate::error::{Error, Result};
+use crate::error::{Error, ErrorKind, Result};
 use js_sys::{Array, Function, Object, Promise, Reflect, Uint8Array};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
@@ -415,8 +415,14 @@ async fn parse_all(input: JsValue, o: Opts) -> Result<JsValue> {
         cols: Columns::default(),
         kept: Array::new_with_length(TEXTS as u32),
     };
-    // Every step appends its records to this one array.
-    let records = Array::new();
+    // One array per input chunk, concatenated at the end: appending every record to one
+    // array would store each young record into an old, large array (a slow write barrier
+    // and a remembered-set entry per record).
+    let mut batches: Vec<Array> = Vec::new();
+    let batch = |batches: &mut Vec<Array>| {
+        batches.push(Array::new());
+        batches.last().cloned().unwrap_or_default()
+    };
     if let Some(js) = input.dyn_ref::<js_sys::JsString>() {
         // In `chunkSize` pieces (for progress), cut so that no surrogate pair is split; each
         // is encoded into wasm a step at a time.
@@ -428,7 +434,7 @@ async fn parse_all(input: JsValue, o: Opts) -> Result<JsValue> {
             if end < len && (55296.0..=56319.0).contains(&js.char_code_at(end - 1)) {
                 end -= 1;
             }
-            p.feed_str_into(&js.slice(at, end), &records)?;
+            p.feed_str_into(&js.slice(at, end), &batch(&mut batches))?;
             at = end;
             progress(&o, &p, None);
             if o.on_progress.is_some() {
@@ -445,7 +451,7 @@ async fn parse_all(input: JsValue, o: Opts) -> Result<JsValue> {
         let mut at = 0u32;
         while at < total {
             let end = at.saturating_add(o.chunk).min(total);
-            p.feed_bytes_into(&arr.subarray(at, end), &records)?;
+            p.feed_bytes_into(&arr.subarray(at, end), &batch(&mut batches))?;
             at = end;
             progress(&o, &p, Some(f64::from(total)));
             if o.on_progress.is_some() {
@@ -484,7 +490,7 @@ async fn parse_all(input: JsValue, o: Opts) -> Result<JsValue> {
             if get(&chunk, "done").is_truthy() {
                 break;
             }
-            let fed = p.feed_js_into(&get(&chunk, "value"), &records);
+            let fed = p.feed_js_into(&get(&chunk, "value"), &batch(&mut batches));
             if fed.is_err() {
                 if let Some(cancel) = get(&reader, "cancel").dyn_ref::<Function>() {
                     let _ = cancel.call0(&reader);
@@ -498,8 +504,19 @@ async fn parse_all(input: JsValue, o: Opts) -> Result<JsValue> {
             "input must be a string, Uint8Array, ArrayBuffer, Blob or ReadableStream",
         ));
     }
-    p.finish_into(&records)?;
+    p.finish_into(&batch(&mut batches))?;
     progress(&o, &p, Some(p.bytes_consumed()));
+
+    // Concatenate the batches in JS (`Array.prototype.concat`), a few thousand at a time so
+    // tiny chunks cannot overflow the argument list.
+    let mut records = Array::new();
+    for group in batches.chunks(4096) {
+        let concat: Function = get(&records, "concat").unchecked_into();
+        records = concat
+            .apply(&records, &group.iter().collect::<Array>())
+            .map_err(|_| Error::new(ErrorKind::Csv, "could not collect the records"))?
+            .unchecked_into();
+    }
     let out = Object::new();
     let _ = Reflect::set(&out, &"records".into(), &records);
     let _ = Reflect::set(&out, &"errors".into(), &errors_array(p.inner.take_errors()));
