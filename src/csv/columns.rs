@@ -347,10 +347,14 @@ mod tests {
 
     /// Rebuilds records from columns the way the JS builder does (UTF-16 offsets).
     fn to_records(c: &Columns) -> Vec<UsedVoucherCode> {
+        to_records_kept(c, &mut vec![None; TEXTS])
+    }
+
+    /// The same, with the kept values carried over from earlier batches (as the JS side does).
+    fn to_records_kept(c: &Columns, kept: &mut [Option<String>]) -> Vec<UsedVoucherCode> {
         let utf16: Vec<u16> = c.utext.encode_utf16().collect();
         let (mut a, mut u) = (0usize, 0usize);
         let mut t = 0usize;
-        let mut kept: Vec<Option<String>> = vec![None; TEXTS];
         let mut next_text = || {
             let end = c.ends[t] as usize;
             let col = t % TEXTS;
@@ -442,6 +446,70 @@ mod tests {
         // Appending after a truncation continues from the cut.
         c.record(&all[2]);
         assert_eq!(to_records(&c), vec![all[2].clone()]);
+    }
+
+    #[test]
+    fn kept_repeats_hold_across_batches_chunks_and_bad_rows() {
+        const VOCAB: &[&str] = &[
+            "used",
+            "N/A",
+            "",
+            " ",
+            "Basic OV",
+            "twelve_chars",
+            "thirteen_char",
+            "x",
+            "é",
+            "Ünï 😀",
+            "q\"\",",
+            "a\r\nb",
+        ];
+        const INT_COLS: [usize; 8] = [0, 3, 4, 6, 7, 10, 16, 20];
+        let mut seed = 0x9e37_79b9_7f4a_7c15u64;
+        let mut next = |n: usize| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            (seed % n as u64) as usize
+        };
+        for case in 0..400 {
+            let mut input = String::from(HEADER);
+            for i in 0..next(30) {
+                let cells: Vec<String> = (0..21)
+                    .map(|j| {
+                        if j == 0 {
+                            (i + 1).to_string()
+                        } else if INT_COLS.contains(&j) {
+                            let k = if next(8) == 0 { 4 } else { 3 };
+                            ["", "7", "12", "x"][next(k)].to_string()
+                        } else {
+                            let v = VOCAB[next(VOCAB.len())];
+                            format!("\"{}\"", v.replace('"', "\"\""))
+                        }
+                    })
+                    .collect();
+                input.push_str(&cells.join(","));
+                input.push('\n');
+            }
+            let expected = crate::csv::parse(input.as_bytes(), true).unwrap();
+            let mut p = CsvParser::new(true);
+            let mut c = Columns::default();
+            let mut kept = vec![None; TEXTS];
+            let mut got = Vec::new();
+            let mut rest = input.as_bytes();
+            while !rest.is_empty() {
+                let (chunk, tail) = rest.split_at(next(rest.len().min(200)) + 1);
+                rest = tail;
+                c.clear();
+                p.push_columns(chunk, &mut c).unwrap();
+                got.extend(to_records_kept(&c, &mut kept));
+            }
+            c.clear();
+            p.finish_columns(&mut c).unwrap();
+            got.extend(to_records_kept(&c, &mut kept));
+            assert_eq!(got, expected.records, "case {case}");
+            assert_eq!(p.take_errors().len(), expected.errors.len(), "case {case}");
+        }
     }
 
     #[test]
