@@ -279,6 +279,7 @@ fn check<T: serde::Serialize>(
 ) -> bool {
     match (serde, ours) {
         (Ok(a), Ok(b)) => {
+            assert!(b.is_ascii(), "non-ASCII output: {b}");
             let a = norm(serde_json::to_value(&a).unwrap());
             let b = norm(serde_json::from_str::<Value>(&b).unwrap_or_else(|e| {
                 panic!("transcoder output is not JSON ({e}): {b}\ninput: {doc}")
@@ -457,3 +458,19 @@ fn error_bodies_agree_with_serde() {
 }
 
 static ERROR_ENTRY: Schema = crate::error::ApiErrorEntry::SCHEMA;
+
+#[test]
+fn output_is_ascii() {
+    let doc =
+        "{\"codes\":[{\"id\":1,\"value\":\"V\",\"cert_organization\":\"Ünïcode 日本 😀 \\u00e9\",\
+               \"cert_common_name\":\"é\"}],\"x\":\"ignored é\"}";
+    let out = used_codes(doc).unwrap();
+    assert!(out.is_ascii(), "{out}");
+    let v: Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["codes"][0]["cert_organization"], "Ünïcode 日本 😀 é");
+    assert_eq!(v["codes"][0]["cert_common_name"], "é");
+    let doc = "{\"certificates\":[{\"id\":1,\"dns_names\":[\"ü.example\",\" \"]}]}";
+    let out = reissues(doc, false).unwrap();
+    assert!(out.is_ascii(), "{out}");
+    assert!(out.contains(r#""dns_names":["\u00fc.example"]"#), "{out}");
+}
