@@ -101,6 +101,10 @@ pub struct ClientOptions {
     pub timeout_ms: f64,
     pub retry: RetryPolicy,
     pub fetch: Function,
+    /// `fetch` came from the options: it is called as `fetch(request)`, as documented. The
+    /// global fetch is called as `fetch(url, init)`, which spares it building a second
+    /// `Request` from ours (undici copies it, and follows its signal with another one).
+    pub fetch_injected: bool,
     pub headers: Vec<(String, String)>,
     pub on_request: Option<Function>,
     pub on_response: Option<Function>,
@@ -246,7 +250,9 @@ impl ClientOptions {
             max_retries: max_retries.unwrap_or(RetryPolicy::default().max_retries),
             ..RetryPolicy::default()
         };
-        let fetch = match get(&v, "fetch")? {
+        let injected = get(&v, "fetch")?;
+        let fetch_injected = injected.is_some();
+        let fetch = match injected {
             Some(f) => function(f, "fetch")?,
             None => Reflect::get(&js_sys::global(), &JsValue::from_str("fetch"))
                 .ok()
@@ -288,6 +294,7 @@ impl ClientOptions {
             timeout_ms,
             retry,
             fetch,
+            fetch_injected,
             headers,
             on_request,
             on_response,

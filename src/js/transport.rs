@@ -14,7 +14,7 @@ use std::rc::Rc;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
-use web_sys::{AbortController, AbortSignal, ReadableStreamDefaultReader};
+use web_sys::{AbortController, AbortSignal, ReadableStreamDefaultReader, RequestInit};
 
 #[wasm_bindgen]
 extern "C" {
@@ -318,25 +318,32 @@ impl Transport {
             Error::new(kind, msg).with_url(url)
         };
 
-        let request = RequestBuilder::new(url)
-            .method(Method::GET)
-            .headers(headers)
-            .abort_signal(Some(&controller.signal()))
-            .build()
-            .map_err(|e| {
-                Error::invalid_input(format!(
-                    "could not build the request: {}",
-                    redact(&e.to_string(), self.opts.api_key.as_deref())
-                ))
-                .with_url(url)
-            })?;
         let started = now_ms();
-        let raw: web_sys::Request = request.into();
-        let promise = self
-            .opts
-            .fetch
-            .call1(&JsValue::UNDEFINED, &raw)
-            .map_err(&fail)?;
+        let promise = if self.opts.fetch_injected {
+            let request = RequestBuilder::new(url)
+                .method(Method::GET)
+                .headers(headers)
+                .abort_signal(Some(&controller.signal()))
+                .build()
+                .map_err(|e| {
+                    Error::invalid_input(format!(
+                        "could not build the request: {}",
+                        redact(&e.to_string(), self.opts.api_key.as_deref())
+                    ))
+                    .with_url(url)
+                })?;
+            let raw: web_sys::Request = request.into();
+            self.opts.fetch.call1(&JsValue::UNDEFINED, &raw)
+        } else {
+            let init = RequestInit::new();
+            init.set_method("GET");
+            init.set_headers(&headers.into_raw());
+            init.set_signal(Some(&controller.signal()));
+            self.opts
+                .fetch
+                .call2(&JsValue::UNDEFINED, &JsValue::from_str(url), &init)
+        }
+        .map_err(&fail)?;
         let promise: Promise = promise.dyn_into().map_err(|_| {
             Error::new(ErrorKind::Network, "fetch did not return a promise").with_url(url)
         })?;
