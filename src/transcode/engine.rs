@@ -107,7 +107,7 @@ impl<'a> Tx<'a> {
 
     /// Consumes `b` (after white space) or fails.
     #[inline]
-    pub fn expect(&mut self, b: u8, what: &str) -> R<()> {
+    pub fn expect_byte(&mut self, b: u8, what: &str) -> R<()> {
         if self.peek() == Some(b) {
             self.pos += 1;
             Ok(())
@@ -424,7 +424,7 @@ impl<'a> Tx<'a> {
             return self.fail("key must be a string");
         }
         let (a, b, e) = self.string()?;
-        self.expect(b':', "`:`")?;
+        self.expect_byte(b':', "`:`")?;
         Ok(self.text(a, b, e))
     }
 
@@ -449,7 +449,7 @@ impl<'a> Tx<'a> {
                 .is_some_and(|raw| raw.iter().zip(name).all(|(a, b)| a == b));
             if same && self.s.get(end) == Some(&b'"') {
                 self.pos = end + 1;
-                self.expect(b':', "`:`")?;
+                self.expect_byte(b':', "`:`")?;
                 return Ok(Some((guess, f)));
             }
         }

@@ -17,11 +17,11 @@
 //! let json = certcentral_wasm::transcode::reissues(
 //!     r#"{"certificates":[{"id":"7","archived":"1","dns_names":["a"," ",null]}]}"#,
 //!     false,
-//! )
-//! .unwrap();
+//! )?;
 //! assert!(json.contains(r#""id":7"#));
 //! assert!(json.contains(r#""archived":true"#));
 //! assert!(json.contains(r#""dns_names":["a"]"#));
+//! # Ok::<(), certcentral_wasm::Error>(())
 //! ```
 
 #![deny(clippy::indexing_slicing, clippy::unwrap_used, clippy::panic)]
@@ -32,7 +32,8 @@ mod schema;
 mod tests;
 
 pub(crate) use schema::kind;
-pub use schema::{fallback, index_of, wire_name, Fallback, Field, Kind, Schema, Wire};
+pub(crate) use schema::{fallback, index_of};
+pub use schema::{wire_name, Fallback, Field, Kind, Schema, Wire};
 
 use crate::api::reissues::ReissuedCertificate;
 use crate::api::subaccount_orders::SubaccountOrder;

@@ -109,9 +109,10 @@ const fn same(a: &str, b: &str) -> bool {
     true
 }
 
-/// Index of field `name` (compile time: a wrong name fails the build).
+/// Index of field `name`. Only evaluated in constants (compile time: a wrong name fails the
+/// build), hence crate-private.
 #[allow(clippy::indexing_slicing, clippy::panic)]
-pub const fn index_of(fields: &[Field], name: &str) -> usize {
+pub(crate) const fn index_of(fields: &[Field], name: &str) -> usize {
     let mut i = 0;
     while i < fields.len() {
         if same(fields[i].name, name) {
@@ -119,16 +120,21 @@ pub const fn index_of(fields: &[Field], name: &str) -> usize {
         }
         i += 1;
     }
-    panic!("no such field")
+    panic!("no such field") // infallible: const evaluation only; a wrong name fails the build
 }
 
-/// The fallback `target <- from.sub` of `fields` (compile time).
+/// The fallback `target <- from.sub` of `fields`. Only evaluated in constants (compile time).
 #[allow(clippy::indexing_slicing, clippy::panic)]
-pub const fn fallback(fields: &'static [Field], target: &str, from: &str, sub: &str) -> Fallback {
+pub(crate) const fn fallback(
+    fields: &'static [Field],
+    target: &str,
+    from: &str,
+    sub: &str,
+) -> Fallback {
     let from_i = index_of(fields, from);
     let sub_i = match fields[from_i].kind {
         Kind::Nested(s) => index_of(s.fields, sub),
-        _ => panic!("a fallback must come from a nested record"),
+        _ => panic!("a fallback must come from a nested record"), // infallible: const evaluation only
     };
     Fallback {
         target: index_of(fields, target),

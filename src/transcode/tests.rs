@@ -1,3 +1,4 @@
+// Test-only module: mod.rs includes it under #[cfg(test)].
 //! The transcoder against the serde path: on generated hostile documents, both succeed with
 //! the same JSON value (numbers compared as `f64` bits, so `-0` and `0` differ), or both fail.
 
@@ -7,28 +8,15 @@ use super::*;
 use crate::api::{reissues as re, subaccount_orders as so, used_codes as uc, voucher_order as vo};
 use serde_json::Value;
 
-struct Rng(u64);
+use crate::csv::tests::Rng;
 
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
-    }
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n as u64) as usize
-    }
-    fn pick<'a>(&mut self, xs: &[&'a str]) -> &'a str {
-        xs[self.below(xs.len())]
-    }
-    fn chance(&mut self, per_mille: u64) -> bool {
-        self.next() % 1000 < per_mille
-    }
+/// True `per_mille` times in 1000.
+fn chance(r: &mut Rng, per_mille: usize) -> bool {
+    r.below(1000) < per_mille
 }
 
 /// How often a generated value is outside what the rule accepts (per mille).
-const BAD: u64 = 8;
+const BAD: usize = 8;
 
 const INTS: &[&str] = &[
     "5",
@@ -131,7 +119,7 @@ const JUNK: &[&str] = &[
 ];
 
 fn scalar(r: &mut Rng, good: &[&str], bad: &[&str]) -> String {
-    if r.chance(BAD) {
+    if chance(r, BAD) {
         r.pick(bad).to_owned()
     } else {
         r.pick(good).to_owned()
@@ -168,7 +156,7 @@ fn value(r: &mut Rng, kind: Kind, depth: u32) -> String {
         Kind::OptBool => scalar(r, BOOLS, BAD_BOOLS),
         Kind::TextList => match r.below(10) {
             0 => "null".to_owned(),
-            1 if r.chance(100) => "\"a\"".to_owned(),
+            1 if chance(r, 100) => "\"a\"".to_owned(),
             _ => {
                 let n = r.below(4);
                 let items: Vec<String> = (0..n).map(|_| scalar(r, TEXTS, BAD_TEXTS)).collect();
@@ -177,7 +165,7 @@ fn value(r: &mut Rng, kind: Kind, depth: u32) -> String {
         },
         Kind::List(s) => match r.below(8) {
             0 => "null".to_owned(),
-            1 if r.chance(50) => "[null]".to_owned(),
+            1 if chance(r, 50) => "[null]".to_owned(),
             _ if depth > 2 => "[]".to_owned(),
             _ => {
                 let n = r.below(3);
@@ -187,7 +175,7 @@ fn value(r: &mut Rng, kind: Kind, depth: u32) -> String {
         },
         Kind::Nested(s) => match r.below(6) {
             0 => "null".to_owned(),
-            1 if r.chance(50) => "\"x\"".to_owned(),
+            1 if chance(r, 50) => "\"x\"".to_owned(),
             _ => record(r, s, depth + 1),
         },
     }
@@ -198,7 +186,7 @@ fn record(r: &mut Rng, s: &Schema, depth: u32) -> String {
     for f in s.fields {
         // Required fields are rarely left out; optional ones often.
         let omit = if f.kind.required() {
-            r.chance(10)
+            chance(r, 10)
         } else {
             r.below(5) == 0
         };
@@ -206,7 +194,7 @@ fn record(r: &mut Rng, s: &Schema, depth: u32) -> String {
             let v = value(r, f.kind, depth);
             members.push(format!("\"{}\":{}{}", f.name, ws(r), v));
         }
-        if r.chance(5) {
+        if chance(r, 5) {
             let v = value(r, f.kind, depth);
             members.push(format!("\"{}\":{v}", f.name)); // duplicate key
         }
@@ -235,7 +223,7 @@ fn page(r: &mut Rng) -> String {
             r.below(5000),
             r.below(1001)
         ),
-        3 if r.chance(100) => "\"p\"".to_owned(),
+        3 if chance(r, 100) => "\"p\"".to_owned(),
         _ => format!(
             "{{\"offset\":{},\"total\":{},\"limit\":{}}}",
             scalar(r, INTS, BAD_INTS),
@@ -297,7 +285,7 @@ const CASES: usize = 4000;
 
 #[test]
 fn agrees_with_serde_on_used_codes() {
-    let mut r = Rng(0x5eed_0001);
+    let mut r = Rng::new(0x5eed_0001);
     let (mut ok, mut bad) = (0, 0);
     for _ in 0..CASES {
         let doc = envelope(&mut r, "codes", &uc::UsedVoucherCode::SCHEMA, true);
@@ -313,7 +301,7 @@ fn agrees_with_serde_on_used_codes() {
 
 #[test]
 fn agrees_with_serde_on_subaccount_orders() {
-    let mut r = Rng(0x5eed_0002);
+    let mut r = Rng::new(0x5eed_0002);
     let (mut ok, mut bad) = (0, 0);
     for i in 0..CASES {
         let doc = envelope(&mut r, "orders", &so::SubaccountOrder::SCHEMA, true);
@@ -346,7 +334,7 @@ fn agrees_with_serde_on_subaccount_orders() {
 
 #[test]
 fn agrees_with_serde_on_reissues() {
-    let mut r = Rng(0x5eed_0003);
+    let mut r = Rng::new(0x5eed_0003);
     let (mut ok, mut bad) = (0, 0);
     for i in 0..CASES {
         let doc = envelope(
@@ -371,7 +359,7 @@ fn agrees_with_serde_on_reissues() {
 
 #[test]
 fn agrees_with_serde_on_voucher_orders() {
-    let mut r = Rng(0x5eed_0004);
+    let mut r = Rng::new(0x5eed_0004);
     let (mut ok, mut bad) = (0, 0);
     for _ in 0..CASES {
         let doc = record(&mut r, &vo::VoucherOrder::SCHEMA, 0);
@@ -441,7 +429,7 @@ fn errors_carry_the_position() {
 
 #[test]
 fn error_bodies_agree_with_serde() {
-    let mut r = Rng(0x5eed_0005);
+    let mut r = Rng::new(0x5eed_0005);
     let mut some = 0;
     for _ in 0..CASES {
         let doc = match r.below(10) {
