@@ -5,7 +5,10 @@
 //!
 //! The crate is a sans-IO core ([`api`], [`query`], [`decode`], [`error`]) that builds
 //! requests and decodes responses in plain Rust, and a thin wasm-bindgen shell (`js`,
-//! wasm32 only) that moves bytes over `fetch` and hands typed values to JavaScript.
+//! wasm32 only) that moves bytes over `fetch` and hands typed values to JavaScript. The shell
+//! decodes with [`transcode`] (wire JSON straight to the records' JSON, for one `JSON.parse`);
+//! each endpoint's serde `decode` gives the same records as Rust structs, and the tests hold
+//! the two equal.
 
 // `Error` carries the request URL, the API's error entries and CSV positions (about 130
 // bytes). Errors are the rare path of a network client; boxing them buys nothing measurable.
