@@ -1,54 +1,80 @@
-// Peak memory of streaming a large generated export through UsedVoucherCodesCsvParser in Node:
-// `node bench/csv/memory.mjs [--mb 1024]`. The input is produced 1 MiB at a time and never
-// held whole (a pool of 4 distinct generated chunks is cycled, so generation does not dominate
-// the time); the records of each push are counted and dropped. Prints one JSON line.
-import { pathToFileURL } from 'node:url';
+// Peak memory of streaming a large export file through UsedVoucherCodesCsvParser in Node, the
+// way a script streams a file: `for await (const chunk of createReadStream(path)) parser.push(chunk)`.
+//
+//   node --expose-gc bench/csv/memory.mjs [--mb 1024] [--push-kib 64] [--file PATH]
+//
+// Without --file, a generated export of --mb MiB is written once to target/bench-data/ (by a
+// child process, so this process never holds generator state) and reused. --push-kib sets the
+// read stream's highWaterMark, i.e. the size of each pushed chunk (Node's default for file
+// streams is 64 KiB). The records of each push are counted and dropped. Prints one JSON line;
+// `maxRss` is the kernel's peak for the whole process (getrusage), `peakRss` the highest RSS
+// sampled after each push.
+import { createReadStream, createWriteStream, existsSync, mkdirSync, renameSync, statSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { once } from 'node:events';
 import { join } from 'node:path';
-import { scratch } from '../../tests/js/helpers.mjs';
-import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads';
-import { csvChunks } from './gen.mjs';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
-if (!isMainThread) {
-  const gen = csvChunks(Infinity, { chunkBytes: workerData.chunkBytes });
-  const chunks = Array.from({ length: workerData.chunks }, () => gen.next().value);
-  parentPort.postMessage(chunks, chunks.map((c) => c.buffer));
-  await new Promise(() => {}); // wait to be terminated
+const argv = process.argv.slice(2);
+const arg = (name, def) => {
+  const i = argv.indexOf(`--${name}`);
+  return i >= 0 ? argv[i + 1] : def;
+};
+const MiB = 1 << 20;
+const mb = Number(arg('mb', 1024));
+const root = fileURLToPath(new URL('../..', import.meta.url));
+
+if (arg('write')) {
+  // Child mode: write the generated export to the given path (whole rows, LF line ends).
+  const { csvChunks } = await import('./gen.mjs');
+  const tmp = `${arg('write')}.partial`;
+  const out = createWriteStream(tmp);
+  for (const chunk of csvChunks(mb * MiB, { chunkBytes: MiB })) {
+    if (!out.write(chunk)) await once(out, 'drain');
+  }
+  out.end();
+  await once(out, 'finish');
+  renameSync(tmp, arg('write'));
+  process.exit(0);
 }
 
-const i = process.argv.indexOf('--mb');
-const MB = 1 << 20;
-const total = Number(i >= 0 ? process.argv[i + 1] : 1024) * MB;
-const { UsedVoucherCodesCsvParser } = await import(pathToFileURL(join(scratch, 'entry.mjs')).href);
+let file = arg('file');
+if (!file) {
+  const dir = join(root, 'target/bench-data');
+  file = join(dir, `used-codes-${mb}mib.csv`);
+  if (!existsSync(file)) {
+    mkdirSync(dir, { recursive: true });
+    process.stderr.write(`writing ${file} (once)\n`);
+    const r = spawnSync(process.execPath, [fileURLToPath(import.meta.url), '--mb', String(mb), '--write', file], { stdio: 'inherit' });
+    if (r.status !== 0) throw new Error('generating the input failed');
+  }
+}
+const size = statSync(file).size;
+const pushBytes = Number(arg('push-kib', 64)) * 1024;
 
-new UsedVoucherCodesCsvParser().finish; // instantiates the wasm module
+const scratch = process.env.CERTCENTRAL_SCRATCH ?? join(root, 'target/scratch');
+const { UsedVoucherCodesCsvParser } = await import(pathToFileURL(join(scratch, 'entry.mjs')).href);
+new UsedVoucherCodesCsvParser().free(); // the wasm module is instantiated by now
 globalThis.gc?.();
-const baseRss = process.memoryUsage().rss;
-// Generated in a worker, whose heap goes away with it: the strings built while generating
-// would otherwise stay in this process's RSS and hide the parser's own footprint.
-const [header, ...pool] = await new Promise((ok, fail) => {
-  const w = new Worker(new URL(import.meta.url), { workerData: { chunks: 5, chunkBytes: MB } });
-  w.once('message', (chunks) => { ok(chunks); w.terminate(); });
-  w.once('error', fail);
-}); // the first chunk starts with the header row
-await new Promise((ok) => setTimeout(ok, 100));
-globalThis.gc?.();
-const startRss = process.memoryUsage().rss;
+const startRss = process.memoryUsage.rss();
+
 const p = new UsedVoucherCodesCsvParser();
 let fed = 0;
 let rows = 0;
-let peak = 0;
+let peak = startRss;
 const t0 = performance.now();
-for (let k = 0; fed < total; k++) {
-  const chunk = k === 0 ? header : pool[k % pool.length];
+for await (const chunk of createReadStream(file, { highWaterMark: pushBytes })) {
   rows += p.push(chunk).length;
   fed += chunk.length;
-  if ((k & 7) === 0) peak = Math.max(peak, process.memoryUsage().rss);
+  const rss = process.memoryUsage.rss();
+  if (rss > peak) peak = rss;
 }
 rows += p.finish().length;
 const secs = (performance.now() - t0) / 1000;
-peak = Math.max(peak, process.memoryUsage().rss);
-if (rows !== p.rowsEmitted || fed !== p.bytesConsumed) throw new Error('counts disagree');
+peak = Math.max(peak, process.memoryUsage.rss());
+if (rows !== p.rowsEmitted || fed !== p.bytesConsumed || fed !== size) throw new Error('counts disagree');
 process.stdout.write(`${JSON.stringify({
-  bytes: fed, rows, secs, mbPerSec: fed / 1e6 / secs, rowsPerSec: rows / secs,
-  baseRss, startRss, peakRss: peak, maxRss: process.resourceUsage().maxRSS * 1024,
+  file: file.startsWith(root) ? file.slice(root.length) : file, bytes: fed, pushBytes, rows, secs,
+  mbPerSec: fed / 1e6 / secs, rowsPerSec: rows / secs,
+  startRss, peakRss: peak, maxRss: process.resourceUsage().maxRSS * 1024,
 })}\n`);
