@@ -171,9 +171,10 @@ impl Columns {
         self.keep = m.5;
     }
 
-    fn text_cell(&mut self, s: Option<&str>) {
+    /// Appends one text cell; `ascii`: the caller knows `s` is ASCII.
+    fn text_cell(&mut self, s: Option<&str>, ascii: bool) {
         match s {
-            Some(s) if s.is_ascii() => {
+            Some(s) if ascii || s.is_ascii() => {
                 let b = s.as_bytes();
                 let mut flag = ASCII;
                 if b.len() <= KEEP_MAX {
@@ -254,7 +255,7 @@ impl Columns {
             self.int_cell(v);
         }
         for s in texts {
-            self.text_cell(s);
+            self.text_cell(s, false);
         }
         self.end_record();
     }
@@ -281,9 +282,9 @@ impl Columns {
                         if *kind == Kind::ReqText {
                             return Err(FieldError::unset_text(j));
                         }
-                        self.text_cell(None);
+                        self.text_cell(None, false);
                     } else {
-                        self.text_cell(Some(s));
+                        self.text_cell(Some(s), r.ascii);
                     }
                 }
                 Kind::ReqInt | Kind::Int => {}

@@ -80,6 +80,7 @@
 
 mod columns;
 pub(crate) mod json;
+mod plain;
 mod row;
 
 pub use columns::{Columns, TextEnd, ASCII, ASCII_KEEP, INTS, NULL, REPEAT, TEXTS, UNICODE};
@@ -89,7 +90,7 @@ pub(crate) mod tests;
 use crate::api::used_codes::UsedVoucherCode;
 use crate::error::{Error, ErrorKind};
 use csv_core::{ReadRecordResult, Reader};
-use row::{Decoder, Fail, RecordSink, Sink};
+use row::{Decoder, Fail, Fields, RecordSink, Sink};
 
 /// A header row with more fields than this is refused (it bounds the memory a hostile
 /// header can take before the column count is known).
@@ -112,6 +113,18 @@ pub struct CsvParser {
     buf: RecordBuf,
     dec: Decoder,
     records: Vec<UsedVoucherCode>,
+    /// `csv_core` is between records (it just returned one) and `buf` is empty: the next
+    /// line may take the plain-line fast path.
+    at_start: bool,
+    /// Whether the plain-line fast path is used (always, except in the tests that hold it
+    /// to `csv_core`).
+    fast: bool,
+    /// The field starts and ends of a simple line, or of `csv_core`'s record.
+    starts: Vec<usize>,
+    plain_ends: Vec<usize>,
+    /// Lines read by the fast path (for the tests).
+    #[cfg(test)]
+    pub(crate) plain_lines: u64,
 }
 
 /// The partial record: `csv_core`'s output bytes and field ends, reused across records.
@@ -168,7 +181,20 @@ impl CsvParser {
             },
             dec: Decoder::new(collect_errors),
             records: Vec::new(),
+            at_start: false,
+            fast: true,
+            starts: Vec::with_capacity(32),
+            plain_ends: Vec::with_capacity(32),
+            #[cfg(test)]
+            plain_lines: 0,
         }
+    }
+
+    /// The same parser with every line read by `csv_core` (for tests of the fast path).
+    #[cfg(test)]
+    pub(crate) fn without_fast_path(mut self) -> Self {
+        self.fast = false;
+        self
     }
 
     /// Feeds the next chunk; the records it completes are queued for
@@ -328,9 +354,41 @@ impl CsvParser {
     }
 
     /// Runs `csv_core` over `input` (never empty-as-EOF: an empty `input` does nothing).
+    ///
+    /// Between records (once the header is read), a whole line without quotes and CR is
+    /// split on its commas in place instead ([`plain::plain_line`]). `csv_core` gives such a
+    /// line the same fields, and skipping it leaves `csv_core` where it was: at the start of a
+    /// record, or just after a CR, where the `\n` that may follow is an empty line either way.
+    /// Its line count is moved on by hand.
     fn feed<S: Sink>(&mut self, input: &[u8], sink: &mut S) -> Result<(), Error> {
         let mut rest = input;
         while !rest.is_empty() {
+            if self.at_start {
+                if let Some(n) = self.dec.ncols().filter(|_| self.fast) {
+                    let simple = plain::plain_line(rest, &mut self.starts, &mut self.plain_ends, n);
+                    if let Some((len, ascii)) = simple {
+                        let line = self.rdr.line();
+                        let text = rest.get(..len).unwrap_or_default();
+                        rest = rest.get(len.saturating_add(1)..).unwrap_or_default();
+                        self.dec.bytes = self.dec.bytes.saturating_add(len as u64 + 1);
+                        self.rdr.set_line(line.saturating_add(1));
+                        let f = Fields {
+                            out: text,
+                            starts: &self.starts,
+                            ends: &self.plain_ends,
+                            ascii,
+                        };
+                        #[cfg(test)]
+                        {
+                            self.plain_lines += 1;
+                        }
+                        let r = self.dec.record(f, false, false, || line, sink);
+                        self.settle(r)?;
+                        continue;
+                    }
+                }
+                self.at_start = false;
+            }
             let b = &mut self.buf;
             let out = b.out.get_mut(b.outlen..).unwrap_or_default();
             let ends = b.ends.get_mut(b.endlen..).unwrap_or_default();
@@ -347,6 +405,7 @@ impl CsvParser {
                 ReadRecordResult::Record => {
                     let term_lf = consumed.last() == Some(&b'\n');
                     self.emit(term_lf, false, sink)?;
+                    self.at_start = true;
                 }
                 ReadRecordResult::End => break,
             }
@@ -389,11 +448,31 @@ impl CsvParser {
         let b = &mut self.buf;
         let out = b.out.get(..b.outlen).unwrap_or_default();
         let ends = b.ends.get(..b.endlen).unwrap_or_default();
-        let line = row::start_line(out, self.rdr.line(), term_lf);
-        let r = self
-            .dec
-            .record(out, ends, b.too_many, unterminated, line, sink);
+        let line_after = self.rdr.line();
+        // csv_core writes the fields back to back: each starts where the one before ended.
+        self.starts.clear();
+        self.starts.push(0);
+        self.starts
+            .extend_from_slice(ends.get(..ends.len().saturating_sub(1)).unwrap_or_default());
+        let f = Fields {
+            out,
+            starts: &self.starts,
+            ends,
+            ascii: false,
+        };
+        let r = self.dec.record(
+            f,
+            b.too_many,
+            unterminated,
+            || row::start_line(out, line_after, term_lf),
+            sink,
+        );
         b.clear();
+        self.settle(r)
+    }
+
+    /// A record's outcome: a bad row is collected (lenient mode) or returned.
+    fn settle(&mut self, r: Result<(), Fail>) -> Result<(), Error> {
         match r {
             Ok(()) => Ok(()),
             Err(Fail::Row(e)) if self.dec.collect_errors => {

@@ -32,8 +32,24 @@ pub(crate) const KINDS: [Kind; NCOLS] = {
 /// A record's cells, looked up by [`COLUMNS`] index.
 pub(crate) struct Row<'a> {
     text: &'a str,
+    starts: &'a [usize],
     ends: &'a [usize],
     cols: &'a [usize; NCOLS],
+    /// Every cell is ASCII (known from the scan; `false` means unknown).
+    pub(crate) ascii: bool,
+}
+
+/// A complete record's fields as a reader left them.
+pub(crate) struct Fields<'a> {
+    /// The field bytes: `csv_core`'s output (the fields back to back), or a simple line read
+    /// in place (with its commas and quotes).
+    pub(crate) out: &'a [u8],
+    /// Where each field starts in `out`.
+    pub(crate) starts: &'a [usize],
+    /// Where each field ends in `out`.
+    pub(crate) ends: &'a [usize],
+    /// `out` is known to be all ASCII.
+    pub(crate) ascii: bool,
 }
 
 impl<'a> Row<'a> {
@@ -43,10 +59,7 @@ impl<'a> Row<'a> {
         let Some(&c) = self.cols.get(j) else {
             return "";
         };
-        let start = match c.checked_sub(1) {
-            Some(p) => self.ends.get(p).copied().unwrap_or(0),
-            None => 0,
-        };
+        let start = self.starts.get(c).copied().unwrap_or(0);
         let end = self.ends.get(c).copied().unwrap_or(0);
         self.text.get(start..end).unwrap_or("")
     }
@@ -152,24 +165,23 @@ pub(crate) fn start_line(out: &[u8], line_after: u64, term_lf: bool) -> u64 {
 }
 
 /// `Ok(text)` if every field of the record is valid UTF-8, else the first bad field (1-based).
-fn check_utf8<'a>(out: &'a [u8], ends: &[usize]) -> Result<&'a str, usize> {
-    if let Ok(s) = std::str::from_utf8(out) {
-        if ends.iter().all(|&e| s.is_char_boundary(e)) {
+fn check_utf8<'a>(f: &Fields<'a>) -> Result<&'a str, usize> {
+    if let Ok(s) = std::str::from_utf8(f.out) {
+        if f.ascii || f.ends.iter().all(|&e| s.is_char_boundary(e)) {
             return Ok(s);
         }
     }
     // Rare path: find the first field that is not valid UTF-8 on its own.
-    let mut start = 0;
-    for (i, &end) in ends.iter().enumerate() {
-        let ok = out
+    for (i, (&start, &end)) in f.starts.iter().zip(f.ends).enumerate() {
+        let ok = f
+            .out
             .get(start..end)
             .is_some_and(|f| std::str::from_utf8(f).is_ok());
         if !ok {
             return Err(i.saturating_add(1));
         }
-        start = end;
     }
-    Err(ends.len().max(1))
+    Err(f.ends.len().max(1))
 }
 
 fn csv_err(line: u64, col: usize, msg: impl std::fmt::Display) -> Error {
@@ -201,17 +213,19 @@ impl Decoder {
         self.cols.map(|_| self.ncols)
     }
 
-    /// Handles one complete record starting on `line`.
+    /// Handles one complete record; `line()` is the line it starts on (only needed for an
+    /// error, so only computed then).
     pub(crate) fn record<S: Sink>(
         &mut self,
-        out: &[u8],
-        ends: &[usize],
+        f: Fields<'_>,
         too_many: bool,
         unterminated: bool,
-        line: u64,
+        line: impl Fn() -> u64,
         sink: &mut S,
     ) -> Result<(), Fail> {
+        let (out, ends) = (f.out, f.ends);
         if unterminated {
+            let line = line();
             let col = ends.len().max(1);
             let e = csv_err(
                 line,
@@ -224,11 +238,17 @@ impl Decoder {
                 Fail::Fatal(e)
             });
         }
-        if ends.len() <= 1 && !too_many && std::str::from_utf8(out).is_ok_and(is_blank) {
-            return Ok(());
+        if ends.len() <= 1 && !too_many {
+            let field = match (f.starts.first(), ends.first()) {
+                (Some(&a), Some(&b)) => out.get(a..b).unwrap_or_default(),
+                _ => out,
+            };
+            if std::str::from_utf8(field).is_ok_and(is_blank) {
+                return Ok(());
+            }
         }
         let Some(cols) = &self.cols else {
-            return self.header(out, ends, line).map_err(Fail::Fatal);
+            return self.header(&f, line()).map_err(Fail::Fatal);
         };
         if too_many || ends.len() != self.ncols {
             let col = if too_many || ends.len() > self.ncols {
@@ -242,7 +262,7 @@ impl Decoder {
                 ends.len().to_string()
             };
             return Err(Fail::Row(csv_err(
-                line,
+                line(),
                 col,
                 format_args!(
                     "expected {} fields like the header row, found {found}",
@@ -250,9 +270,15 @@ impl Decoder {
                 ),
             )));
         }
-        let text = check_utf8(out, ends)
-            .map_err(|col| Fail::Row(csv_err(line, col, "the field is not valid UTF-8")))?;
-        let row = Row { text, ends, cols };
+        let text = check_utf8(&f)
+            .map_err(|col| Fail::Row(csv_err(line(), col, "the field is not valid UTF-8")))?;
+        let row = Row {
+            text,
+            starts: f.starts,
+            ends,
+            cols,
+            ascii: f.ascii,
+        };
         match sink.row(&row) {
             Ok(()) => {
                 self.rows = self.rows.saturating_add(1);
@@ -262,7 +288,7 @@ impl Decoder {
                 let col = cols.get(fe.col).map_or(1, |c| c.saturating_add(1));
                 let name = COLUMNS.get(fe.col).copied().unwrap_or("?");
                 Err(Fail::Row(csv_err(
-                    line,
+                    line(),
                     col,
                     format_args!("{name}: {}", fe.msg),
                 )))
@@ -271,14 +297,13 @@ impl Decoder {
     }
 
     /// Maps the header row: every column of [`COLUMNS`] must be there exactly once.
-    fn header(&mut self, out: &[u8], ends: &[usize], line: u64) -> Result<(), Error> {
-        let text = check_utf8(out, ends)
+    fn header(&mut self, f: &Fields<'_>, line: u64) -> Result<(), Error> {
+        let ends = f.ends;
+        let text = check_utf8(f)
             .map_err(|col| csv_err(line, col, "the header field is not valid UTF-8"))?;
         let mut found: [Option<usize>; NCOLS] = [None; NCOLS];
-        let mut start = 0;
-        for (i, &end) in ends.iter().enumerate() {
+        for (i, (&start, &end)) in f.starts.iter().zip(ends).enumerate() {
             let name = text.get(start..end).unwrap_or("").trim();
-            start = end;
             let Some(j) = COLUMNS.iter().position(|c| c.eq_ignore_ascii_case(name)) else {
                 continue; // an extra column: ignored
             };

@@ -531,7 +531,20 @@ pub(crate) struct Outcome {
 
 /// Runs a parser over `pieces`, collecting records, errors and the JSON of a twin parser.
 pub(crate) fn run(pieces: &[&[u8]], collect_errors: bool) -> Outcome {
-    let mut p = CsvParser::new(collect_errors);
+    run_mode(pieces, collect_errors, true)
+}
+
+/// [`run`], with or without the plain-line fast path.
+pub(crate) fn run_mode(pieces: &[&[u8]], collect_errors: bool, fast: bool) -> Outcome {
+    let new = || {
+        let p = CsvParser::new(collect_errors);
+        if fast {
+            p
+        } else {
+            p.without_fast_path()
+        }
+    };
+    let mut p = new();
     let mut records = Vec::new();
     let mut errors = Vec::new();
     let mut result = Ok(());
@@ -550,7 +563,7 @@ pub(crate) fn run(pieces: &[&[u8]], collect_errors: bool) -> Outcome {
     }
     assert!(p.rows_emitted() == records.len() as u64);
     // The JSON twin: same records, as concatenated batches.
-    let mut q = CsvParser::new(collect_errors);
+    let mut q = new();
     let mut json = String::from("[]");
     let mut jresult = Ok(());
     for c in pieces {
@@ -751,4 +764,109 @@ fn hostile_shapes_do_not_panic() {
         .unwrap_err()
         .message
         .contains("more than"));
+}
+
+/// Exports dominated by simple lines (the fast path's case), with the shapes it must pass
+/// on or get right: wrong field counts, blank and white-space lines, CR and CRLF line ends,
+/// quotes, invalid UTF-8, bad numbers.
+fn mostly_plain(rng: &mut Rng) -> Vec<u8> {
+    const CELLS: &[&[u8]] = &[
+        b"1",
+        b"42",
+        b"A",
+        b"",
+        b" ",
+        b"x y",
+        b"\xc3\xa9t\xc3\xa9",
+        b"\xff",
+        b"\xc3",
+        b"99999999999999999999",
+        b"-3",
+        b"1.5",
+        b"abc",
+        b"\"q,\"",
+        b"2024-01-02 03:04:05",
+        b"\"2024-01-02 03:04:05\"",
+        b"\" \"",
+        b"\"\"",
+        b"\"Example, Inc.\"",
+        b"\"say \"\"hi\"\"\"",
+        b"\"a\"b",
+        b"a\"b",
+        b"\"two\nlines\"",
+        b"\"cr\r\"",
+        b"\"\xc3\xa9\"",
+        b"\"unterminated",
+    ];
+    let mut out = Vec::new();
+    if rng.chance(10) {
+        out.extend_from_slice(b"\xef\xbb\xbf");
+    }
+    out.extend_from_slice(HEADER.as_bytes());
+    out.extend_from_slice(rng.pick(&[&b"\n"[..], b"\r\n", b"\r"]));
+    for _ in 0..rng.below(12) {
+        let nf = if rng.chance(80) { 21 } else { rng.below(24) };
+        for f in 0..nf {
+            if f > 0 {
+                out.push(b',');
+            }
+            if rng.chance(60) {
+                out.extend_from_slice(if f == 1 { b"CODE" } else { b"7" });
+            } else {
+                out.extend_from_slice(rng.pick(CELLS));
+            }
+        }
+        out.extend_from_slice(rng.pick(&[
+            &b"\n"[..],
+            b"\n",
+            b"\n",
+            b"\r\n",
+            b"\r",
+            b"\n\n",
+            b"\n  \n",
+        ]));
+    }
+    out
+}
+
+#[test]
+fn the_plain_line_fast_path_equals_csv_core() {
+    let mut rng = Rng::new(0xfa57_11e5);
+    let mut plain_lines = 0;
+    for case in 0..1200 {
+        let input = match case % 3 {
+            0 => garbage(&mut rng),
+            1 => mostly_plain(&mut rng),
+            _ => {
+                let n = rng.below(6);
+                let records: Vec<UsedVoucherCode> = (0..n).map(|_| gen_record(&mut rng)).collect();
+                render(&mut rng, &records)
+            }
+        };
+        let mut p = CsvParser::new(true);
+        if p.push(&input).is_ok() {
+            plain_lines += p.plain_lines;
+        }
+        for collect in [false, true] {
+            let slow = run_mode(&[&input], collect, false);
+            let show = || String::from_utf8_lossy(&input).into_owned();
+            assert_eq!(
+                run_mode(&[&input], collect, true),
+                slow,
+                "case {case}: {:?}",
+                show()
+            );
+            // Chunked: the same pieces both ways (a strict run's JSON holds the batches
+            // before the failing one, so it depends on the chunking).
+            let pieces = chunks(&mut rng, &input);
+            assert_eq!(
+                run_mode(&pieces, collect, true),
+                run_mode(&pieces, collect, false),
+                "case {case}: {:?}",
+                show()
+            );
+        }
+    }
+    // The fast path did read lines (so the comparison is not of csv_core with itself).
+    assert!(plain_lines > 2000, "{plain_lines}");
 }

@@ -1,0 +1,199 @@
+//! The plain-line fast path: most lines of an export hold no quote and no CR, and such a line
+//! splits on its commas. [`plain_line`] finds that out and the field ends in one scan, eight
+//! bytes at a time, so `csv_core`'s byte-by-byte state machine (and its copy of every field)
+//! only runs for the lines that need it. Used only at a record boundary (see
+//! `CsvParser::feed`); anything it is not sure of goes to `csv_core`.
+
+/// `0x01` in every byte.
+const LO: u64 = 0x0101_0101_0101_0101;
+/// `0x80` in every byte.
+const HI: u64 = 0x8080_8080_8080_8080;
+
+/// The bytes of `x` that are zero, as their high bit. The lowest set bit is exact (a false
+/// positive can only sit above a true zero byte), which is all [`next_special`] uses.
+#[inline(always)]
+fn zero_bytes(x: u64) -> u64 {
+    x.wrapping_sub(LO) & !x & HI
+}
+
+/// The bytes of `w` that are `,`, `"`, `\n` or `\r` (the lowest set bit is exact).
+#[inline(always)]
+fn specials(w: u64) -> u64 {
+    zero_bytes(w ^ (LO * u64::from(b',')))
+        | zero_bytes(w ^ (LO * u64::from(b'"')))
+        | zero_bytes(w ^ (LO * u64::from(b'\n')))
+        | zero_bytes(w ^ (LO * u64::from(b'\r')))
+}
+
+/// The first `,`, `"`, `\n` or `\r` at or after `i`, ORing the bytes before it into `high`.
+#[inline(always)]
+fn next_special(input: &[u8], mut i: usize, high: &mut u64) -> Option<(usize, u8)> {
+    while let Some(w) = input
+        .get(i..i.wrapping_add(8))
+        .and_then(|s| <[u8; 8]>::try_from(s).ok())
+        .map(u64::from_le_bytes)
+    {
+        let m = specials(w);
+        if m != 0 {
+            let k = (m.trailing_zeros() / 8) as usize;
+            // The bytes before the hit (k < 8, so the shift is in range).
+            *high |= w & ((1u64 << (8 * k)) - 1);
+            let at = i.wrapping_add(k);
+            return input.get(at).map(|&b| (at, b));
+        }
+        *high |= w;
+        i = i.wrapping_add(8);
+    }
+    while let Some(&b) = input.get(i) {
+        if matches!(b, b',' | b'"' | b'\n' | b'\r') {
+            return Some((i, b));
+        }
+        *high |= u64::from(b);
+        i = i.wrapping_add(1);
+    }
+    None
+}
+
+/// If `input` starts with a whole simple line, writes where each of its fields starts and
+/// ends to `starts` and `ends` and returns the line's length without its `\n` and whether it
+/// is all ASCII. A simple line ends in `\n`, holds no `\r`, and has at most `max_fields`
+/// fields, each either unquoted without any `"`, or quoted without `"` (so without `""`),
+/// CR or LF inside and followed directly by `,` or the `\n`. `csv_core` reads such a line to
+/// the same fields (the inside of the quotes for a quoted one). `None` (`starts` and `ends`
+/// unspecified) for any other line, or when `input` holds no `\n`.
+pub(crate) fn plain_line(
+    input: &[u8],
+    starts: &mut Vec<usize>,
+    ends: &mut Vec<usize>,
+    max_fields: usize,
+) -> Option<(usize, bool)> {
+    starts.clear();
+    ends.clear();
+    let mut high = 0u64;
+    // Where the current field starts.
+    let mut i = 0usize;
+    loop {
+        if starts.len() >= max_fields {
+            return None;
+        }
+        if input.get(i) == Some(&b'"') {
+            let open = i.wrapping_add(1);
+            let mut j = open;
+            let close = loop {
+                match next_special(input, j, &mut high)? {
+                    (at, b',') => j = at.wrapping_add(1),
+                    (at, b'"') => break at,
+                    _ => return None,
+                }
+            };
+            starts.push(open);
+            ends.push(close);
+            let after = close.wrapping_add(1);
+            match input.get(after) {
+                Some(b',') => i = after.wrapping_add(1),
+                Some(b'\n') => return Some((after, high & HI == 0)),
+                _ => return None,
+            }
+        } else {
+            let (at, b) = next_special(input, i, &mut high)?;
+            starts.push(i);
+            ends.push(at);
+            match b {
+                b',' => i = at.wrapping_add(1),
+                b'\n' => return Some((at, high & HI == 0)),
+                _ => return None,
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::indexing_slicing)]
+    use super::*;
+
+    type Split = Option<(usize, bool, Vec<(usize, usize)>)>;
+
+    fn split(s: &[u8], max: usize) -> Split {
+        let (mut starts, mut ends) = (Vec::new(), Vec::new());
+        plain_line(s, &mut starts, &mut ends, max)
+            .map(|(n, a)| (n, a, starts.into_iter().zip(ends).collect()))
+    }
+
+    /// The same answer from a plain byte loop.
+    fn naive(s: &[u8], max: usize) -> Split {
+        let nl = s.iter().position(|&b| b == b'\n')?;
+        let line = &s[..nl];
+        if line.contains(&b'\r') {
+            return None;
+        }
+        let mut fields = Vec::new();
+        let mut i = 0;
+        loop {
+            if fields.len() >= max {
+                return None;
+            }
+            let (start, end, next) = if line.get(i) == Some(&b'"') {
+                let close = i + 1 + line[i + 1..].iter().position(|&b| b == b'"')?;
+                (i + 1, close, close + 1)
+            } else {
+                let end = i + line[i..].iter().position(|&b| b == b',').unwrap_or(nl - i);
+                if line[i..end].contains(&b'"') {
+                    return None;
+                }
+                (i, end, end)
+            };
+            fields.push((start, end));
+            match line.get(next) {
+                None => return Some((nl, line.is_ascii(), fields)),
+                Some(b',') => i = next + 1,
+                _ => return None,
+            }
+        }
+    }
+
+    #[test]
+    fn splits_simple_lines_and_refuses_the_rest() {
+        let f = |v: &[(usize, usize)]| v.to_vec();
+        assert_eq!(
+            split(b"a,bc,,d\nx", 21),
+            Some((7, true, f(&[(0, 1), (2, 4), (5, 5), (6, 7)])))
+        );
+        assert_eq!(split(b"\n", 21), Some((0, true, f(&[(0, 0)]))));
+        assert_eq!(
+            split(b"caf\xc3\xa9,1\n", 21),
+            Some((7, false, f(&[(0, 5), (6, 7)])))
+        );
+        assert_eq!(
+            split(b"1,\"a, b\",\" \"\n", 21),
+            Some((12, true, f(&[(0, 1), (3, 7), (10, 11)])))
+        );
+        assert_eq!(split(b"\"\"\n", 21), Some((2, true, f(&[(1, 1)]))));
+        assert_eq!(split(b"a,\"b\"\"c\"\n", 21), None);
+        assert_eq!(split(b"a,\"b\"c\n", 21), None);
+        assert_eq!(split(b"a,b\"c\n", 21), None);
+        assert_eq!(split(b"a,\"b\nc\"\n", 21), None);
+        assert_eq!(split(b"a,b\r\n", 21), None);
+        assert_eq!(split(b"a,b", 21), None);
+        assert_eq!(split(b"a,\"b", 21), None);
+        assert_eq!(split(b"a,b,c\n", 2), None);
+        assert_eq!(split(b"a,b\n", 2), Some((3, true, f(&[(0, 1), (2, 3)]))));
+        // Non-ASCII after the line's end does not count.
+        assert_eq!(
+            split(b"abcdef\n\xff\xff", 21),
+            Some((6, true, f(&[(0, 6)])))
+        );
+    }
+
+    #[test]
+    fn agrees_with_a_byte_loop() {
+        let mut rng = crate::csv::tests::Rng::new(99);
+        const BYTES: &[u8] = b",,,\"\"\r\n\nab z\x01\x7f\x80\xc3\xa9\xff";
+        for _ in 0..20_000 {
+            let n = rng.below(40);
+            let s: Vec<u8> = (0..n).map(|_| BYTES[rng.below(BYTES.len())]).collect();
+            let max = 1 + rng.below(8);
+            assert_eq!(split(&s, max), naive(&s, max), "{s:?} max {max}");
+        }
+    }
+}
