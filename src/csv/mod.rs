@@ -6,6 +6,10 @@
 //! exactly those of the whole input fed at once. It keeps only the partial record and the
 //! records (or errors) the caller has not taken yet.
 //!
+//! A line that is whole in the chunk and simple (no CR, no `""`, no line break inside quotes:
+//! the usual export line) is split in place by a word-at-a-time scan; `csv_core` reads every
+//! other line, and the tests hold the two to the same records and errors.
+//!
 //! # Format
 //!
 //! - RFC 4180 quoting: fields may be quoted, quoted fields may hold commas, doubled quotes
@@ -355,11 +359,11 @@ impl CsvParser {
 
     /// Runs `csv_core` over `input` (never empty-as-EOF: an empty `input` does nothing).
     ///
-    /// Between records (once the header is read), a whole line without quotes and CR is
-    /// split on its commas in place instead ([`plain::plain_line`]). `csv_core` gives such a
-    /// line the same fields, and skipping it leaves `csv_core` where it was: at the start of a
-    /// record, or just after a CR, where the `\n` that may follow is an empty line either way.
-    /// Its line count is moved on by hand.
+    /// Between records (once the header is read), a whole simple line is split in place
+    /// instead ([`plain::plain_line`]). `csv_core` gives such a line the same fields, and
+    /// skipping it leaves `csv_core` where it was: at the start of a record, or just after a
+    /// CR, where the `\n` that may follow is an empty line either way. Its line count is
+    /// moved on by hand.
     fn feed<S: Sink>(&mut self, input: &[u8], sink: &mut S) -> Result<(), Error> {
         let mut rest = input;
         while !rest.is_empty() {
