@@ -3,7 +3,7 @@
 // Runs the suite in Node (a child process with --expose-gc) and in headless Chromium, the 1 GB
 // streaming memory check (a 1 GiB file, 64 KiB and 1 MiB pushes), prints a markdown report and writes bench/results/csv.md.
 import { spawn } from 'node:child_process';
-import { writeFileSync, mkdirSync, statSync, readFileSync } from 'node:fs';
+import { existsSync, writeFileSync, mkdirSync, statSync, readFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem, release } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -110,7 +110,7 @@ if (shapes.length) {
 }
 if (memory.length) {
   const m0 = memory[0];
-  md.push(`### Memory: streaming a ${f0(m0.bytes / MiB)} MiB file through UsedVoucherCodesCsvParser (Node)`, '');
+  md.push(`### Memory: streaming a ${f0(memoryMb)} MiB file through UsedVoucherCodesCsvParser (Node)`, '');
   md.push(`\`node --expose-gc bench/csv/memory.mjs --mb ${memoryMb} --push-kib N\`: the generated export (${f0(m0.bytes)} bytes, ${f0(m0.rows)} rows) is written once to \`${m0.file}\`, then read with \`fs.createReadStream\` (highWaterMark N KiB) and each chunk pushed; every record is counted and dropped. Each row is one fresh process.`, '');
   md.push('| push size | RSS before streaming (after GC) | peak RSS after a push | process max RSS (getrusage) | throughput |', '|---|---:|---:|---:|---|');
   for (const m of memory) {
@@ -119,6 +119,9 @@ if (memory.length) {
   const worst = Math.max(...memory.map((m) => m.maxRss));
   md.push('', `Goal peak RSS < 100 MB streaming a 1 GB file${memoryMb < 1000 ? ` (this run streamed only ${memoryMb} MiB)` : ''}: **${worst < 100e6 ? 'met' : 'missed'}** (highest process max RSS ${f1(worst / 1e6)} MB).`, '');
 }
+// The hand-written analysis (what the figures led to) follows every report.
+const analysis = join(here, 'analysis.md');
+if (existsSync(analysis)) md.push(readFileSync(analysis, 'utf8').trimEnd(), '');
 const text = md.join('\n');
 process.stdout.write(`${text}\n`);
 mkdirSync(join(root, 'bench/results'), { recursive: true });

@@ -6,8 +6,8 @@
 //! exactly those of the whole input fed at once. It keeps only the partial record and the
 //! records (or errors) the caller has not taken yet.
 //!
-//! A line that is whole in the chunk and simple (no CR, no `""`, no line break inside quotes:
-//! the usual export line) is split in place by a word-at-a-time scan; `csv_core` reads every
+//! A line that is whole in the chunk and simple (ending in LF or CRLF, no other CR, no `""`,
+//! no line break inside quotes: the usual export line) is split in place by a word-at-a-time scan; `csv_core` reads every
 //! other line, and the tests hold the two to the same records and errors.
 //!
 //! # Format
@@ -370,17 +370,17 @@ impl CsvParser {
             if self.at_start {
                 if let Some(n) = self.dec.ncols().filter(|_| self.fast) {
                     let simple = plain::plain_line(rest, &mut self.starts, &mut self.plain_ends, n);
-                    if let Some((len, ascii)) = simple {
+                    if let Some(l) = simple {
                         let line = self.rdr.line();
-                        let text = rest.get(..len).unwrap_or_default();
-                        rest = rest.get(len.saturating_add(1)..).unwrap_or_default();
-                        self.dec.bytes = self.dec.bytes.saturating_add(len as u64 + 1);
+                        let text = rest.get(..l.len).unwrap_or_default();
+                        rest = rest.get(l.next..).unwrap_or_default();
+                        self.dec.bytes = self.dec.bytes.saturating_add(l.next as u64);
                         self.rdr.set_line(line.saturating_add(1));
                         let f = Fields {
                             out: text,
                             starts: &self.starts,
                             ends: &self.plain_ends,
-                            ascii,
+                            ascii: l.ascii,
                         };
                         #[cfg(test)]
                         {

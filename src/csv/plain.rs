@@ -54,19 +54,41 @@ fn next_special(input: &[u8], mut i: usize, high: &mut u64) -> Option<(usize, u8
     None
 }
 
+/// Where the line ends if the byte at `at` is its terminator (`\n`, or `\r` then `\n`): the
+/// offset just after it.
+#[inline(always)]
+fn line_end(input: &[u8], at: usize) -> Option<usize> {
+    match input.get(at)? {
+        b'\n' => Some(at.wrapping_add(1)),
+        b'\r' if input.get(at.wrapping_add(1)) == Some(&b'\n') => Some(at.wrapping_add(2)),
+        _ => None,
+    }
+}
+
+/// A simple line found by [`plain_line`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Line {
+    /// Its length without the terminator.
+    pub(crate) len: usize,
+    /// Its length with the terminator (where the next line starts).
+    pub(crate) next: usize,
+    /// All its bytes are ASCII.
+    pub(crate) ascii: bool,
+}
+
 /// If `input` starts with a whole simple line, writes where each of its fields starts and
-/// ends to `starts` and `ends` and returns the line's length without its `\n` and whether it
-/// is all ASCII. A simple line ends in `\n`, holds no `\r`, and has at most `max_fields`
-/// fields, each either unquoted without any `"`, or quoted without `"` (so without `""`),
-/// CR or LF inside and followed directly by `,` or the `\n`. `csv_core` reads such a line to
-/// the same fields (the inside of the quotes for a quoted one). `None` (`starts` and `ends`
-/// unspecified) for any other line, or when `input` holds no `\n`.
+/// ends to `starts` and `ends` and returns the [`Line`]. A simple line ends in `\n` or
+/// `\r\n`, holds no other CR or LF, and has at most `max_fields` fields, each either
+/// unquoted without any `"`, or quoted without `"` (so without `""`), CR or LF inside and
+/// followed directly by `,` or the line's end. `csv_core` reads such a line to the same
+/// fields (the inside of the quotes for a quoted one). `None` (`starts` and `ends`
+/// unspecified) for any other line, or when `input` holds no whole line.
 pub(crate) fn plain_line(
     input: &[u8],
     starts: &mut Vec<usize>,
     ends: &mut Vec<usize>,
     max_fields: usize,
-) -> Option<(usize, bool)> {
+) -> Option<Line> {
     starts.clear();
     ends.clear();
     let mut high = 0u64;
@@ -76,7 +98,8 @@ pub(crate) fn plain_line(
         if starts.len() >= max_fields {
             return None;
         }
-        if input.get(i) == Some(&b'"') {
+        // Where the field's content ends, and the byte after the field (`,` or a line end).
+        let (end, after) = if input.get(i) == Some(&b'"') {
             let open = i.wrapping_add(1);
             let mut j = open;
             let close = loop {
@@ -87,23 +110,23 @@ pub(crate) fn plain_line(
                 }
             };
             starts.push(open);
-            ends.push(close);
-            let after = close.wrapping_add(1);
-            match input.get(after) {
-                Some(b',') => i = after.wrapping_add(1),
-                Some(b'\n') => return Some((after, high & HI == 0)),
-                _ => return None,
-            }
+            (close, close.wrapping_add(1))
         } else {
-            let (at, b) = next_special(input, i, &mut high)?;
+            let (at, _) = next_special(input, i, &mut high)?;
             starts.push(i);
-            ends.push(at);
-            match b {
-                b',' => i = at.wrapping_add(1),
-                b'\n' => return Some((at, high & HI == 0)),
-                _ => return None,
-            }
+            (at, at)
+        };
+        ends.push(end);
+        if input.get(after) == Some(&b',') {
+            i = after.wrapping_add(1);
+            continue;
         }
+        let next = line_end(input, after)?;
+        return Some(Line {
+            len: after,
+            next,
+            ascii: high & HI == 0,
+        });
     }
 }
 
@@ -112,18 +135,27 @@ mod tests {
     #![allow(clippy::unwrap_used, clippy::indexing_slicing)]
     use super::*;
 
-    type Split = Option<(usize, bool, Vec<(usize, usize)>)>;
+    type Split = Option<(usize, usize, bool, Vec<(usize, usize)>)>;
 
     fn split(s: &[u8], max: usize) -> Split {
         let (mut starts, mut ends) = (Vec::new(), Vec::new());
-        plain_line(s, &mut starts, &mut ends, max)
-            .map(|(n, a)| (n, a, starts.into_iter().zip(ends).collect()))
+        plain_line(s, &mut starts, &mut ends, max).map(|l| {
+            (
+                l.len,
+                l.next,
+                l.ascii,
+                starts.into_iter().zip(ends).collect(),
+            )
+        })
     }
 
     /// The same answer from a plain byte loop.
     fn naive(s: &[u8], max: usize) -> Split {
         let nl = s.iter().position(|&b| b == b'\n')?;
-        let line = &s[..nl];
+        let (line, next) = match s[..nl].strip_suffix(b"\r") {
+            Some(l) => (l, nl + 1),
+            None => (&s[..nl], nl + 1),
+        };
         if line.contains(&b'\r') {
             return None;
         }
@@ -133,20 +165,23 @@ mod tests {
             if fields.len() >= max {
                 return None;
             }
-            let (start, end, next) = if line.get(i) == Some(&b'"') {
+            let (start, end, after) = if line.get(i) == Some(&b'"') {
                 let close = i + 1 + line[i + 1..].iter().position(|&b| b == b'"')?;
                 (i + 1, close, close + 1)
             } else {
-                let end = i + line[i..].iter().position(|&b| b == b',').unwrap_or(nl - i);
+                let end = i + line[i..]
+                    .iter()
+                    .position(|&b| b == b',')
+                    .unwrap_or(line.len() - i);
                 if line[i..end].contains(&b'"') {
                     return None;
                 }
                 (i, end, end)
             };
             fields.push((start, end));
-            match line.get(next) {
-                None => return Some((nl, line.is_ascii(), fields)),
-                Some(b',') => i = next + 1,
+            match line.get(after) {
+                None => return Some((line.len(), next, line.is_ascii(), fields)),
+                Some(b',') => i = after + 1,
                 _ => return None,
             }
         }
@@ -155,34 +190,38 @@ mod tests {
     #[test]
     fn splits_simple_lines_and_refuses_the_rest() {
         let f = |v: &[(usize, usize)]| v.to_vec();
+        let ok = |len, next, ascii, v: &[(usize, usize)]| Some((len, next, ascii, f(v)));
         assert_eq!(
             split(b"a,bc,,d\nx", 21),
-            Some((7, true, f(&[(0, 1), (2, 4), (5, 5), (6, 7)])))
+            ok(7, 8, true, &[(0, 1), (2, 4), (5, 5), (6, 7)])
         );
-        assert_eq!(split(b"\n", 21), Some((0, true, f(&[(0, 0)]))));
+        assert_eq!(split(b"a,bc\r\nx", 21), ok(4, 6, true, &[(0, 1), (2, 4)]));
+        assert_eq!(split(b"\n", 21), ok(0, 1, true, &[(0, 0)]));
+        assert_eq!(split(b"\r\n", 21), ok(0, 2, true, &[(0, 0)]));
         assert_eq!(
             split(b"caf\xc3\xa9,1\n", 21),
-            Some((7, false, f(&[(0, 5), (6, 7)])))
+            ok(7, 8, false, &[(0, 5), (6, 7)])
         );
         assert_eq!(
             split(b"1,\"a, b\",\" \"\n", 21),
-            Some((12, true, f(&[(0, 1), (3, 7), (10, 11)])))
+            ok(12, 13, true, &[(0, 1), (3, 7), (10, 11)])
         );
-        assert_eq!(split(b"\"\"\n", 21), Some((2, true, f(&[(1, 1)]))));
+        assert_eq!(split(b"1,\" \"\r\n", 21), ok(5, 7, true, &[(0, 1), (3, 4)]));
+        assert_eq!(split(b"\"\"\n", 21), ok(2, 3, true, &[(1, 1)]));
         assert_eq!(split(b"a,\"b\"\"c\"\n", 21), None);
         assert_eq!(split(b"a,\"b\"c\n", 21), None);
         assert_eq!(split(b"a,b\"c\n", 21), None);
         assert_eq!(split(b"a,\"b\nc\"\n", 21), None);
-        assert_eq!(split(b"a,b\r\n", 21), None);
+        assert_eq!(split(b"a,\"b\r\nc\"\n", 21), None);
+        assert_eq!(split(b"a,b\rc\n", 21), None);
+        assert_eq!(split(b"a,b\r", 21), None);
+        assert_eq!(split(b"a,b\r\r\n", 21), None);
         assert_eq!(split(b"a,b", 21), None);
         assert_eq!(split(b"a,\"b", 21), None);
         assert_eq!(split(b"a,b,c\n", 2), None);
-        assert_eq!(split(b"a,b\n", 2), Some((3, true, f(&[(0, 1), (2, 3)]))));
+        assert_eq!(split(b"a,b\n", 2), ok(3, 4, true, &[(0, 1), (2, 3)]));
         // Non-ASCII after the line's end does not count.
-        assert_eq!(
-            split(b"abcdef\n\xff\xff", 21),
-            Some((6, true, f(&[(0, 6)])))
-        );
+        assert_eq!(split(b"abcdef\n\xff\xff", 21), ok(6, 7, true, &[(0, 6)]));
     }
 
     #[test]

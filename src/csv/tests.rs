@@ -581,6 +581,11 @@ pub(crate) fn run_mode(pieces: &[&[u8]], collect_errors: bool, fast: bool) -> Ou
     }
     assert_eq!(jresult, result);
     assert_eq!(q.take_errors(), errors);
+    // After a strict failure the JSON holds the batches pushed before the failing one, which
+    // depends on the chunking: only a successful run's JSON is compared.
+    if result.is_err() {
+        json.clear();
+    }
     Outcome {
         records,
         errors,
@@ -856,12 +861,10 @@ fn the_plain_line_fast_path_equals_csv_core() {
                 "case {case}: {:?}",
                 show()
             );
-            // Chunked: the same pieces both ways (a strict run's JSON holds the batches
-            // before the failing one, so it depends on the chunking).
             let pieces = chunks(&mut rng, &input);
             assert_eq!(
                 run_mode(&pieces, collect, true),
-                run_mode(&pieces, collect, false),
+                slow,
                 "case {case}: {:?}",
                 show()
             );
