@@ -1,12 +1,14 @@
 // Where parseUsedVoucherCodesCsv spends its time in Chromium, and a quick interleaved check
 // against JSON.parse of the same records (the figures BENCHMARKS.md's CSV analysis quotes):
 //
-//   node bench/csv/profile.mjs [--rows 1000000] [--runs 5] [--profile] [--named]
+//   node bench/csv/profile.mjs [--rows 1000000] [--runs 5] [--profile] [--named] [--bindgen DIR]
 //
 // --profile samples one more parse with the CDP profiler and prints the self time per
 // function. --named first rebuilds the package's .wasm with its function names kept
-// (wasm-opt -Oz -g from target/bindgen, as scripts/build.sh left it) into
-// target/bench-named/, so the profile names Rust functions instead of wasm-function[N].
+// (wasm-opt -Oz -g from the wasm-bindgen output scripts/build.sh left in target/bindgen, or
+// --bindgen DIR) into target/bench-named/, so the profile names Rust functions instead of
+// wasm-function[N]. The package is the installed one, or $CERTCENTRAL_PKG_DIR (e.g. the pkg/
+// of another checkout, to compare builds).
 import { cpSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
@@ -25,11 +27,11 @@ if (argv.includes('--named')) {
   const dir = join(root, 'target/bench-named');
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
-  cpSync(join(scratch, 'node_modules/certcentral-wasm'), dir, { recursive: true });
+  cpSync(process.env.CERTCENTRAL_PKG_DIR ?? join(scratch, 'node_modules/certcentral-wasm'), dir, { recursive: true });
   execFileSync(join(root, 'node_modules/.bin/wasm-opt'), ['-Oz', '-g', '--strip-producers',
     '--enable-bulk-memory', '--enable-bulk-memory-opt', '--enable-nontrapping-float-to-int', '--enable-sign-ext',
     '--enable-mutable-globals', '--enable-reference-types', '--enable-multivalue',
-    join(root, 'target/bindgen/certcentral_wasm_bg.wasm'), '-o', join(dir, 'certcentral_wasm_bg.wasm')]);
+    join(arg('bindgen', join(root, 'target/bindgen')), 'certcentral_wasm_bg.wasm'), '-o', join(dir, 'certcentral_wasm_bg.wasm')]);
   process.env.CERTCENTRAL_PKG_DIR = dir;
 }
 const { serve } = await import('./serve.mjs'); // reads CERTCENTRAL_PKG_DIR when loaded
