@@ -16,6 +16,12 @@ export function makeApi(glue, ready, readySync) {
     return glue.parseUsedVoucherCodesCsv(input, options);
   }
 
+  /** Parses a whole used-codes CSV export into columns; see UsedVoucherCodeColumns. */
+  async function parseUsedVoucherCodesCsvColumns(input, options) {
+    await ready();
+    return glue.parseUsedVoucherCodesCsvColumns(input, options);
+  }
+
   /** The streaming CSV parser; in browsers, `await init()` first. */
   class UsedVoucherCodesCsvParser extends glue.UsedVoucherCodesCsvParser {
     constructor(options) {
@@ -28,7 +34,7 @@ export function makeApi(glue, ready, readySync) {
     await ready();
   }
 
-  return { createClient, parseUsedVoucherCodesCsv, UsedVoucherCodesCsvParser, init };
+  return { createClient, parseUsedVoucherCodesCsv, parseUsedVoucherCodesCsvColumns, UsedVoucherCodesCsvParser, init };
 }
 
 export { CertCentralError };

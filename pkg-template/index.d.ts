@@ -17,12 +17,14 @@ export type {
   ReissuedCertificate, ReissueList, SubaccountOrder, SubaccountOrderList, OrderCertificate,
   OrderSubaccount, OrderOrganization, Page,
   // CSV
-  CsvInput, CsvParseOptions, CsvProgress, ParsedUsedVoucherCodes,
+  CsvInput, CsvParseOptions, CsvProgress, ParsedUsedVoucherCodes, ParsedUsedVoucherCodeColumns,
+  UsedVoucherCodeColumns,
 } from './certcentral_wasm.js';
 export {
   CertCentralError,
   UsedVoucherCodesCsvParser,
   parseUsedVoucherCodesCsv,
+  parseUsedVoucherCodesCsvColumns,
 } from './certcentral_wasm.js';
 
 /** Creates a client. Resolves once the wasm module is ready. */

@@ -19,5 +19,7 @@ function readySync() {
   }
 }
 
-export const { createClient, parseUsedVoucherCodesCsv, UsedVoucherCodesCsvParser, init } = makeApi(glue, ready, readySync);
+export const {
+  createClient, parseUsedVoucherCodesCsv, parseUsedVoucherCodesCsvColumns, UsedVoucherCodesCsvParser, init,
+} = makeApi(glue, ready, readySync);
 export { CertCentralError };

@@ -14,5 +14,7 @@ function readySync() {
 }
 const ready = async () => readySync();
 
-export const { createClient, parseUsedVoucherCodesCsv, UsedVoucherCodesCsvParser, init } = makeApi(glue, ready, readySync);
+export const {
+  createClient, parseUsedVoucherCodesCsv, parseUsedVoucherCodesCsvColumns, UsedVoucherCodesCsvParser, init,
+} = makeApi(glue, ready, readySync);
 export { CertCentralError };

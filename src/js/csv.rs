@@ -48,16 +48,58 @@ export interface ParsedUsedVoucherCodes {
   bytes: number;
 }
 
+/**
+ * The records of a used-codes export in columns, for summaries and charts: index `i` of every
+ * column belongs to record `i`, the record `parseUsedVoucherCodesCsv` returns at index `i`.
+ */
+export interface UsedVoucherCodeColumns {
+  /** Number of records: the length of every column. */
+  length: number;
+  id: Float64Array;
+  value: string[];
+  product_name: (string | null)[];
+  /** Integer columns are `Float64Array`s; `NaN` stands for a record's `null`. */
+  no_of_fqdns: Float64Array;
+  no_of_wildcards: Float64Array;
+  shipping_method: (string | null)[];
+  validity_years: Float64Array;
+  validity_days: Float64Array;
+  status: (string | null)[];
+  created_date: (string | null)[];
+  voucher_order_id: Float64Array;
+  cert_request_date: (string | null)[];
+  cert_validity_start_date: (string | null)[];
+  cert_validity_end_date: (string | null)[];
+  cert_organization: (string | null)[];
+  cert_common_name: (string | null)[];
+  certificate_order_id: Float64Array;
+  voucher_validity_end_date: (string | null)[];
+  order_valid_from: (string | null)[];
+  order_valid_till: (string | null)[];
+  server_licenses: Float64Array;
+}
+
+/** The result of `parseUsedVoucherCodesCsvColumns`. */
+export interface ParsedUsedVoucherCodeColumns {
+  /** The records, in columns. */
+  columns: UsedVoucherCodeColumns;
+  /** With `collectErrors`: one `CertCentralError` (kind `csv`, with line/column) per bad row. */
+  errors: CertCentralError[];
+  /** Input bytes read. */
+  bytes: number;
+}
+
 /** Accepted inputs of `parseUsedVoucherCodesCsv`. */
 export type CsvInput = string | Uint8Array | ArrayBuffer | Blob | ReadableStream<Uint8Array>;
 "#;
 
 #[wasm_bindgen(inline_js = "
-export function buildRecords(out, at, nums, a, u, aBase, uBase, ends, flags, kept, n) {
+// The text cells of a batch, in order: `T(c)` is the next cell (of text column `c`).
+function cells(a, u, aBase, uBase, ends, flags, kept) {
   let t = 0;
   let sa = 0;
   let su = 0;
-  const T = (c) => {
+  return (c) => {
     const f = flags[t];
     let v = null;
     if (f === 0 || f === 3) {
@@ -75,6 +117,10 @@ export function buildRecords(out, at, nums, a, u, aBase, uBase, ends, flags, kep
     t++;
     return v;
   };
+}
+
+export function buildRecords(out, at, nums, a, u, aBase, uBase, ends, flags, kept, n) {
+  const T = cells(a, u, aBase, uBase, ends, flags, kept);
   const N = (x) => (x === x ? x : null);
   for (let i = 0, k = 0; i < n; i++, k += 8) {
     const value = T(0), product_name = T(1), shipping_method = T(2), status = T(3), created_date = T(4),
@@ -106,6 +152,48 @@ export function buildRecords(out, at, nums, a, u, aBase, uBase, ends, flags, kep
     };
   }
 }
+
+const INTS = ['id', 'no_of_fqdns', 'no_of_wildcards', 'validity_years', 'validity_days',
+  'voucher_order_id', 'certificate_order_id', 'server_licenses'];
+const TEXTS = ['value', 'product_name', 'shipping_method', 'status', 'created_date',
+  'cert_request_date', 'cert_validity_start_date', 'cert_validity_end_date', 'cert_organization',
+  'cert_common_name', 'voucher_validity_end_date', 'order_valid_from', 'order_valid_till'];
+const FIELDS = ['id', 'value', 'product_name', 'no_of_fqdns', 'no_of_wildcards', 'shipping_method',
+  'validity_years', 'validity_days', 'status', 'created_date', 'voucher_order_id',
+  'cert_request_date', 'cert_validity_start_date', 'cert_validity_end_date', 'cert_organization',
+  'cert_common_name', 'certificate_order_id', 'voucher_validity_end_date', 'order_valid_from',
+  'order_valid_till', 'server_licenses'];
+
+export function newColumns() {
+  return { n: 0, nums: [], texts: TEXTS.map(() => []) };
+}
+
+export function buildColumns(acc, nums, a, u, aBase, uBase, ends, flags, kept, n) {
+  acc.nums.push(nums.slice());
+  const T = cells(a, u, aBase, uBase, ends, flags, kept);
+  const texts = acc.texts;
+  for (let i = 0; i < n; i++) {
+    for (let c = 0; c < 13; c++) texts[c].push(T(c));
+  }
+  acc.n += n;
+}
+
+export function finishColumns(acc) {
+  const n = acc.n;
+  const ints = INTS.map(() => new Float64Array(n));
+  let row = 0;
+  for (const chunk of acc.nums) {
+    for (let k = 0; k < chunk.length; k += 8, row++) {
+      for (let j = 0; j < 8; j++) ints[j][row] = chunk[k + j];
+    }
+  }
+  const out = { length: n };
+  for (const name of FIELDS) {
+    const j = INTS.indexOf(name);
+    out[name] = j >= 0 ? ints[j] : acc.texts[TEXTS.indexOf(name)];
+  }
+  return out;
+}
 ")]
 extern "C" {
     #[wasm_bindgen(js_name = buildRecords)]
@@ -123,6 +211,35 @@ extern "C" {
         kept: &Array,
         n: u32,
     );
+
+    #[wasm_bindgen(js_name = newColumns)]
+    fn new_columns() -> JsValue;
+
+    #[wasm_bindgen(js_name = buildColumns)]
+    #[allow(clippy::too_many_arguments)]
+    fn build_columns(
+        acc: &JsValue,
+        nums: &js_sys::Float64Array,
+        ascii: &str,
+        unicode: &str,
+        ascii_base: u32,
+        unicode_base: u32,
+        ends: &js_sys::Uint32Array,
+        flags: &Uint8Array,
+        kept: &Array,
+        n: u32,
+    );
+
+    #[wasm_bindgen(js_name = finishColumns)]
+    fn finish_columns(acc: &JsValue) -> JsValue;
+}
+
+/// Where a batch of parsed records goes.
+enum Out<'a> {
+    /// Appended to an array, as record objects.
+    Records(&'a Array),
+    /// Appended to a column accumulator (`newColumns()`).
+    Columns(&'a JsValue),
 }
 
 /// Records per `buildRecords` call: small enough that each call's text string stays in V8's
@@ -130,11 +247,14 @@ extern "C" {
 /// frees: a caller pushing chunks in a synchronous loop then saw RSS grow by 200+ MiB).
 const RECORDS_PER_CALL: usize = 256;
 
-/// Appends the records of one batch of columns to `out` (from index `out.length`).
-/// `kept`: the JS side of the columns' kept values (see [`crate::csv::REPEAT`]), one per text
-/// column, owned by the parser that owns `c`.
-fn records_into(out: &Array, c: &Columns, kept: &Array) {
-    let at0 = out.length();
+/// Appends the records of one batch of columns to `out`: as objects (from index
+/// `out.length`) or to the column accumulator. `kept`: the JS side of the columns' kept
+/// values (see [`crate::csv::REPEAT`]), one per text column, owned by the parser that owns `c`.
+fn records_into(out: &Out<'_>, c: &Columns, kept: &Array) {
+    let at0 = match out {
+        Out::Records(a) => a.length(),
+        Out::Columns(_) => 0,
+    };
     let mut i0 = 0usize;
     while i0 < c.len {
         let i1 = i0.saturating_add(RECORDS_PER_CALL).min(c.len);
@@ -155,19 +275,30 @@ fn records_into(out: &Array, c: &Columns, kept: &Array) {
         // they are read; they are not kept after it returns. Views, not copies: a copy is a
         // fresh ArrayBuffer per call, which Node frees only when the event loop turns.
         unsafe {
-            build_records(
-                out,
-                at0.saturating_add(i0 as u32),
-                &js_sys::Float64Array::view(nums),
-                ascii,
-                unicode,
-                from.ascii,
-                from.units,
-                &js_sys::Uint32Array::view(ends),
-                &Uint8Array::view(flags),
-                kept,
-                (i1 - i0) as u32,
+            let (nums, ends, flags) = (
+                js_sys::Float64Array::view(nums),
+                js_sys::Uint32Array::view(ends),
+                Uint8Array::view(flags),
             );
+            let n = (i1 - i0) as u32;
+            match out {
+                Out::Records(a) => build_records(
+                    a,
+                    at0.saturating_add(i0 as u32),
+                    &nums,
+                    ascii,
+                    unicode,
+                    from.ascii,
+                    from.units,
+                    &ends,
+                    &flags,
+                    kept,
+                    n,
+                ),
+                Out::Columns(acc) => build_columns(
+                    acc, &nums, ascii, unicode, from.ascii, from.units, &ends, &flags, kept, n,
+                ),
+            }
         }
         i0 = i1;
     }
@@ -259,7 +390,7 @@ pub struct CsvStream {
 
 impl CsvStream {
     /// Parses `chunk`, appending its records to `out`.
-    fn feed_into(&mut self, chunk: &[u8], out: &Array) -> Result<()> {
+    fn feed_into(&mut self, chunk: &[u8], out: &Out<'_>) -> Result<()> {
         self.cols.clear();
         self.inner.push_columns(chunk, &mut self.cols)?;
         records_into(out, &self.cols, &self.kept);
@@ -267,7 +398,7 @@ impl CsvStream {
     }
 
     /// Parses a string chunk a slice at a time (cut so that no surrogate pair is split).
-    fn feed_str_into(&mut self, js: &js_sys::JsString, out: &Array) -> Result<()> {
+    fn feed_str_into(&mut self, js: &js_sys::JsString, out: &Out<'_>) -> Result<()> {
         let len = js.length();
         let mut at = 0u32;
         while at < len {
@@ -283,7 +414,7 @@ impl CsvStream {
     }
 
     /// Parses a byte chunk, copied into wasm a step at a time into one reused buffer.
-    fn feed_bytes_into(&mut self, arr: &Uint8Array, out: &Array) -> Result<()> {
+    fn feed_bytes_into(&mut self, arr: &Uint8Array, out: &Out<'_>) -> Result<()> {
         let len = arr.length();
         let mut buf = std::mem::take(&mut self.bytes);
         let mut at = 0u32;
@@ -300,7 +431,7 @@ impl CsvStream {
     }
 
     /// Parses a chunk (string, Uint8Array or ArrayBuffer), appending its records to `out`.
-    fn feed_js_into(&mut self, chunk: &JsValue, out: &Array) -> Result<()> {
+    fn feed_js_into(&mut self, chunk: &JsValue, out: &Out<'_>) -> Result<()> {
         if let Some(s) = chunk.dyn_ref::<js_sys::JsString>() {
             return self.feed_str_into(s, out);
         }
@@ -317,12 +448,12 @@ impl CsvStream {
 
     fn feed_js(&mut self, chunk: &JsValue) -> Result<Array> {
         let out = Array::new();
-        self.feed_js_into(chunk, &out)?;
+        self.feed_js_into(chunk, &Out::Records(&out))?;
         Ok(out)
     }
 
     /// Ends the input, appending the last records to `out`.
-    fn finish_into(&mut self, out: &Array) -> Result<()> {
+    fn finish_into(&mut self, out: &Out<'_>) -> Result<()> {
         self.cols.clear();
         self.inner.finish_columns(&mut self.cols)?;
         records_into(out, &self.cols, &self.kept);
@@ -361,7 +492,7 @@ impl CsvStream {
     #[wasm_bindgen(unchecked_return_type = "UsedVoucherCode[]")]
     pub fn finish(&mut self) -> std::result::Result<JsValue, JsValue> {
         let out = Array::new();
-        self.finish_into(&out)?;
+        self.finish_into(&Out::Records(&out))?;
         Ok(out.into())
     }
 
@@ -408,7 +539,16 @@ async fn tick() {
     let _ = JsFuture::from(Promise::resolve(&JsValue::UNDEFINED)).await;
 }
 
-async fn parse_all(input: JsValue, o: Opts) -> Result<JsValue> {
+/// A batch target of [`parse_all`]: the next record array, or the column accumulator.
+fn target<'a>(batch: &'a Option<Array>, acc: &'a JsValue) -> Out<'a> {
+    match batch {
+        Some(a) => Out::Records(a),
+        None => Out::Columns(acc),
+    }
+}
+
+/// Parses a whole input into records (`columns` false) or columns.
+async fn parse_all(input: JsValue, o: Opts, columns: bool) -> Result<JsValue> {
     let mut p = CsvStream {
         inner: CsvParser::new(o.collect_errors),
         bytes: Vec::new(),
@@ -419,9 +559,17 @@ async fn parse_all(input: JsValue, o: Opts) -> Result<JsValue> {
     // array would store each young record into an old, large array (a slow write barrier
     // and a remembered-set entry per record).
     let mut batches: Vec<Array> = Vec::new();
+    let acc = if columns {
+        new_columns()
+    } else {
+        JsValue::UNDEFINED
+    };
     let batch = |batches: &mut Vec<Array>| {
+        if columns {
+            return None;
+        }
         batches.push(Array::new());
-        batches.last().cloned().unwrap_or_default()
+        batches.last().cloned()
     };
     if let Some(js) = input.dyn_ref::<js_sys::JsString>() {
         // In `chunkSize` pieces (for progress), cut so that no surrogate pair is split; each
@@ -434,7 +582,8 @@ async fn parse_all(input: JsValue, o: Opts) -> Result<JsValue> {
             if end < len && (55296.0..=56319.0).contains(&js.char_code_at(end - 1)) {
                 end -= 1;
             }
-            p.feed_str_into(&js.slice(at, end), &batch(&mut batches))?;
+            let b = batch(&mut batches);
+            p.feed_str_into(&js.slice(at, end), &target(&b, &acc))?;
             at = end;
             progress(&o, &p, None);
             if o.on_progress.is_some() {
@@ -451,7 +600,8 @@ async fn parse_all(input: JsValue, o: Opts) -> Result<JsValue> {
         let mut at = 0u32;
         while at < total {
             let end = at.saturating_add(o.chunk).min(total);
-            p.feed_bytes_into(&arr.subarray(at, end), &batch(&mut batches))?;
+            let b = batch(&mut batches);
+            p.feed_bytes_into(&arr.subarray(at, end), &target(&b, &acc))?;
             at = end;
             progress(&o, &p, Some(f64::from(total)));
             if o.on_progress.is_some() {
@@ -490,7 +640,8 @@ async fn parse_all(input: JsValue, o: Opts) -> Result<JsValue> {
             if get(&chunk, "done").is_truthy() {
                 break;
             }
-            let fed = p.feed_js_into(&get(&chunk, "value"), &batch(&mut batches));
+            let b = batch(&mut batches);
+            let fed = p.feed_js_into(&get(&chunk, "value"), &target(&b, &acc));
             if fed.is_err() {
                 if let Some(cancel) = get(&reader, "cancel").dyn_ref::<Function>() {
                     let _ = cancel.call0(&reader);
@@ -504,21 +655,26 @@ async fn parse_all(input: JsValue, o: Opts) -> Result<JsValue> {
             "input must be a string, Uint8Array, ArrayBuffer, Blob or ReadableStream",
         ));
     }
-    p.finish_into(&batch(&mut batches))?;
+    let b = batch(&mut batches);
+    p.finish_into(&target(&b, &acc))?;
     progress(&o, &p, Some(p.bytes_consumed()));
 
-    // Concatenate the batches in JS (`Array.prototype.concat`), a few thousand at a time so
-    // tiny chunks cannot overflow the argument list.
-    let mut records = Array::new();
-    for group in batches.chunks(4096) {
-        let concat: Function = get(&records, "concat").unchecked_into();
-        records = concat
-            .apply(&records, &group.iter().collect::<Array>())
-            .map_err(|_| Error::new(ErrorKind::Csv, "could not collect the records"))?
-            .unchecked_into();
-    }
     let out = Object::new();
-    let _ = Reflect::set(&out, &"records".into(), &records);
+    if columns {
+        let _ = Reflect::set(&out, &"columns".into(), &finish_columns(&acc));
+    } else {
+        // Concatenate the batches in JS (`Array.prototype.concat`), a few thousand at a time
+        // so tiny chunks cannot overflow the argument list.
+        let mut records = Array::new();
+        for group in batches.chunks(4096) {
+            let concat: Function = get(&records, "concat").unchecked_into();
+            records = concat
+                .apply(&records, &group.iter().collect::<Array>())
+                .map_err(|_| Error::new(ErrorKind::Csv, "could not collect the records"))?
+                .unchecked_into();
+        }
+        let _ = Reflect::set(&out, &"records".into(), &records);
+    }
     let _ = Reflect::set(&out, &"errors".into(), &errors_array(p.inner.take_errors()));
     let _ = Reflect::set(
         &out,
@@ -536,6 +692,20 @@ pub fn parse_used_voucher_codes_csv(
 ) -> Promise {
     future_to_promise(async move {
         let o = parse_opts(&options, true).map_err(|e| to_js(&e))?;
-        parse_all(input, o).await.map_err(|e| to_js(&e))
+        parse_all(input, o, false).await.map_err(|e| to_js(&e))
+    })
+}
+
+/// Parses a whole used-codes CSV export into columns (see `UsedVoucherCodeColumns`): the same
+/// records as [`parse_used_voucher_codes_csv`], with the integers in typed arrays, for
+/// summaries and charts.
+#[wasm_bindgen(js_name = parseUsedVoucherCodesCsvColumns, unchecked_return_type = "Promise<ParsedUsedVoucherCodeColumns>")]
+pub fn parse_used_voucher_codes_csv_columns(
+    #[wasm_bindgen(unchecked_param_type = "CsvInput")] input: JsValue,
+    #[wasm_bindgen(unchecked_optional_param_type = "CsvParseOptions")] options: JsValue,
+) -> Promise {
+    future_to_promise(async move {
+        let o = parse_opts(&options, true).map_err(|e| to_js(&e))?;
+        parse_all(input, o, true).await.map_err(|e| to_js(&e))
     })
 }

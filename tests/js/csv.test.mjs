@@ -540,3 +540,36 @@ test('memory: streaming ~100 MB through UsedVoucherCodesCsvParser keeps RSS grow
   console.log(`# streamed ${(m.bytes / MB).toFixed(0)} MiB in ${m.secs.toFixed(1)} s; RSS start ${(m.startRss / MB).toFixed(0)} MiB, peak ${(m.peakRss / MB).toFixed(0)} MiB (+${growth.toFixed(0)} MiB)`);
   assert.ok(growth < 150, `RSS grew by ${growth.toFixed(0)} MiB`);
 });
+
+test('columns: parseUsedVoucherCodesCsvColumns holds the records of parseUsedVoucherCodesCsv, column by column', async () => {
+  /** Rebuilds record i from the columns (NaN -> null in the integer columns). */
+  const recordAt = (cols, i) => Object.fromEntries(FIELDS.map((f) => {
+    const v = cols[f][i];
+    return [f, cols[f] instanceof Float64Array ? (Number.isNaN(v) ? null : v) : v];
+  }));
+  const hostile = toCsv(tricky, { eol: '\r\n', bom: true, finalEol: true }).text;
+  for (const [name, input, opts, want] of [
+    ['the 20k export, Uint8Array', enc.encode(allCsv), undefined, all],
+    ['the 20k export, string in 4093-unit chunks', allCsv, { chunkSize: 4093 }, all],
+    ['hostile rows, CRLF + BOM, a stream of tiny chunks', tinyStream(enc.encode(hostile), 5), undefined, tricky],
+  ]) {
+    const { columns, errors, bytes } = await pkg.parseUsedVoucherCodesCsvColumns(input, opts);
+    assert.equal(columns.length, want.length, name);
+    assert.deepEqual(Object.keys(columns), ['length', ...FIELDS], name);
+    for (const f of FIELDS) assert.equal(columns[f].length, want.length, `${name}: ${f}`);
+    assert.ok(columns.id instanceof Float64Array && Array.isArray(columns.value), name);
+    assert.deepEqual(errors, []);
+    assert.ok(bytes > 0);
+    for (let i = 0; i < want.length; i++) assert.deepStrictEqual(recordAt(columns, i), want[i], `${name}: record ${i}`);
+  }
+  // Bad rows: the same errors as the record parser, in both modes.
+  const bad = `${toCsv(all.slice(0, 3)).text}\n1,X,p,not-a-number,0,,1,0,used,,1,,,,,,1,,,,1\n${toCsv(all.slice(3, 5)).text.split('\n').slice(1).join('\n')}`;
+  const lenientRecords = await pkg.parseUsedVoucherCodesCsv(bad, { collectErrors: true });
+  const lenientColumns = await pkg.parseUsedVoucherCodesCsvColumns(bad, { collectErrors: true });
+  assert.equal(lenientColumns.columns.length, 5);
+  assert.deepStrictEqual(lenientColumns.errors.map((e) => [e.kind, e.line, e.column, e.message]),
+    lenientRecords.errors.map((e) => [e.kind, e.line, e.column, e.message]));
+  assert.equal(lenientColumns.errors.length, 1);
+  await assert.rejects(pkg.parseUsedVoucherCodesCsvColumns(bad), (e) => e instanceof pkg.CertCentralError
+    && e.kind === 'csv' && e.line === 5 && e.column === 4);
+});

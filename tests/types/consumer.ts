@@ -2,6 +2,7 @@
 import {
   createClient,
   parseUsedVoucherCodesCsv,
+  parseUsedVoucherCodesCsvColumns,
   UsedVoucherCodesCsvParser,
   CertCentralError,
   init,
@@ -9,6 +10,7 @@ import {
   type UsedVoucherCode,
   type Page,
   type CertCentralErrorKind,
+  type UsedVoucherCodeColumns,
 } from 'certcentral-wasm';
 
 export async function main(): Promise<void> {
@@ -72,6 +74,13 @@ export async function main(): Promise<void> {
   const rows: UsedVoucherCode[] = parsed.records;
   const firstBad: CertCentralError | undefined = parsed.errors[0];
   void [rows, firstBad?.line];
+
+  const { columns } = await parseUsedVoucherCodesCsvColumns(new Blob(['']), { chunkSize: 4096 });
+  const cols: UsedVoucherCodeColumns = columns;
+  const licenses: number = cols.server_licenses.reduce((a, b) => a + (Number.isNaN(b) ? 0 : b), 0);
+  const orgs: (string | null)[] = cols.cert_organization;
+  const codes0: string = cols.value[0] ?? '';
+  void [licenses, orgs, codes0, cols.length, cols.id.length];
 
   const stream = new UsedVoucherCodesCsvParser({ collectErrors: false });
   const got: UsedVoucherCode[] = [...stream.push('id,value\n'), ...stream.finish()];
