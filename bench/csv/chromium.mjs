@@ -20,7 +20,8 @@ export async function runShapesChromium({ rows, log = () => {} }) {
   }));
 }
 
-async function withPage(log, fn) {
+/** Opens the benchmark page in headless Chromium and runs `fn(page, version, context)`. */
+export async function withPage(log, fn) {
   const { chromium } = await import('playwright-core');
   const srv = await serve();
   const dir = mkdtempSync(join(tmpdir(), 'cc-bench-chromium-'));
@@ -36,7 +37,7 @@ async function withPage(log, fn) {
     await page.goto(srv.url);
     await page.waitForFunction(() => window.benchReady === true);
     const version = await page.evaluate(() => navigator.userAgent.match(/Chrome\/([\d.]+)/)?.[1] ?? navigator.userAgent);
-    return await fn(page, version);
+    return await fn(page, version, context);
   } finally {
     await context.close();
     rmSync(dir, { recursive: true, force: true });

@@ -9,11 +9,10 @@
 // --bindgen DIR) into target/bench-named/, so the profile names Rust functions instead of
 // wasm-function[N]. The package is the installed one, or $CERTCENTRAL_PKG_DIR (e.g. the pkg/
 // of another checkout, to compare builds).
-import { cpSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { cpSync, mkdirSync, rmSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CHROMIUM_ARGS, root, scratch } from '../../tests/js/helpers.mjs';
+import { root, scratch } from '../../tests/js/helpers.mjs';
 
 const argv = process.argv.slice(2);
 const arg = (name, def) => {
@@ -34,19 +33,8 @@ if (argv.includes('--named')) {
     join(arg('bindgen', join(root, 'target/bindgen')), 'certcentral_wasm_bg.wasm'), '-o', join(dir, 'certcentral_wasm_bg.wasm')]);
   process.env.CERTCENTRAL_PKG_DIR = dir;
 }
-const { serve } = await import('./serve.mjs'); // reads CERTCENTRAL_PKG_DIR when loaded
-const { chromium } = await import('playwright-core');
-const srv = await serve();
-const profileDir = mkdtempSync(join(tmpdir(), 'cc-csv-profile-'));
-const context = await chromium.launchPersistentContext(profileDir, {
-  executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-  headless: true,
-  args: [...CHROMIUM_ARGS, '--js-flags=--expose-gc --max-old-space-size=8192'],
-});
-try {
-  const page = await context.newPage();
-  await page.goto(srv.url);
-  await page.waitForFunction(() => window.benchReady === true);
+const { withPage } = await import('./chromium.mjs'); // serve.mjs reads CERTCENTRAL_PKG_DIR when loaded
+await withPage(() => {}, async (page, _version, context) => {
   await page.evaluate(async (n) => {
     const pkg = await import('/pkg/index.js');
     await pkg.init();
@@ -101,8 +89,4 @@ try {
       console.log(`${(100 * c / total).toFixed(1).padStart(5)}%  ${k}`);
     }
   }
-} finally {
-  await context.close();
-  rmSync(profileDir, { recursive: true, force: true });
-  await srv.close();
-}
+});

@@ -3,8 +3,9 @@
 //!
 //! Records cross into JS once per batch, in columns ([`Columns`]: the integers in one
 //! `Float64Array`, the text cells in two strings, the ASCII ones and the others, with
-//! offsets); `buildRecords` (below) makes the objects in one tight loop. This beat writing the batch as JSON text and
-//! `JSON.parse`-ing it (see BENCHMARKS.md).
+//! offsets); `buildBatch` (below) makes the objects in one tight loop, or appends to the
+//! columns of `parseUsedVoucherCodesCsvColumns`. This beat writing the batch as JSON text
+//! and `JSON.parse`-ing it (see BENCHMARKS.md).
 
 use super::error::to_js;
 use super::options::object;
@@ -119,8 +120,16 @@ function cells(a, u, aBase, uBase, ends, flags, kept) {
   };
 }
 
-export function buildRecords(out, at, nums, a, u, aBase, uBase, ends, flags, kept, n) {
+// Appends one batch (n records) to `target`: record objects to an array (from its end), or
+// the columns to a `newColumns()` accumulator.
+export function buildBatch(target, nums, a, u, aBase, uBase, ends, flags, kept, n) {
   const T = cells(a, u, aBase, uBase, ends, flags, kept);
+  if (Array.isArray(target)) buildRecords(target, nums, T, n);
+  else buildColumns(target, nums, T, n);
+}
+
+function buildRecords(out, nums, T, n) {
+  const at = out.length;
   const N = (x) => (x === x ? x : null);
   for (let i = 0, k = 0; i < n; i++, k += 8) {
     const value = T(0), product_name = T(1), shipping_method = T(2), status = T(3), created_date = T(4),
@@ -168,9 +177,8 @@ export function newColumns() {
   return { n: 0, nums: [], texts: TEXTS.map(() => []) };
 }
 
-export function buildColumns(acc, nums, a, u, aBase, uBase, ends, flags, kept, n) {
+function buildColumns(acc, nums, T, n) {
   acc.nums.push(nums.slice());
-  const T = cells(a, u, aBase, uBase, ends, flags, kept);
   const texts = acc.texts;
   for (let i = 0; i < n; i++) {
     for (let c = 0; c < 13; c++) texts[c].push(T(c));
@@ -196,11 +204,10 @@ export function finishColumns(acc) {
 }
 ")]
 extern "C" {
-    #[wasm_bindgen(js_name = buildRecords)]
+    #[wasm_bindgen(js_name = buildBatch)]
     #[allow(clippy::too_many_arguments)]
-    fn build_records(
-        out: &Array,
-        at: u32,
+    fn build_batch(
+        target: &JsValue,
         nums: &js_sys::Float64Array,
         ascii: &str,
         unicode: &str,
@@ -215,46 +222,20 @@ extern "C" {
     #[wasm_bindgen(js_name = newColumns)]
     fn new_columns() -> JsValue;
 
-    #[wasm_bindgen(js_name = buildColumns)]
-    #[allow(clippy::too_many_arguments)]
-    fn build_columns(
-        acc: &JsValue,
-        nums: &js_sys::Float64Array,
-        ascii: &str,
-        unicode: &str,
-        ascii_base: u32,
-        unicode_base: u32,
-        ends: &js_sys::Uint32Array,
-        flags: &Uint8Array,
-        kept: &Array,
-        n: u32,
-    );
-
     #[wasm_bindgen(js_name = finishColumns)]
     fn finish_columns(acc: &JsValue) -> JsValue;
 }
 
-/// Where a batch of parsed records goes.
-enum Out<'a> {
-    /// Appended to an array, as record objects.
-    Records(&'a Array),
-    /// Appended to a column accumulator (`newColumns()`).
-    Columns(&'a JsValue),
-}
-
-/// Records per `buildRecords` call: small enough that each call's text string stays in V8's
+/// Records per `buildBatch` call: small enough that each call's text string stays in V8's
 /// young generation (a batch-sized string lands in large-object space, which only a full GC
 /// frees: a caller pushing chunks in a synchronous loop then saw RSS grow by 200+ MiB).
 const RECORDS_PER_CALL: usize = 256;
 
-/// Appends the records of one batch of columns to `out`: as objects (from index
-/// `out.length`) or to the column accumulator. `kept`: the JS side of the columns' kept
-/// values (see [`crate::csv::REPEAT`]), one per text column, owned by the parser that owns `c`.
-fn records_into(out: &Out<'_>, c: &Columns, kept: &Array) {
-    let at0 = match out {
-        Out::Records(a) => a.length(),
-        Out::Columns(_) => 0,
-    };
+/// Appends the records of one batch of columns to `out`: an array (record objects, from
+/// index `out.length`) or a `newColumns()` accumulator. `kept`: the JS side of the columns'
+/// kept values (see [`crate::csv::REPEAT`]), one per text column, owned by the parser that
+/// owns `c`.
+fn records_into(out: &JsValue, c: &Columns, kept: &Array) {
     let mut i0 = 0usize;
     while i0 < c.len {
         let i1 = i0.saturating_add(RECORDS_PER_CALL).min(c.len);
@@ -270,35 +251,24 @@ fn records_into(out: &Out<'_>, c: &Columns, kept: &Array) {
         let nums = c.nums.get(i0 * INTS..i1 * INTS).unwrap_or(&[]);
         let ends = c.ends.get(i0 * TEXTS..i1 * TEXTS).unwrap_or(&[]);
         let flags = c.flags.get(i0 * TEXTS..i1 * TEXTS).unwrap_or(&[]);
-        // SAFETY: the views are passed to `build_records`, plain JS that reads them and calls
-        // nothing in wasm, so wasm memory can neither grow (detaching them) nor change while
-        // they are read; they are not kept after it returns. Views, not copies: a copy is a
-        // fresh ArrayBuffer per call, which Node frees only when the event loop turns.
+        // SAFETY: the views are passed to `build_batch`, plain JS that reads them (or copies
+        // them) and calls nothing in wasm, so wasm memory can neither grow (detaching them)
+        // nor change while they are read; they are not kept after it returns. Views, not
+        // copies: a copy is a fresh ArrayBuffer per call, which Node frees only when the
+        // event loop turns.
         unsafe {
-            let (nums, ends, flags) = (
-                js_sys::Float64Array::view(nums),
-                js_sys::Uint32Array::view(ends),
-                Uint8Array::view(flags),
+            build_batch(
+                out,
+                &js_sys::Float64Array::view(nums),
+                ascii,
+                unicode,
+                from.ascii,
+                from.units,
+                &js_sys::Uint32Array::view(ends),
+                &Uint8Array::view(flags),
+                kept,
+                (i1 - i0) as u32,
             );
-            let n = (i1 - i0) as u32;
-            match out {
-                Out::Records(a) => build_records(
-                    a,
-                    at0.saturating_add(i0 as u32),
-                    &nums,
-                    ascii,
-                    unicode,
-                    from.ascii,
-                    from.units,
-                    &ends,
-                    &flags,
-                    kept,
-                    n,
-                ),
-                Out::Columns(acc) => build_columns(
-                    acc, &nums, ascii, unicode, from.ascii, from.units, &ends, &flags, kept, n,
-                ),
-            }
         }
         i0 = i1;
     }
@@ -390,7 +360,7 @@ pub struct CsvStream {
 
 impl CsvStream {
     /// Parses `chunk`, appending its records to `out`.
-    fn feed_into(&mut self, chunk: &[u8], out: &Out<'_>) -> Result<()> {
+    fn feed_into(&mut self, chunk: &[u8], out: &JsValue) -> Result<()> {
         self.cols.clear();
         self.inner.push_columns(chunk, &mut self.cols)?;
         records_into(out, &self.cols, &self.kept);
@@ -398,7 +368,7 @@ impl CsvStream {
     }
 
     /// Parses a string chunk a slice at a time (cut so that no surrogate pair is split).
-    fn feed_str_into(&mut self, js: &js_sys::JsString, out: &Out<'_>) -> Result<()> {
+    fn feed_str_into(&mut self, js: &js_sys::JsString, out: &JsValue) -> Result<()> {
         let len = js.length();
         let mut at = 0u32;
         while at < len {
@@ -414,7 +384,7 @@ impl CsvStream {
     }
 
     /// Parses a byte chunk, copied into wasm a step at a time into one reused buffer.
-    fn feed_bytes_into(&mut self, arr: &Uint8Array, out: &Out<'_>) -> Result<()> {
+    fn feed_bytes_into(&mut self, arr: &Uint8Array, out: &JsValue) -> Result<()> {
         let len = arr.length();
         let mut buf = std::mem::take(&mut self.bytes);
         let mut at = 0u32;
@@ -431,7 +401,7 @@ impl CsvStream {
     }
 
     /// Parses a chunk (string, Uint8Array or ArrayBuffer), appending its records to `out`.
-    fn feed_js_into(&mut self, chunk: &JsValue, out: &Out<'_>) -> Result<()> {
+    fn feed_js_into(&mut self, chunk: &JsValue, out: &JsValue) -> Result<()> {
         if let Some(s) = chunk.dyn_ref::<js_sys::JsString>() {
             return self.feed_str_into(s, out);
         }
@@ -448,12 +418,12 @@ impl CsvStream {
 
     fn feed_js(&mut self, chunk: &JsValue) -> Result<Array> {
         let out = Array::new();
-        self.feed_js_into(chunk, &Out::Records(&out))?;
+        self.feed_js_into(chunk, &out)?;
         Ok(out)
     }
 
     /// Ends the input, appending the last records to `out`.
-    fn finish_into(&mut self, out: &Out<'_>) -> Result<()> {
+    fn finish_into(&mut self, out: &JsValue) -> Result<()> {
         self.cols.clear();
         self.inner.finish_columns(&mut self.cols)?;
         records_into(out, &self.cols, &self.kept);
@@ -492,7 +462,7 @@ impl CsvStream {
     #[wasm_bindgen(unchecked_return_type = "UsedVoucherCode[]")]
     pub fn finish(&mut self) -> std::result::Result<JsValue, JsValue> {
         let out = Array::new();
-        self.finish_into(&Out::Records(&out))?;
+        self.finish_into(&out)?;
         Ok(out.into())
     }
 
@@ -540,11 +510,8 @@ async fn tick() {
 }
 
 /// A batch target of [`parse_all`]: the next record array, or the column accumulator.
-fn target<'a>(batch: &'a Option<Array>, acc: &'a JsValue) -> Out<'a> {
-    match batch {
-        Some(a) => Out::Records(a),
-        None => Out::Columns(acc),
-    }
+fn target<'a>(batch: &'a Option<Array>, acc: &'a JsValue) -> &'a JsValue {
+    batch.as_ref().map_or(acc, |a| a.as_ref())
 }
 
 /// Parses a whole input into records (`columns` false) or columns.
@@ -583,7 +550,7 @@ async fn parse_all(input: JsValue, o: Opts, columns: bool) -> Result<JsValue> {
                 end -= 1;
             }
             let b = batch(&mut batches);
-            p.feed_str_into(&js.slice(at, end), &target(&b, &acc))?;
+            p.feed_str_into(&js.slice(at, end), target(&b, &acc))?;
             at = end;
             progress(&o, &p, None);
             if o.on_progress.is_some() {
@@ -601,7 +568,7 @@ async fn parse_all(input: JsValue, o: Opts, columns: bool) -> Result<JsValue> {
         while at < total {
             let end = at.saturating_add(o.chunk).min(total);
             let b = batch(&mut batches);
-            p.feed_bytes_into(&arr.subarray(at, end), &target(&b, &acc))?;
+            p.feed_bytes_into(&arr.subarray(at, end), target(&b, &acc))?;
             at = end;
             progress(&o, &p, Some(f64::from(total)));
             if o.on_progress.is_some() {
@@ -641,7 +608,7 @@ async fn parse_all(input: JsValue, o: Opts, columns: bool) -> Result<JsValue> {
                 break;
             }
             let b = batch(&mut batches);
-            let fed = p.feed_js_into(&get(&chunk, "value"), &target(&b, &acc));
+            let fed = p.feed_js_into(&get(&chunk, "value"), target(&b, &acc));
             if fed.is_err() {
                 if let Some(cancel) = get(&reader, "cancel").dyn_ref::<Function>() {
                     let _ = cancel.call0(&reader);
@@ -656,7 +623,7 @@ async fn parse_all(input: JsValue, o: Opts, columns: bool) -> Result<JsValue> {
         ));
     }
     let b = batch(&mut batches);
-    p.finish_into(&target(&b, &acc))?;
+    p.finish_into(target(&b, &acc))?;
     progress(&o, &p, Some(p.bytes_consumed()));
 
     let out = Object::new();
