@@ -7,8 +7,9 @@
 //! records (or errors) the caller has not taken yet.
 //!
 //! A line that is whole in the chunk and simple (ending in LF or CRLF, no other CR, no `""`,
-//! no line break inside quotes: the usual export line) is split in place by a word-at-a-time scan; `csv_core` reads every
-//! other line, and the tests hold the two to the same records and errors.
+//! no line break inside quotes: the usual export line) is split in place by a word-at-a-time
+//! scan; `csv_core` reads every other line, and the tests hold the two to the same records
+//! and errors.
 //!
 //! # Format
 //!
@@ -118,13 +119,15 @@ pub struct CsvParser {
     dec: Decoder,
     records: Vec<UsedVoucherCode>,
     /// `csv_core` is between records (it just returned one) and `buf` is empty: the next
-    /// line may take the plain-line fast path.
+    /// line may take the simple-line fast path.
     at_start: bool,
-    /// Whether the plain-line fast path is used (always, except in the tests that hold it
+    /// Whether the simple-line fast path is used (always, except in the tests that hold it
     /// to `csv_core`).
     fast: bool,
-    /// The field starts and ends of a simple line, or of `csv_core`'s record.
+    /// Where the fields of the record being decoded start: a simple line's, or `csv_core`'s
+    /// (in `buf`).
     starts: Vec<usize>,
+    /// Where the fields of a simple line end (`csv_core`'s ends are in `buf`).
     plain_ends: Vec<usize>,
     /// Lines read by the fast path (for the tests).
     #[cfg(test)]
