@@ -1,8 +1,9 @@
-//! The plain-line fast path: most lines of an export hold no quote and no CR, and such a line
-//! splits on its commas. [`plain_line`] finds that out and the field ends in one scan, eight
-//! bytes at a time, so `csv_core`'s byte-by-byte state machine (and its copy of every field)
-//! only runs for the lines that need it. Used only at a record boundary (see
-//! `CsvParser::feed`); anything it is not sure of goes to `csv_core`.
+//! The simple-line fast path: most lines of an export end in LF or CRLF and quote a field,
+//! if at all, without `""` or a line break inside, so the line splits on its commas with the
+//! quotes stripped. [`plain_line`] finds that out and the field bounds in one scan, eight bytes
+//! at a time, so `csv_core`'s byte-by-byte state machine (and its copy of every field) only
+//! runs for the lines that need it. Used only at a record boundary (see `CsvParser::feed`);
+//! anything it is not sure of goes to `csv_core`.
 
 /// `0x01` in every byte.
 const LO: u64 = 0x0101_0101_0101_0101;
