@@ -1,32 +1,281 @@
 // The package's public functions, shared by both loaders (index.js for browsers and
 // bundlers, node.js for Node). `ready()` resolves once the wasm module is instantiated;
 // `readySync()` instantiates it at once where the runtime allows (Node) or throws.
+//
+// Every argument is read here, once, into plain data (plain.js) before it reaches the wasm
+// module, and every method returns a promise that settles with a result or a CertCentralError.
 import { CertCentralError } from './error.js';
+import { bag, fn, headers, hook, invalid, plain, reading, settle, signal } from './plain.js';
+
+/** @param {unknown} v @param {string} what */
+const data = (v, what) => plain(v, what);
+
+/**
+ * createClient's options, read once.
+ * @param {unknown} options
+ */
+function clientOptions(options) {
+  return bag(options, 'options', {
+    fetch: fn,
+    onRequest: hook,
+    onResponse: hook,
+    onRateLimit: hook,
+    headers,
+  });
+}
+
+/**
+ * Per-call options, read once (the signal replaced by one of ours that follows it).
+ * @param {unknown} opts
+ */
+function callOptions(opts) {
+  return bag(opts, 'opts', { signal });
+}
+
+/**
+ * A query: plain data (`filters` must be a plain object: checked on the wasm side).
+ * @param {unknown} query
+ * @param {string} [what]
+ */
+function queryOf(query, what = 'query') {
+  if (query === undefined || query === null) return undefined;
+  return reading(what, () => {
+    if (typeof query !== 'object' || Array.isArray(query)) throw invalid(`${what} must be an object`);
+    return plain(query, what);
+  });
+}
+
+/**
+ * Turns whatever a call threw into a CertCentralError (the wasm side only throws those; this
+ * catches what the runtime itself might throw, such as a RangeError).
+ * @param {unknown} e
+ * @returns {CertCentralError}
+ */
+function ours(e) {
+  if (e instanceof CertCentralError) return e;
+  const err = new CertCentralError(`unexpected failure: ${e instanceof Error ? e.message : String(e)}`, { kind: 'invalid_input' });
+  Object.defineProperty(err, 'cause', { value: e, writable: true, configurable: true });
+  return err;
+}
+
+/**
+ * @template T
+ * @param {() => T | Promise<T>} f
+ * @returns {Promise<T>}
+ */
+function call(f) {
+  return settle(f).catch((e) => {
+    throw ours(e);
+  });
+}
+
+/** @param {string} what */
+function freed(what) {
+  return invalid(`this ${what} was freed (free() or a using block): create a new one`);
+}
 
 export function makeApi(glue, ready, readySync) {
+  /**
+   * A client (the object createClient resolves to). Each method reads its arguments once and
+   * hands plain data to the wasm client it wraps.
+   */
+  class Client {
+    /** @type {any} */
+    #inner;
+
+    /** @param {any} inner */
+    constructor(inner) {
+      this.#inner = inner;
+    }
+
+    #live() {
+      if (!this.#inner) throw freed('client');
+      return this.#inner;
+    }
+
+    listUsedVoucherCodes(query, opts) {
+      return call(() => this.#live().listUsedVoucherCodes(queryOf(query), callOptions(opts)));
+    }
+
+    exportUsedVoucherCodesCsv(query, opts) {
+      return call(() => this.#live().exportUsedVoucherCodesCsv(queryOf(query), callOptions(opts)));
+    }
+
+    getVoucherOrder(voucherOrderId, opts) {
+      return call(() => this.#live().getVoucherOrder(data(voucherOrderId, 'voucherOrderId'), callOptions(opts)));
+    }
+
+    listOrderReissues(orderId, options, opts) {
+      return call(() => this.#live().listOrderReissues(
+        data(orderId, 'orderId'), bag(options, 'options'), callOptions(opts),
+      ));
+    }
+
+    listSubaccountOrders(query, opts) {
+      return call(() => this.#live().listSubaccountOrders(queryOf(query), callOptions(opts)));
+    }
+
+    collectSubaccountOrders(query, opts) {
+      return call(() => this.#live().collectSubaccountOrders(queryOf(query), callOptions(opts)));
+    }
+
+    iterateSubaccountOrders(query, opts) {
+      let inner;
+      try {
+        inner = this.#live().iterateSubaccountOrders(queryOf(query), callOptions(opts));
+      } catch (e) {
+        const err = ours(e);
+        // Invalid input rejects the first next(), as documented.
+        return (async function* failed() {
+          throw err;
+        })();
+      }
+      return inner;
+    }
+
+    /** Releases the wasm side; calls in flight finish, later calls reject. */
+    free() {
+      const inner = this.#inner;
+      this.#inner = undefined;
+      inner?.free();
+    }
+
+    [Symbol.dispose]() {
+      this.free();
+    }
+  }
+
   /** Creates a client; see ClientOptions. */
-  async function createClient(options) {
-    await ready();
-    return glue.createClient(options);
+  function createClient(options) {
+    return call(async () => {
+      const o = clientOptions(options);
+      await ready();
+      return new Client(glue.createClient(o));
+    });
+  }
+
+  /**
+   * CSV options, read once; a throwing onProgress stops the parse and becomes the error's cause.
+   * @param {unknown} options
+   * @param {{ thrown?: unknown }} box
+   */
+  function csvOptions(options, box) {
+    return bag(options, 'options', {
+      onProgress: (f, what) => {
+        const user = fn(f, what);
+        if (!user) return undefined;
+        return (/** @type {unknown} */ ev) => {
+          try {
+            user(ev);
+          } catch (e) {
+            box.thrown = e;
+            throw e;
+          }
+        };
+      },
+    });
+  }
+
+  /**
+   * @param {(input: unknown, o: unknown) => Promise<unknown>} parse
+   * @param {unknown} input
+   * @param {unknown} options
+   */
+  function parseWith(parse, input, options) {
+    /** @type {{ thrown?: unknown }} */
+    const box = {};
+    return call(async () => {
+      const o = csvOptions(options, box);
+      await ready();
+      return parse(input, o);
+    }).catch((e) => {
+      if ('thrown' in box && e instanceof CertCentralError) {
+        Object.defineProperty(e, 'cause', { value: box.thrown, writable: true, configurable: true });
+      }
+      throw e;
+    });
   }
 
   /** Parses a whole used-codes CSV export; see CsvParseOptions. */
-  async function parseUsedVoucherCodesCsv(input, options) {
-    await ready();
-    return glue.parseUsedVoucherCodesCsv(input, options);
+  function parseUsedVoucherCodesCsv(input, options) {
+    return parseWith((i, o) => glue.parseUsedVoucherCodesCsv(i, o), input, options);
   }
 
   /** Parses a whole used-codes CSV export into columns; see UsedVoucherCodeColumns. */
-  async function parseUsedVoucherCodesCsvColumns(input, options) {
-    await ready();
-    return glue.parseUsedVoucherCodesCsvColumns(input, options);
+  function parseUsedVoucherCodesCsvColumns(input, options) {
+    return parseWith((i, o) => glue.parseUsedVoucherCodesCsvColumns(i, o), input, options);
+  }
+
+  /**
+   * A chunk for push(): a string, or our own view of a genuine Uint8Array / ArrayBuffer.
+   * @param {unknown} chunk
+   */
+  function chunkOf(chunk) {
+    return reading('chunk', () => {
+      if (typeof chunk === 'string') return chunk;
+      if (ArrayBuffer.isView(chunk) && chunk instanceof Uint8Array) {
+        return new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+      }
+      if (chunk instanceof ArrayBuffer) return new Uint8Array(chunk);
+      throw invalid('push() takes a Uint8Array, an ArrayBuffer or a string');
+    });
   }
 
   /** The streaming CSV parser; in browsers, `await init()` first. */
-  class UsedVoucherCodesCsvParser extends glue.UsedVoucherCodesCsvParser {
+  class UsedVoucherCodesCsvParser {
+    /** @type {any} */
+    #inner;
+
     constructor(options) {
+      const o = bag(options, 'options');
       readySync();
-      super(options);
+      this.#inner = new glue.UsedVoucherCodesCsvParser(o);
+    }
+
+    #live() {
+      if (!this.#inner) throw freed('parser');
+      return this.#inner;
+    }
+
+    /** Feeds the next chunk (split anywhere); returns the records it completed. */
+    push(chunk) {
+      const c = chunkOf(chunk);
+      return this.#live().push(c);
+    }
+
+    /** Ends the input; returns the last records. */
+    finish() {
+      return this.#live().finish();
+    }
+
+    /** With collectErrors: the bad rows met so far and not yet taken (at most maxErrors in all). */
+    takeErrors() {
+      return this.#live().takeErrors();
+    }
+
+    /** With collectErrors: every bad row met so far, kept or only counted. */
+    get errorCount() {
+      return this.#live().errorCount;
+    }
+
+    /** Input bytes consumed so far. */
+    get bytesConsumed() {
+      return this.#live().bytesConsumed;
+    }
+
+    /** Records decoded so far. */
+    get rowsEmitted() {
+      return this.#live().rowsEmitted;
+    }
+
+    free() {
+      const inner = this.#inner;
+      this.#inner = undefined;
+      inner?.free();
+    }
+
+    [Symbol.dispose]() {
+      this.free();
     }
   }
 

@@ -81,6 +81,50 @@ pub fn normalize_base_url(url: &str, allow_insecure_http: bool) -> Result<String
     Ok(format!("{scheme}://{}", rest.trim_end_matches('/')))
 }
 
+/// Request headers a caller may not set, lowercased: the ones that frame the message or the
+/// connection (`fetch` sets them, and a wrong one breaks every call), `Accept` (chosen per
+/// endpoint), and the rest of the Fetch standard's forbidden request headers (a browser drops
+/// them silently). Names starting with `proxy-` or `sec-` are refused too.
+pub const FORBIDDEN_HEADERS: &[&str] = &[
+    "accept",
+    "accept-charset",
+    "accept-encoding",
+    "access-control-request-headers",
+    "access-control-request-method",
+    "connection",
+    "content-length",
+    "cookie",
+    "cookie2",
+    "date",
+    "dnt",
+    "expect",
+    "host",
+    "keep-alive",
+    "origin",
+    "referer",
+    "set-cookie",
+    "te",
+    "trailer",
+    "transfer-encoding",
+    "upgrade",
+    "via",
+];
+
+/// The longest request URL the client sends, in bytes. Servers and proxies commonly refuse
+/// URLs past 8 KiB (often with an unhelpful 414 or a reset); a query that long is a mistake.
+pub const MAX_URL_BYTES: usize = 8 * 1024;
+
+/// Refuses a request URL longer than [`MAX_URL_BYTES`], before anything is sent.
+pub fn check_url_length(url: &str) -> Result<()> {
+    if url.len() > MAX_URL_BYTES {
+        return Err(Error::invalid_input(format!(
+            "the request URL would be {} bytes, over the {MAX_URL_BYTES}-byte limit: shorten the filters",
+            url.len()
+        )));
+    }
+    Ok(())
+}
+
 /// Checks an extra header name/value pair.
 pub fn check_header(name: &str, value: &str) -> Result<()> {
     let token = !name.is_empty()
@@ -91,6 +135,15 @@ pub fn check_header(name: &str, value: &str) -> Result<()> {
         return Err(Error::invalid_input(format!(
             "header name {:?} is not a valid HTTP token",
             name.chars().take(40).collect::<String>()
+        )));
+    }
+    let lower = name.to_ascii_lowercase();
+    if FORBIDDEN_HEADERS.contains(&lower.as_str())
+        || lower.starts_with("proxy-")
+        || lower.starts_with("sec-")
+    {
+        return Err(Error::invalid_input(format!(
+            "header {name} cannot be set: the client or fetch itself controls it (and a browser would drop it)"
         )));
     }
     if name.eq_ignore_ascii_case(KEY_HEADER) {
@@ -164,6 +217,34 @@ mod tests {
         assert!(check_header("x-dc-devkey", "k").is_err());
         assert!(check_header("Bad Name", "v").is_err());
         assert!(check_header("X-A", "v\r\nX-B: 1").is_err());
+        for name in [
+            "Host",
+            "content-length",
+            "Transfer-Encoding",
+            "CONNECTION",
+            "Keep-Alive",
+            "Upgrade",
+            "TE",
+            "Trailer",
+            "Accept",
+            "Cookie",
+            "Proxy-Authorization",
+            "Sec-Fetch-Mode",
+        ] {
+            let e = check_header(name, "x").unwrap_err();
+            assert_eq!(e.kind, crate::error::ErrorKind::InvalidInput);
+            assert!(e.message.contains(name), "{}", e.message);
+        }
+        assert!(check_header("Authorization", "Bearer x").is_ok());
+    }
+
+    #[test]
+    fn urls_over_8_kib_are_refused() {
+        let base = "https://www.digicert.com/services/v2/account/subaccount/order?x=";
+        let fits = format!("{base}{}", "a".repeat(MAX_URL_BYTES - base.len()));
+        assert!(check_url_length(&fits).is_ok());
+        let e = check_url_length(&format!("{fits}a")).unwrap_err();
+        assert_eq!(e.kind, crate::error::ErrorKind::InvalidInput);
         assert!(check_api_key("ABCDEF0123").is_ok());
         assert!(check_api_key("").is_err());
         assert!(check_api_key("a b").is_err());

@@ -20,6 +20,7 @@ pub mod csv;
 pub mod decode;
 pub mod error;
 mod model;
+pub mod paging;
 pub mod query;
 pub mod ratelimit;
 pub mod retry;

@@ -11,6 +11,7 @@ use super::options::{object, CallOptions, ClientOptions};
 use super::transport::{Fetched, Transport};
 use crate::api::{reissues, subaccount_orders, used_codes, voucher_order, Accept, RequestSpec};
 use crate::error::{Error, ErrorKind, Result};
+use crate::paging::{self, PageGuard};
 use crate::query::{path_id, whole_number, IdInput, Query};
 use crate::transcode::{self, OrdersPage};
 use js_sys::{Object, Promise, Reflect};
@@ -47,6 +48,14 @@ fn parse_query(v: &JsValue) -> Result<Query> {
     }
     // serde-wasm-bindgen reads only the fields it knows: check for typos first.
     object(v, "query", &["filters", "sort", "offset", "limit"])?;
+    let filters = Reflect::get(v, &"filters".into()).unwrap_or(JsValue::UNDEFINED);
+    if !(filters.is_undefined() || filters.is_null())
+        && (!filters.is_object() || js_sys::Array::is_array(&filters))
+    {
+        return Err(Error::invalid_input(
+            "query.filters must be a plain object of filter names and values",
+        ));
+    }
     serde_wasm_bindgen::from_value(v.clone())
         .map_err(|e| Error::invalid_input(format!("invalid query: {e}")))
 }
@@ -309,6 +318,7 @@ impl Client {
                 inflight: Default::default(),
                 closed: false,
                 listener,
+                guard: PageGuard::default(),
             })),
             call: Rc::new(call),
             controller,
@@ -365,6 +375,7 @@ struct Pager {
     next_offset: i64,
     total: Option<i64>,
     done: bool,
+    guard: PageGuard,
 }
 
 impl Pager {
@@ -375,6 +386,7 @@ impl Pager {
             next_offset,
             total: None,
             done: false,
+            guard: PageGuard::default(),
         }
     }
 
@@ -386,6 +398,13 @@ impl Pager {
         let mut q = self.query.clone();
         q.offset = Some(self.next_offset as f64);
         let page = orders_page(t, &q, call).await?;
+        if let Err(e) = self
+            .guard
+            .check(self.next_offset, &page.page, page.len, &page.json)
+        {
+            self.done = true;
+            return Err(e);
+        }
         if let Some(total) = self.total {
             if total != page.page.total {
                 self.done = true;
@@ -432,19 +451,30 @@ struct PagesState {
     closed: bool,
     /// The caller's signal and our listener on it.
     listener: Option<(web_sys::AbortSignal, Closure<dyn FnMut()>)>,
+    /// Stops a pager whose server ignores `offset`.
+    guard: PageGuard,
 }
 
 /// `{ ok: orders, total, len }` or `{ err: error }`.
-fn outcome(r: Result<OrdersPage>, t: &Transport) -> JsValue {
+fn outcome(r: Result<OrdersPage>, asked: i64, t: &Transport) -> JsValue {
     let o = Object::new();
     let set = |k: &str, v: &JsValue| {
         let _ = Reflect::set(&o, &JsValue::from_str(k), v);
     };
-    match r.and_then(|page| Ok((to_js_value(&page.json)?, page))) {
+    let checked = r.and_then(|page| {
+        paging::check_page(asked, &page.page, page.len)?;
+        Ok((to_js_value(&page.json)?, page))
+    });
+    match checked {
         Ok((orders, page)) => {
             set("ok", &orders);
             set("total", &JsValue::from_f64(page.page.total as f64));
             set("len", &JsValue::from_f64(page.len as f64));
+            // The fingerprint as text: a u64 does not fit a JS number.
+            set(
+                "print",
+                &JsValue::from_str(&paging::fingerprint(&page.json).to_string()),
+            );
         }
         Err(e) => set("err", &to_js(&t.scrub(e))),
     }
@@ -483,7 +513,7 @@ impl OrderPages {
         let call = self.call.clone();
         let p = future_to_promise(async move {
             let r = orders_page(&t, &q, &call).await;
-            Ok(outcome(r, &t))
+            Ok(outcome(r, offset, &t))
         });
         s.inflight.push_back((offset, p));
     }
@@ -498,6 +528,18 @@ impl OrderPages {
             return Err(err);
         }
         let (total, len) = (num(out, "total"), num(out, "len"));
+        if len > 0 {
+            let print = Reflect::get(out, &"print".into())
+                .ok()
+                .and_then(|p| p.as_string())
+                .and_then(|p| p.parse::<u64>().ok())
+                .unwrap_or(0);
+            if let Err(e) = s.guard.progress(offset, print) {
+                s.done = true;
+                s.inflight.clear();
+                return Err(to_js(&self.transport.scrub(e)));
+            }
+        }
         if let Some(known) = s.total {
             if known != total {
                 s.done = true;

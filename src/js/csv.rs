@@ -9,7 +9,7 @@
 
 use super::error::to_js;
 use super::options::object;
-use crate::csv::{Columns, CsvParser, INTS, TEXTS};
+use crate::csv::{Columns, CsvParser, DEFAULT_MAX_ERRORS, INTS, TEXTS};
 use crate::error::{Error, ErrorKind, Result};
 use js_sys::{Array, Function, Object, Promise, Reflect, Uint8Array};
 use wasm_bindgen::prelude::*;
@@ -22,9 +22,14 @@ const TS_CSV: &str = r#"
 export interface CsvParseOptions {
   /** Report bad rows in `errors` and go on, instead of rejecting at the first one. */
   collectErrors?: boolean;
-  /** Called after each chunk with the bytes read so far (and the total when known). */
+  /** With `collectErrors`: keep at most this many bad rows (default 1000); the rest are only
+   *  counted (`errorCount`), so a file of garbage cannot exhaust memory. */
+  maxErrors?: number;
+  /** Called after each chunk with the bytes read so far (and the total when known). If it
+   *  throws, the parse stops with an `invalid_input` error whose `cause` is what it threw. */
   onProgress?: (progress: CsvProgress) => void;
-  /** Chunk size for string (UTF-16 units), Uint8Array and ArrayBuffer inputs (default 1 Mi). */
+  /** Chunk size for string (UTF-16 units), Uint8Array and ArrayBuffer inputs (default 1 Mi;
+   *  at most 4 Mi is read at a time). */
   chunkSize?: number;
 }
 
@@ -43,8 +48,11 @@ export interface CsvProgress {
 export interface ParsedUsedVoucherCodes {
   /** The records, in file order; each deep-equal to what `listUsedVoucherCodes` returns. */
   records: UsedVoucherCode[];
-  /** With `collectErrors`: one `CertCentralError` (kind `csv`, with line/column) per bad row. */
+  /** With `collectErrors`: one `CertCentralError` (kind `csv`, with line/column) per bad row,
+   *  the first `maxErrors` of them. */
   errors: CertCentralError[];
+  /** With `collectErrors`: how many bad rows there were, kept or not. */
+  errorCount: number;
   /** Input bytes read. */
   bytes: number;
 }
@@ -84,8 +92,11 @@ export interface UsedVoucherCodeColumns {
 export interface ParsedUsedVoucherCodeColumns {
   /** The records, in columns. */
   columns: UsedVoucherCodeColumns;
-  /** With `collectErrors`: one `CertCentralError` (kind `csv`, with line/column) per bad row. */
+  /** With `collectErrors`: one `CertCentralError` (kind `csv`, with line/column) per bad row,
+   *  the first `maxErrors` of them. */
   errors: CertCentralError[];
+  /** With `collectErrors`: how many bad rows there were, kept or not. */
+  errorCount: number;
   /** Input bytes read. */
   bytes: number;
 }
@@ -283,9 +294,12 @@ const STEP_BYTES: u32 = 64 * 1024;
 const STEP_UNITS: u32 = 32 * 1024;
 
 const DEFAULT_CHUNK: f64 = 1024.0 * 1024.0;
+/// The largest chunk a whole-input parse feeds at once (about 40 ms of work).
+const MAX_CHUNK: u32 = 4 * 1024 * 1024;
 
 struct Opts {
     collect_errors: bool,
+    max_errors: usize,
     on_progress: Option<Function>,
     chunk: u32,
 }
@@ -297,6 +311,7 @@ fn get(v: &JsValue, key: &str) -> JsValue {
 fn parse_opts(v: &JsValue, allow_stream_opts: bool) -> Result<Opts> {
     let mut o = Opts {
         collect_errors: false,
+        max_errors: DEFAULT_MAX_ERRORS,
         on_progress: None,
         chunk: DEFAULT_CHUNK as u32,
     };
@@ -304,9 +319,9 @@ fn parse_opts(v: &JsValue, allow_stream_opts: bool) -> Result<Opts> {
         return Ok(o);
     }
     let keys: &[&str] = if allow_stream_opts {
-        &["collectErrors", "onProgress", "chunkSize"]
+        &["collectErrors", "maxErrors", "onProgress", "chunkSize"]
     } else {
-        &["collectErrors"]
+        &["collectErrors", "maxErrors"]
     };
     object(v, "options", keys)?;
     let ce = get(v, "collectErrors");
@@ -314,6 +329,17 @@ fn parse_opts(v: &JsValue, allow_stream_opts: bool) -> Result<Opts> {
         o.collect_errors = ce
             .as_bool()
             .ok_or_else(|| Error::invalid_input("collectErrors must be true or false"))?;
+    }
+    let m = get(v, "maxErrors");
+    if !m.is_undefined() {
+        o.max_errors = match m.as_f64() {
+            Some(n) if n.fract() == 0.0 && (0.0..=1e9).contains(&n) => n as usize,
+            _ => {
+                return Err(Error::invalid_input(
+                    "maxErrors must be a whole number from 0 to 1000000000",
+                ))
+            }
+        };
     }
     let p = get(v, "onProgress");
     if !p.is_undefined() {
@@ -325,7 +351,10 @@ fn parse_opts(v: &JsValue, allow_stream_opts: bool) -> Result<Opts> {
     let c = get(v, "chunkSize");
     if !c.is_undefined() {
         o.chunk = match c.as_f64() {
-            Some(n) if n.fract() == 0.0 && (1.0..=268_435_456.0).contains(&n) => n as u32,
+            // Read at most MAX_CHUNK at a time whatever is asked, so that one step stays short.
+            Some(n) if n.fract() == 0.0 && (1.0..=268_435_456.0).contains(&n) => {
+                (n as u32).min(MAX_CHUNK)
+            }
             _ => {
                 return Err(Error::invalid_input(
                     "chunkSize must be a whole number from 1 to 268435456",
@@ -359,6 +388,16 @@ pub struct CsvStream {
 }
 
 impl CsvStream {
+    /// A parser that keeps at most `max_errors` bad rows in `collect_errors` mode.
+    fn with(collect_errors: bool, max_errors: usize) -> Self {
+        CsvStream {
+            inner: CsvParser::with_max_errors(collect_errors, max_errors),
+            bytes: Vec::new(),
+            cols: Columns::default(),
+            kept: Array::new_with_length(TEXTS as u32),
+        }
+    }
+
     /// Parses `chunk`, appending its records to `out`.
     fn feed_into(&mut self, chunk: &[u8], out: &JsValue) -> Result<()> {
         self.cols.clear();
@@ -392,8 +431,16 @@ impl CsvStream {
         while at < len && r.is_ok() {
             let end = at.saturating_add(STEP_BYTES).min(len);
             buf.resize((end - at) as usize, 0);
-            arr.subarray(at, end).copy_to(&mut buf);
-            r = self.feed_into(&buf, out);
+            let piece = arr.subarray(at, end);
+            // A detached or shrunk buffer gives a shorter view: refuse it (copy_to would trap).
+            r = if piece.length() as usize == buf.len() {
+                piece.copy_to(&mut buf);
+                self.feed_into(&buf, out)
+            } else {
+                Err(Error::invalid_input(
+                    "the input buffer was detached or resized while it was read",
+                ))
+            };
             at = end;
         }
         self.bytes = buf;
@@ -437,16 +484,13 @@ impl CsvStream {
     /// of throwing.
     #[wasm_bindgen(constructor)]
     pub fn new(
-        #[wasm_bindgen(unchecked_optional_param_type = "Pick<CsvParseOptions, \"collectErrors\">")]
+        #[wasm_bindgen(
+            unchecked_optional_param_type = "Pick<CsvParseOptions, \"collectErrors\" | \"maxErrors\">"
+        )]
         options: JsValue,
     ) -> std::result::Result<CsvStream, JsValue> {
         let o = parse_opts(&options, false)?;
-        Ok(CsvStream {
-            inner: CsvParser::new(o.collect_errors),
-            bytes: Vec::new(),
-            cols: Columns::default(),
-            kept: Array::new_with_length(TEXTS as u32),
-        })
+        Ok(CsvStream::with(o.collect_errors, o.max_errors))
     }
 
     /// Feeds the next chunk (split anywhere); returns the records it completed.
@@ -472,6 +516,13 @@ impl CsvStream {
         errors_array(self.inner.take_errors()).into()
     }
 
+    /// With `collectErrors`: every bad row met so far, including those past `maxErrors`
+    /// that were counted but not kept.
+    #[wasm_bindgen(getter, js_name = errorCount)]
+    pub fn error_count(&self) -> f64 {
+        self.inner.error_count() as f64
+    }
+
     /// Input bytes consumed so far.
     #[wasm_bindgen(getter, js_name = bytesConsumed)]
     pub fn bytes_consumed(&self) -> f64 {
@@ -485,7 +536,9 @@ impl CsvStream {
     }
 }
 
-fn progress(o: &Opts, p: &CsvStream, total: Option<f64>) {
+/// Calls `onProgress`; what it throws stops the parse (as an `invalid_input` error, the
+/// thrown value kept as its `cause` by the package's wrapper).
+fn progress(o: &Opts, p: &CsvStream, total: Option<f64>) -> Result<()> {
     if let Some(f) = &o.on_progress {
         let ev = Object::new();
         let _ = Reflect::set(&ev, &"bytes".into(), &JsValue::from_f64(p.bytes_consumed()));
@@ -495,18 +548,37 @@ fn progress(o: &Opts, p: &CsvStream, total: Option<f64>) {
             &total.map(JsValue::from_f64).unwrap_or(JsValue::NULL),
         );
         let _ = Reflect::set(&ev, &"rows".into(), &JsValue::from_f64(p.rows_emitted()));
-        // A throwing progress callback must not corrupt the parse: its error is ignored.
-        let _ = f.call1(&JsValue::UNDEFINED, &ev);
+        f.call1(&JsValue::UNDEFINED, &ev)
+            .map_err(|_| Error::invalid_input("onProgress threw; the parse was stopped"))?;
     }
+    Ok(())
 }
 
-fn is_fn(v: &JsValue, name: &str) -> bool {
-    get(v, name).is_function()
+/// Work between two turns of the event loop in a whole-input parse.
+const YIELD_AFTER_MS: f64 = 40.0;
+
+fn now_ms() -> f64 {
+    js_sys::Date::now()
 }
 
-/// Yields to the event loop so progress can paint between chunks.
-async fn tick() {
-    let _ = JsFuture::from(Promise::resolve(&JsValue::UNDEFINED)).await;
+/// The `invalid_input` error for a problem `csv_input.js` reported as `{ message }`.
+fn input_error(e: &JsValue) -> Error {
+    Error::invalid_input(
+        get(e, "message")
+            .as_string()
+            .unwrap_or_else(|| "the input could not be read".to_owned()),
+    )
+}
+
+#[wasm_bindgen(module = "/src/js/csv_input.js")]
+extern "C" {
+    /// A chunk source for `input` (see `csv_input.js`); throws `{ message }` for a bad input.
+    #[wasm_bindgen(catch, js_name = csvSource)]
+    fn csv_source(input: &JsValue, chunk_size: u32) -> std::result::Result<JsValue, JsValue>;
+
+    /// A promise that resolves on the event loop's next turn.
+    #[wasm_bindgen(js_name = pause)]
+    fn pause() -> Promise;
 }
 
 /// A batch target of [`parse_all`]: the next record array, or the column accumulator.
@@ -515,13 +587,12 @@ fn target<'a>(batch: &'a Option<Array>, acc: &'a JsValue) -> &'a JsValue {
 }
 
 /// Parses a whole input into records (`columns` false) or columns.
+///
+/// `csv_input.js` turns the input into chunks (genuine strings or `Uint8Array`s, read there
+/// inside try/catch); this loop feeds them to the parser, reports progress, and gives the
+/// event loop a turn at least every [`YIELD_AFTER_MS`] of work.
 async fn parse_all(input: JsValue, o: Opts, columns: bool) -> Result<JsValue> {
-    let mut p = CsvStream {
-        inner: CsvParser::new(o.collect_errors),
-        bytes: Vec::new(),
-        cols: Columns::default(),
-        kept: Array::new_with_length(TEXTS as u32),
-    };
+    let mut p = CsvStream::with(o.collect_errors, o.max_errors);
     // One array per input chunk, concatenated at the end: appending every record to one
     // array would store each young record into an old, large array (a slow write barrier
     // and a remembered-set entry per record).
@@ -538,93 +609,37 @@ async fn parse_all(input: JsValue, o: Opts, columns: bool) -> Result<JsValue> {
         batches.push(Array::new());
         batches.last().cloned()
     };
-    if let Some(js) = input.dyn_ref::<js_sys::JsString>() {
-        // In `chunkSize` pieces (for progress), cut so that no surrogate pair is split; each
-        // is encoded into wasm a step at a time.
-        let len = js.length();
-        let step = o.chunk.max(2);
-        let mut at = 0u32;
-        while at < len {
-            let mut end = at.saturating_add(step).min(len);
-            if end < len && (55296.0..=56319.0).contains(&js.char_code_at(end - 1)) {
-                end -= 1;
-            }
-            let b = batch(&mut batches);
-            p.feed_str_into(&js.slice(at, end), target(&b, &acc))?;
-            at = end;
-            progress(&o, &p, None);
-            if o.on_progress.is_some() {
-                tick().await;
-            }
+    let source = csv_source(&input, o.chunk).map_err(|e| input_error(&e))?;
+    let total = get(&source, "total").as_f64();
+    let next: Function = get(&source, "next").unchecked_into();
+    let cancel: Function = get(&source, "cancel").unchecked_into();
+    let stop = |e: Error| {
+        let _ = cancel.call0(&source);
+        e
+    };
+    let mut since_yield = now_ms();
+    loop {
+        let promise: Promise = next
+            .call0(&source)
+            .map_err(|e| stop(input_error(&e)))?
+            .unchecked_into();
+        let chunk = JsFuture::from(promise)
+            .await
+            .map_err(|e| stop(input_error(&e)))?;
+        if chunk.is_null() || chunk.is_undefined() {
+            break;
         }
-    } else if input.is_instance_of::<Uint8Array>() || input.is_instance_of::<js_sys::ArrayBuffer>()
-    {
-        let arr: Uint8Array = match input.dyn_into::<Uint8Array>() {
-            Ok(a) => a,
-            Err(v) => Uint8Array::new(&v),
-        };
-        let total = arr.length();
-        let mut at = 0u32;
-        while at < total {
-            let end = at.saturating_add(o.chunk).min(total);
-            let b = batch(&mut batches);
-            p.feed_bytes_into(&arr.subarray(at, end), target(&b, &acc))?;
-            at = end;
-            progress(&o, &p, Some(f64::from(total)));
-            if o.on_progress.is_some() {
-                tick().await;
-            }
+        let b = batch(&mut batches);
+        p.feed_js_into(&chunk, target(&b, &acc)).map_err(&stop)?;
+        progress(&o, &p, total).map_err(&stop)?;
+        if now_ms() - since_yield >= YIELD_AFTER_MS {
+            let _ = JsFuture::from(pause()).await;
+            since_yield = now_ms();
         }
-    } else if is_fn(&input, "getReader")
-        || (is_fn(&input, "stream") && get(&input, "size").as_f64().is_some())
-    {
-        let (stream, total) = if is_fn(&input, "getReader") {
-            (input, None)
-        } else {
-            let size = get(&input, "size").as_f64();
-            let f: Function = get(&input, "stream").unchecked_into();
-            let s = f
-                .call0(&input)
-                .map_err(|_| Error::invalid_input("could not read the Blob"))?;
-            (s, size)
-        };
-        let get_reader: Function = get(&stream, "getReader").unchecked_into();
-        let reader = get_reader
-            .call0(&stream)
-            .map_err(|_| Error::invalid_input("the stream is locked or not readable"))?;
-        let read: Function = get(&reader, "read").unchecked_into();
-        loop {
-            let promise: Promise = read
-                .call0(&reader)
-                .map_err(|_| Error::invalid_input("could not read the stream"))?
-                .unchecked_into();
-            let chunk = JsFuture::from(promise).await.map_err(|e| {
-                Error::invalid_input(format!(
-                    "reading the input failed: {}",
-                    get(&e, "message").as_string().unwrap_or_default()
-                ))
-            })?;
-            if get(&chunk, "done").is_truthy() {
-                break;
-            }
-            let b = batch(&mut batches);
-            let fed = p.feed_js_into(&get(&chunk, "value"), target(&b, &acc));
-            if fed.is_err() {
-                if let Some(cancel) = get(&reader, "cancel").dyn_ref::<Function>() {
-                    let _ = cancel.call0(&reader);
-                }
-            }
-            fed?;
-            progress(&o, &p, total);
-        }
-    } else {
-        return Err(Error::invalid_input(
-            "input must be a string, Uint8Array, ArrayBuffer, Blob or ReadableStream",
-        ));
     }
     let b = batch(&mut batches);
     p.finish_into(target(&b, &acc))?;
-    progress(&o, &p, Some(p.bytes_consumed()));
+    progress(&o, &p, Some(p.bytes_consumed()))?;
 
     let out = Object::new();
     if columns {
@@ -643,6 +658,11 @@ async fn parse_all(input: JsValue, o: Opts, columns: bool) -> Result<JsValue> {
         let _ = Reflect::set(&out, &"records".into(), &records);
     }
     let _ = Reflect::set(&out, &"errors".into(), &errors_array(p.inner.take_errors()));
+    let _ = Reflect::set(
+        &out,
+        &"errorCount".into(),
+        &JsValue::from_f64(p.inner.error_count() as f64),
+    );
     let _ = Reflect::set(
         &out,
         &"bytes".into(),

@@ -198,6 +198,11 @@ fn rate_limit(v: JsValue) -> Result<Vec<Window>> {
     let arr: js_sys::Array = v.dyn_into().map_err(|_| {
         Error::invalid_input("rateLimit must be false or an array of { max, windowMs }")
     })?;
+    if arr.length() == 0 {
+        return Err(Error::invalid_input(
+            "rateLimit must not be empty: pass false to turn the limiter off",
+        ));
+    }
     let mut out = Vec::new();
     for w in arr.iter() {
         object(&w, "rateLimit[]", &["max", "windowMs"])?;

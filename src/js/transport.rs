@@ -3,18 +3,38 @@
 
 use super::options::{CallOptions, ClientOptions};
 use crate::api::RequestSpec;
-use crate::config::{redact, KEY_HEADER};
+use crate::config::{check_url_length, redact};
 use crate::error::{Error, ErrorKind, Result};
 use crate::ratelimit::RateLimiter;
 use crate::retry::{parse_retry_after, Outcome, RetryPolicy, Rng};
-use gloo_net::http::{Headers, Method, RequestBuilder, Response};
-use js_sys::{Function, Object, Promise, Reflect, Uint8Array};
-use std::cell::{Cell, RefCell};
+use gloo_net::http::Headers;
+use js_sys::{Function, Promise, Reflect, Uint8Array};
+use std::cell::RefCell;
 use std::rc::Rc;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
-use web_sys::{AbortController, AbortSignal, ReadableStreamDefaultReader, RequestInit};
+use web_sys::AbortSignal;
+
+#[wasm_bindgen(module = "/src/js/io.js")]
+extern "C" {
+    /// One attempt: see `io.js`. Resolves to a plain object; rejects with `{ kind, message }`.
+    #[wasm_bindgen(catch, js_name = attempt)]
+    #[allow(clippy::too_many_arguments)]
+    fn js_attempt(
+        fetch: &Function,
+        injected: bool,
+        url: &str,
+        headers: &web_sys::Headers,
+        key: Option<String>,
+        timeout_ms: f64,
+        signal: Option<AbortSignal>,
+        max_bytes: f64,
+        attempt: u32,
+        on_request: Option<Function>,
+        on_response: Option<Function>,
+    ) -> std::result::Result<Promise, JsValue>;
+}
 
 #[wasm_bindgen]
 extern "C" {
@@ -57,29 +77,6 @@ impl Fetched {
     }
 }
 
-/// Runs `f` with the guard that clears a timer and unhooks an abort listener on drop.
-struct AttemptGuard {
-    timer: JsValue,
-    signal: Option<AbortSignal>,
-    on_abort: Option<Closure<dyn FnMut()>>,
-    _on_timeout: Closure<dyn FnMut()>,
-    controller: AbortController,
-    finished: bool,
-}
-
-impl Drop for AttemptGuard {
-    fn drop(&mut self) {
-        clear_timeout(&self.timer);
-        if let (Some(sig), Some(cb)) = (&self.signal, &self.on_abort) {
-            let _ = sig.remove_event_listener_with_callback("abort", cb.as_ref().unchecked_ref());
-        }
-        if !self.finished {
-            // Dropped mid-flight (the caller stopped): cancel the request.
-            self.controller.abort();
-        }
-    }
-}
-
 /// A rate-limiter slot taken for one attempt; dropping it releases the slot (the attempt's
 /// window starts then). Dropped once the response headers arrived or the attempt failed.
 struct Slot<'a>(&'a RefCell<RateLimiter>);
@@ -94,13 +91,6 @@ impl Drop for Slot<'_> {
 
 fn now_ms() -> f64 {
     js_sys::Date::now()
-}
-
-fn js_message(v: &JsValue) -> String {
-    Reflect::get(v, &JsValue::from_str("message"))
-        .ok()
-        .and_then(|m| m.as_string())
-        .unwrap_or_else(|| "unknown error".to_owned())
 }
 
 /// Waits `ms`, or fails with `aborted` as soon as `signal` fires.
@@ -177,6 +167,7 @@ impl Transport {
     /// GETs `spec` with retries; `Ok` only for a 2xx response read whole.
     pub async fn get(&self, spec: &RequestSpec, call: &CallOptions) -> Result<Fetched> {
         let url = self.url(spec);
+        check_url_length(&url)?;
         let policy = RetryPolicy {
             max_retries: call.max_retries.unwrap_or(self.opts.retry.max_retries),
             ..self.opts.retry
@@ -222,35 +213,8 @@ impl Transport {
         }
     }
 
-    fn headers(&self, accept: &str) -> Headers {
-        let h = Headers::new();
-        h.set("Accept", accept);
-        for (k, v) in &self.opts.headers {
-            h.set(k, v);
-        }
-        h
-    }
-
-    fn hook(&self, f: &Option<Function>, event: &Object) {
-        if let Some(f) = f {
-            // A throwing hook must not break the request: its error is ignored.
-            let _ = f.call1(&JsValue::UNDEFINED, event);
-        }
-    }
-
-    fn request_event(&self, url: &str, headers: &Headers, attempt: u32) -> Object {
-        let ev = Object::new();
-        let hs = Object::new();
-        for (k, v) in headers.entries() {
-            let _ = Reflect::set(&hs, &JsValue::from_str(&k), &JsValue::from_str(&v));
-        }
-        let _ = Reflect::set(&ev, &"method".into(), &"GET".into());
-        let _ = Reflect::set(&ev, &"url".into(), &JsValue::from_str(url));
-        let _ = Reflect::set(&ev, &"headers".into(), &hs);
-        let _ = Reflect::set(&ev, &"attempt".into(), &JsValue::from(attempt));
-        ev
-    }
-
+    /// One attempt, through `io.js` (which calls `fetch` and reads the response into plain
+    /// data, so nothing a caller's code throws can unwind through wasm).
     async fn attempt(
         &self,
         url: &str,
@@ -260,177 +224,113 @@ impl Transport {
         attempt: u32,
         slot: Slot<'_>,
     ) -> Result<RawResponse> {
-        if signal.is_some_and(|s| s.aborted()) {
-            return Err(aborted().with_url(url));
+        let key = self.opts.api_key.as_deref();
+        // The header set without the key (io.js shows it to onRequest, then adds the key).
+        let headers = Headers::new();
+        headers.set("Accept", accept);
+        for (k, v) in &self.opts.headers {
+            headers.set(k, v);
         }
-        let controller = AbortController::new()
-            .map_err(|_| Error::new(ErrorKind::Network, "AbortController is not available"))?;
-        let timed_out = Rc::new(Cell::new(false));
-        let on_timeout = {
-            let c = controller.clone();
-            let t = timed_out.clone();
-            Closure::<dyn FnMut()>::new(move || {
-                t.set(true);
-                c.abort();
-            })
-        };
-        let timer = set_timeout(on_timeout.as_ref().unchecked_ref(), timeout_ms);
-        let on_abort = signal.map(|s| {
-            let c = controller.clone();
-            let cb = Closure::<dyn FnMut()>::new(move || c.abort());
-            let _ = s.add_event_listener_with_callback("abort", cb.as_ref().unchecked_ref());
-            cb
-        });
-        let mut guard = AttemptGuard {
-            timer,
-            signal: signal.cloned(),
-            on_abort,
-            _on_timeout: on_timeout,
-            controller: controller.clone(),
-            finished: false,
-        };
-
-        let headers = self.headers(accept);
-        self.hook(
-            &self.opts.on_request,
-            &self.request_event(url, &headers, attempt),
+        let promise = js_attempt(
+            &self.opts.fetch,
+            self.opts.fetch_injected,
+            url,
+            &headers.into_raw(),
+            self.opts.api_key.clone(),
+            timeout_ms,
+            signal.cloned(),
+            self.opts.max_response_bytes,
+            attempt,
+            self.opts.on_request.clone(),
+            self.opts.on_response.clone(),
         );
-        if let Some(key) = &self.opts.api_key {
-            headers.set(KEY_HEADER, key);
-        }
-        let fail = |e: JsValue| -> Error {
-            let (kind, msg) = if signal.is_some_and(|s| s.aborted()) {
-                (ErrorKind::Aborted, "the call was aborted".to_owned())
-            } else if timed_out.get() {
-                (
-                    ErrorKind::Timeout,
-                    format!("no complete response within {timeout_ms} ms"),
-                )
-            } else {
-                (
-                    ErrorKind::Network,
-                    format!(
-                        "the request failed: {}",
-                        redact(&js_message(&e), self.opts.api_key.as_deref())
-                    ),
-                )
-            };
-            Error::new(kind, msg).with_url(url)
+        let outcome = match promise {
+            Ok(p) => JsFuture::from(p).await,
+            Err(e) => Err(e),
         };
-
-        let started = now_ms();
-        let promise = if self.opts.fetch_injected {
-            let request = RequestBuilder::new(url)
-                .method(Method::GET)
-                .headers(headers)
-                .abort_signal(Some(&controller.signal()))
-                .build()
-                .map_err(|e| {
-                    Error::invalid_input(format!(
-                        "could not build the request: {}",
-                        redact(&e.to_string(), self.opts.api_key.as_deref())
-                    ))
-                    .with_url(url)
-                })?;
-            let raw: web_sys::Request = request.into();
-            self.opts.fetch.call1(&JsValue::UNDEFINED, &raw)
-        } else {
-            let init = RequestInit::new();
-            init.set_method("GET");
-            init.set_headers(&headers.into_raw());
-            init.set_signal(Some(&controller.signal()));
-            self.opts
-                .fetch
-                .call2(&JsValue::UNDEFINED, &JsValue::from_str(url), &init)
-        }
-        .map_err(&fail)?;
-        let promise: Promise = promise.dyn_into().map_err(|_| {
-            Error::new(ErrorKind::Network, "fetch did not return a promise").with_url(url)
-        })?;
-        let resp = JsFuture::from(promise).await.map_err(&fail)?;
-        // The server has seen the request: its rate-limit window starts now.
+        // The server has seen the request (or it failed): its rate-limit window starts now.
         drop(slot);
-        let resp: web_sys::Response = resp.dyn_into().map_err(|_| {
-            Error::new(ErrorKind::Network, "fetch did not resolve to a Response").with_url(url)
+        let r = outcome.map_err(|e| {
+            let kind = match field(&e, "kind").as_string().as_deref() {
+                Some("aborted") => ErrorKind::Aborted,
+                Some("timeout") => ErrorKind::Timeout,
+                _ => ErrorKind::Network,
+            };
+            let msg = field(&e, "message")
+                .as_string()
+                .unwrap_or_else(|| "the request failed".to_owned());
+            Error::new(kind, redact(&msg, key)).with_url(url)
         })?;
-        let resp = Response::from(resp);
-        let status = resp.status();
-        let headers = resp.headers();
-        let content_type = headers
-            .get("content-type")
-            .unwrap_or_default()
-            .to_ascii_lowercase();
-        let retry_after_ms = headers
-            .get("retry-after")
-            .and_then(|v| parse_retry_after(&v, now_ms()));
-        if self.opts.on_response.is_some() {
-            let ev = Object::new();
-            let _ = Reflect::set(&ev, &"method".into(), &"GET".into());
-            let _ = Reflect::set(&ev, &"url".into(), &JsValue::from_str(url));
-            let _ = Reflect::set(&ev, &"status".into(), &JsValue::from(status));
-            let _ = Reflect::set(&ev, &"attempt".into(), &JsValue::from(attempt));
-            let _ = Reflect::set(
-                &ev,
-                &"durationMs".into(),
-                &JsValue::from_f64(now_ms() - started),
-            );
-            self.hook(&self.opts.on_response, &ev);
-        }
-
-        let max = self.opts.max_response_bytes;
-        let too_large = || {
-            Error::decode(format!(
-                "the response is larger than maxResponseBytes ({max})"
-            ))
-            .with_status(status)
-            .with_url(url)
+        let status = field(&r, "status").as_f64().unwrap_or(0.0);
+        let status = if (0.0..=999.0).contains(&status) {
+            status as u16
+        } else {
+            0
         };
-        let declared = headers
-            .get("content-length")
-            .and_then(|v| v.trim().parse::<u64>().ok());
-        if declared.is_some_and(|len| len as f64 > max) {
-            return Err(too_large());
+        let retry_after_ms = field(&r, "retryAfter")
+            .as_string()
+            .and_then(|v| parse_retry_after(&v, now_ms()));
+        if field(&r, "redirect").is_truthy() {
+            let to = field(&r, "location").as_string();
+            return Err(redirect_error(url, status, to.as_deref()));
         }
-        // Sized from Content-Length when the server sends one (checked against the bound
-        // above), so the body is not copied again as it grows.
-        // Capped, so a false Content-Length cannot make a tiny body reserve the whole bound.
-        const MAX_PREALLOC: u64 = 8 * 1024 * 1024;
-        let mut body = Vec::with_capacity(declared.unwrap_or(0).min(MAX_PREALLOC) as usize);
-        if let Some(stream) = resp.body() {
-            let reader: ReadableStreamDefaultReader = stream.get_reader().unchecked_into();
-            loop {
-                let chunk = JsFuture::from(reader.read()).await.map_err(&fail)?;
-                let done = Reflect::get(&chunk, &"done".into())
-                    .map(|d| d.is_truthy())
-                    .unwrap_or(true);
-                if done {
-                    break;
-                }
-                let value = Reflect::get(&chunk, &"value".into()).unwrap_or(JsValue::UNDEFINED);
-                let bytes: Uint8Array = match value.dyn_into() {
-                    Ok(b) => b,
-                    Err(_) => break,
-                };
-                if body.len() as f64 + bytes.length() as f64 > max {
-                    let _ = reader.cancel();
-                    return Err(too_large());
-                }
-                let start = body.len();
-                body.resize(start + bytes.length() as usize, 0);
-                bytes.copy_to(&mut body[start..]);
-            }
+        if field(&r, "tooLarge").is_truthy() {
+            let max = self.opts.max_response_bytes;
+            let kind = if (200..300).contains(&status) {
+                ErrorKind::Decode
+            } else {
+                ErrorKind::Http
+            };
+            return Err(Error::new(
+                kind,
+                format!("GET {url} answered HTTP {status} with a body larger than maxResponseBytes ({max})"),
+            )
+            .with_status(status)
+            .with_url(url));
         }
-        guard.finished = true;
-        drop(guard);
+        let body = field(&r, "body")
+            .dyn_into::<Uint8Array>()
+            .map(|b| b.to_vec())
+            .unwrap_or_default();
         Ok(RawResponse {
             fetched: Fetched {
                 status,
-                content_type,
+                content_type: field(&r, "contentType").as_string().unwrap_or_default(),
                 body,
                 url: url.to_owned(),
             },
             retry_after_ms,
         })
+    }
+}
+
+/// A property of an object `io.js` made (plain data: reading it cannot throw).
+fn field(o: &JsValue, k: &str) -> JsValue {
+    Reflect::get(o, &JsValue::from_str(k)).unwrap_or(JsValue::UNDEFINED)
+}
+
+/// The error for a redirect: refused, never followed (the key must not travel elsewhere).
+fn redirect_error(url: &str, status: u16, to: Option<&str>) -> Error {
+    let target = match to {
+        Some(origin) => format!("to {origin}"),
+        None => "(its target is hidden from this page)".to_owned(),
+    };
+    let shown = if status == 0 {
+        "a redirect".to_owned()
+    } else {
+        format!("HTTP {status}")
+    };
+    let e = Error::new(
+        ErrorKind::Http,
+        format!(
+            "GET {url} answered with {shown}, a redirect {target}; redirects are refused so that the API key is never sent to another URL (check baseUrl)"
+        ),
+    )
+    .with_url(url);
+    if status == 0 {
+        e
+    } else {
+        e.with_status(status)
     }
 }
 

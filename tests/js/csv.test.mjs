@@ -516,8 +516,14 @@ test('onProgress: bytes grow monotonically; total known up front for bytes and B
       for (const p of seen) assert.equal(p.total, total, `${name}: total`);
     }
   }
-  // A throwing callback does not break the parse.
-  const got = await pkg.parseUsedVoucherCodesCsv(allCsv, { chunkSize: 1 << 20, onProgress: () => { throw new Error('x'); } });
+  // A throwing callback stops the parse: an invalid_input error whose cause is what it threw
+  // (it used to be ignored silently), and the parser works afterwards.
+  const boom = new Error('x');
+  await assert.rejects(
+    pkg.parseUsedVoucherCodesCsv(allCsv, { chunkSize: 1 << 20, onProgress: () => { throw boom; } }),
+    (e) => e instanceof pkg.CertCentralError && e.kind === 'invalid_input' && e.cause === boom,
+  );
+  const got = await pkg.parseUsedVoucherCodesCsv(allCsv, { chunkSize: 1 << 20 });
   assert.equal(got.records.length, all.length);
 });
 
