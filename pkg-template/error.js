@@ -4,6 +4,11 @@
  * It never holds the API key (the key only travels in a request header).
  */
 export class CertCentralError extends Error {
+  /**
+   * @param {string} message
+   * @param {{ kind?: string, status?: number | null, errors?: { code: string, message: string }[],
+   *   url?: string | null, retryAfterMs?: number | null, line?: number | null, column?: number | null }} [init]
+   */
   constructor(message, init = {}) {
     super(message);
     this.name = 'CertCentralError';

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs every test of the project, after installing what this machine lacks (scripts/setup.sh).
-#   lint   cargo fmt --check, cargo clippy -D warnings (native and wasm32)
+#   lint   cargo fmt --check, cargo clippy -D warnings (native and wasm32), tsc --checkJs over the
+#          package's hand-written JS (tsconfig.checkjs.json)
 #   native cargo test (the sans-IO core, CSV property tests)
 #   sandbox node --test sandbox/test/
 #   build  scripts/build.sh + scripts/pack.sh (npm pack, installed into a scratch project)
@@ -28,6 +29,7 @@ step() {
 step fmt cargo fmt --all -- --check
 step clippy cargo clippy --all-targets --quiet -- -D warnings
 step clippy-wasm cargo clippy --target wasm32-unknown-unknown --all-targets --quiet -- -D warnings
+step js-types node_modules/.bin/tsc -p tsconfig.checkjs.json
 step native cargo test --quiet
 step sandbox node --test sandbox/test/
 step build bash -c 'bash scripts/build.sh && bash scripts/pack.sh'

@@ -234,9 +234,11 @@ function open(input, size) {
  * @returns {Promise<void>}
  */
 export function pause() {
+  /** @type {((f: () => void) => void) | undefined} Node's, where there is one */
+  const immediate = /** @type {any} */ (globalThis).setImmediate;
   return new Promise((resolve) => {
-    if (typeof setImmediate === 'function') {
-      setImmediate(resolve);
+    if (typeof immediate === 'function') {
+      immediate(() => resolve());
     } else if (typeof MessageChannel === 'function') {
       const ch = new MessageChannel();
       ch.port1.onmessage = () => {
