@@ -28,8 +28,8 @@ export interface ClientOptions {
   maxRetries?: number;
   /** The fetch to use (proxies, tests); default `globalThis.fetch`. */
   fetch?: (input: Request, init?: RequestInit) => Promise<Response>;
-  /** Extra request headers. */
-  headers?: Record<string, string>;
+  /** Extra request headers (not the key); those fetch or the client controls (Host, Content-Length, Transfer-Encoding, Connection, Accept, Cookie, ...) are refused. */
+  headers?: Record<string, string> | Headers;
   /** Called before each attempt; never sees the key. */
   onRequest?: (event: RequestEvent) => void;
   /** Called after each attempt that got a response; never sees the key. */
