@@ -2,7 +2,7 @@
 //
 // Everything comes from one seeded PRNG (mulberry32) and fixed dates, so the same options give
 // byte-identical data. The records are the WIRE objects: their quirks (digit strings, " " for
-// unset dates, optional keys, nested product objects) are deliberate; see /work/shared/API-NOTES.md.
+// unset dates, optional keys, nested product objects) are deliberate; see docs/API-NOTES.md.
 
 /** "Today" for the dataset: expiry, days_remaining and date ranges are relative to it. */
 export const REFERENCE_DATE = '2025-11-01';

@@ -17,7 +17,7 @@ log "wasm32-unknown-unknown target ready"
 wb=$(awk '/^name = "wasm-bindgen"$/ { getline; gsub(/version = |"/, ""); print; exit }' Cargo.lock)
 if [ -z "$wb" ]; then echo "[setup] no wasm-bindgen in Cargo.lock" >&2; exit 1; fi
 if ! { command -v wasm-bindgen >/dev/null && wasm-bindgen --version | grep -q " $wb\$"; }; then
-  log "installing wasm-bindgen-cli $wb (a few minutes; --locked fails on this registry, see TOOLCHAIN.md)"
+  log "installing wasm-bindgen-cli $wb (a few minutes; --locked fails on this registry, see docs/TOOLCHAIN.md)"
   cargo install wasm-bindgen-cli --version "$wb"
 fi
 log "wasm-bindgen $wb ready"

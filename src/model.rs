@@ -2,8 +2,8 @@
 //!
 //! Each API record is declared once and expands to:
 //! - the public struct: `Serialize` + `Tsify`, every field always present, unset = `null`
-//!   (so the TypeScript says `field: T | null`, never `field?:`), as DESIGN.md's typing rule
-//!   asks;
+//!   (so the TypeScript says `field: T | null`, never `field?:`), as the typing rule asks
+//!   (each field has one type; see "How the client copes" in docs/API-NOTES.md);
 //! - a private wire twin: `Deserialize` with the lenient decoders of [`crate::decode`], where a
 //!   missing optional field is simply unset and a missing required field is an error.
 //!

@@ -1,7 +1,7 @@
 //! The invariants the fuzz targets check, shared with the stable smoke test
 //! (`tests/decode_smoke.rs` includes this file with `#[path]`). Every function takes
 //! arbitrary bytes and panics (an assert) when an invariant breaks; "no panic" is the
-//! first invariant of all, since the crate must not panic on input (TOOLCHAIN.md).
+//! first invariant of all, since the crate must not panic on input (docs/TOOLCHAIN.md).
 // dead_code: the smoke test and each fuzz target use a part; result_large_err: as in lib.rs.
 #![allow(dead_code, clippy::result_large_err)]
 

@@ -1,4 +1,5 @@
-//! `GET /order/certificate/{order_id}/reissue` (seed 002): the reissues of an order.
+//! `GET /order/certificate/{order_id}/reissue` (DigiCert's "List reissues"): the reissues of an
+//! order. Quirks: docs/API-NOTES.md.
 
 use super::{decode_json, RequestSpec};
 use crate::error::Result;
@@ -75,7 +76,7 @@ pub struct ReissueOptions {
     #[tsify(optional)]
     pub show_archived: Option<bool>,
     /// Drop later certificates whose serial number repeats an earlier one (the API's
-    /// duplicate-primary bug, API-NOTES.md).
+    /// duplicate-primary bug, docs/API-NOTES.md).
     #[serde(default)]
     #[tsify(optional)]
     pub dedupe_by_serial: Option<bool>,

@@ -1,4 +1,5 @@
-//! `GET /account/subaccount/order` (seed 003): orders of subaccounts, paginated.
+//! `GET /account/subaccount/order` (DigiCert's "List subaccount orders"): orders of subaccounts,
+//! paginated. Quirks: docs/API-NOTES.md.
 
 use super::{decode_json, Page, Price, Product, RequestSpec};
 use crate::error::Result;

@@ -1,4 +1,5 @@
-//! `GET /voucher/download/used-codes` (seed 000): used voucher codes, as JSON or CSV.
+//! `GET /voucher/download/used-codes` (DigiCert's "List used voucher codes"): used voucher codes,
+//! as JSON or CSV. Quirks: docs/API-NOTES.md.
 
 use super::{decode_json, Accept, Page, RequestSpec};
 use crate::error::Result;
@@ -166,7 +167,7 @@ pub fn decode(body: &str) -> Result<UsedVoucherCodeList> {
 pub(crate) mod tests {
     use super::*;
 
-    /// The example of seed 000, as printed.
+    /// The JSON example of "List used voucher codes", as printed.
     pub const SEED_JSON: &str = r#"{
 "codes": [
 {

@@ -1,4 +1,5 @@
-//! `GET /voucher/{id}` (seed 001): one voucher order and its codes.
+//! `GET /voucher/{id}` (DigiCert's "Get voucher order details"): one voucher order and its codes.
+//! Quirks: docs/API-NOTES.md.
 
 use super::{decode_json, Product, RequestSpec};
 use crate::error::Result;
@@ -85,7 +86,8 @@ pub fn decode(body: &str) -> Result<VoucherOrder> {
 mod tests {
     use super::*;
 
-    /// Seed 001's example with `{id}` filled in and its trailing comma removed.
+    /// The example of "Get voucher order details" with `{id}` filled in and its trailing comma
+    /// removed.
     const SEED_JSON: &str = r#"{
 "id": 5531,
 "name": "ACME CORP",
@@ -174,7 +176,7 @@ mod tests {
         assert_eq!(o.used_from.as_deref(), Some("2020-01-01 00:00:00"));
         assert_eq!(o.valid_till, None);
         assert!(decode(r#"{"id":7}"#).unwrap().codes.is_empty());
-        // The seed as printed has a trailing comma: that is invalid JSON and must say so.
+        // The page's example as printed has a trailing comma: that is invalid JSON and must say so.
         let err = decode(r#"{"id":1,"codes":[{"id":1},]}"#).unwrap_err();
         assert_eq!(err.kind, crate::error::ErrorKind::Decode);
     }

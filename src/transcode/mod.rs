@@ -1,7 +1,7 @@
 //! One-pass transcoder: the API's JSON in, the records' JSON out, no structs in between.
 //!
 //! The wasm client hands each response to JavaScript as one JSON string for `JSON.parse`
-//! (DESIGN.md: one crossing per response). Decoding that body into the Rust records with serde
+//! (docs/ARCHITECTURE.md: one crossing per response). Decoding it into the Rust records with serde
 //! and printing them again with serde_json cost about twice the raw `fetch` + `res.json()` in
 //! Node (BENCHMARKS.md). This module reads the body once and writes the normalised JSON as it
 //! goes: each field by its [`crate::decode`] rule, unknown keys dropped, missing fields written

@@ -105,7 +105,7 @@ test('listOrderReissues: show_archived and dedupeBySerial', async () => {
 test('listSubaccountOrders: filters, multi-key sort, search, empty page', async () => {
   const issued = await client.listSubaccountOrders({ filters: { status: 'issued' }, limit: 1000 });
   assert.ok(issued.orders.length > 0);
-  // "issued" also matches expired orders (API-NOTES.md).
+  // "issued" also matches expired orders (docs/API-NOTES.md).
   assert.ok(issued.orders.every((o) => ['issued', 'expired'].includes(o.status)));
   assert.equal(issued.page.limit, 1000);
 
