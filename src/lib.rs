@@ -15,6 +15,7 @@
 #![allow(clippy::result_large_err)]
 
 pub mod api;
+mod calendar;
 pub mod config;
 pub mod csv;
 pub mod decode;
