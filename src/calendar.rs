@@ -37,8 +37,10 @@ pub(crate) fn days_from_civil(y: i64, m: u32, d: u32) -> i64 {
     era * 146_097 + doe - 719_468
 }
 
-/// The date of a day count since 1970-01-01 (H. Hinnant's `civil_from_days`), for tests.
-#[cfg(test)]
+/// The date of a day count since 1970-01-01 (H. Hinnant's `civil_from_days`).
+///
+/// Callers keep `z` within a few hundred million days (a million years), so nothing
+/// overflows.
 pub(crate) fn civil_from_days(z: i64) -> (i64, u32, u32) {
     let z = z + 719_468;
     let era = z.div_euclid(146_097);
