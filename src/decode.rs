@@ -14,6 +14,7 @@
 //! The text forms ([`parse_int`], [`parse_num`], [`parse_bool`], [`text`]) are shared with
 //! the CSV parser, so a CSV cell and a JSON value decode identically.
 
+use crate::error::clip;
 use serde::de::{self, Deserialize, Deserializer, SeqAccess, Visitor};
 use std::fmt;
 
@@ -42,7 +43,7 @@ pub fn parse_int(s: &str) -> Result<Option<i64>, String> {
     }
     match t.parse::<f64>() {
         Ok(f) => float_to_int(f).map(Some),
-        Err(_) => Err(format!("expected an integer, got {:?}", truncate(t))),
+        Err(_) => Err(format!("expected an integer, got {:?}", clip(t, 40))),
     }
 }
 
@@ -54,7 +55,7 @@ pub fn parse_num(s: &str) -> Result<Option<f64>, String> {
     }
     match t.parse::<f64>() {
         Ok(f) if f.is_finite() => Ok(Some(f)),
-        _ => Err(format!("expected a number, got {:?}", truncate(t))),
+        _ => Err(format!("expected a number, got {:?}", clip(t, 40))),
     }
 }
 
@@ -69,7 +70,7 @@ pub fn parse_bool(s: &str) -> Result<Option<bool>, String> {
     } else if t.eq_ignore_ascii_case("false") || t == "0" {
         Ok(Some(false))
     } else {
-        Err(format!("expected a boolean, got {:?}", truncate(t)))
+        Err(format!("expected a boolean, got {:?}", clip(t, 40)))
     }
 }
 
@@ -80,13 +81,6 @@ fn float_to_int(f: f64) -> Result<i64, String> {
         Ok(f as i64)
     } else {
         Err(format!("expected an integer, got {f}"))
-    }
-}
-
-fn truncate(s: &str) -> &str {
-    match s.char_indices().nth(40) {
-        Some((i, _)) => &s[..i],
-        None => s,
     }
 }
 

@@ -5,7 +5,7 @@
 //! against it *before* anything is sent, and encodes every name and value so that nothing a
 //! caller passes can add a parameter or change the path.
 
-use crate::error::{Error, Result};
+use crate::error::{clip, Error, Result};
 use serde::Deserialize;
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
@@ -263,11 +263,9 @@ fn date_expr(name: &str, v: &FilterValue) -> Result<String> {
     }
 }
 
+/// Outside text quoted in a message: its first 40 characters.
 fn short(s: &str) -> &str {
-    match s.char_indices().nth(40) {
-        Some((i, _)) => &s[..i],
-        None => s,
-    }
+    clip(s, 40)
 }
 
 fn filter_value(name: &str, kind: FilterKind, v: &FilterValue) -> Result<String> {
