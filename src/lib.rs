@@ -21,6 +21,7 @@ pub mod csv;
 pub mod decode;
 pub mod error;
 mod model;
+mod path;
 pub mod query;
 pub mod ratelimit;
 pub mod retry;

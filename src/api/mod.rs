@@ -70,7 +70,11 @@ pub fn decode_json<'a, T: Deserialize<'a>>(body: &'a str) -> Result<T> {
     let fail =
         |e: serde_json::Error| Error::decode(format!("the response is not the expected JSON: {e}"));
     let mut de = serde_json::Deserializer::from_str(body);
-    let value = T::deserialize(crate::model::ObjectOnly(&mut de)).map_err(fail)?;
+    // Tracked: an integer outside the safe range is named by its path (`orders[3].id`).
+    let value = T::deserialize(crate::model::ObjectOnly(crate::path::Tracked::root(
+        &mut de,
+    )))
+    .map_err(fail)?;
     de.end().map_err(fail)?;
     Ok(value)
 }

@@ -260,6 +260,69 @@ fn bad_input_errors_have_line_and_column() {
 }
 
 #[test]
+fn integers_outside_the_safe_range_are_row_errors() {
+    let max = row(9_007_199_254_740_991, "A", "o");
+    // The id (field 1) and no_of_fqdns (field 4, in a row with a quoted cell so csv_core
+    // reads it, not the fast path), as numbers and as other integer texts.
+    for (line, at_col, name) in [
+        (row(9_007_199_254_740_992, "B", "o"), 1, "id"),
+        (row(-9_007_199_254_740_992, "B", "o"), 1, "id"),
+        (
+            row(1, "B", "o").replacen(",5,", ",9007199254740993,", 1),
+            4,
+            "no_of_fqdns",
+        ),
+        (
+            row(1, "B", "\"o\"").replacen(",5,", ",9999999999999999,", 1),
+            4,
+            "no_of_fqdns",
+        ),
+        (
+            row(1, "B", "o").replacen(",5,", ",1e300,", 1),
+            4,
+            "no_of_fqdns",
+        ),
+        (
+            row(1, "B", "o").replacen(",5,", ",\" 9007199254740993.0 \",", 1),
+            4,
+            "no_of_fqdns",
+        ),
+        (
+            row(1, "B", "o").replacen(",5,", ",99999999999999999,", 1),
+            4,
+            "no_of_fqdns",
+        ),
+    ] {
+        let input = format!("{HEADER}\n{max}\n{line}\n");
+        for fast in [true, false] {
+            let o = run_mode(&[input.as_bytes()], false, fast);
+            let e = o.result.clone().expect_err(&line);
+            assert_eq!((e.kind, at(&e)), (ErrorKind::Csv, (3, at_col)), "{line}");
+            assert!(e.message.contains(name), "{}", e.message);
+            assert!(e.message.contains("safe integer range"), "{}", e.message);
+            assert_eq!(o.records.len(), 1);
+            assert_eq!(o.records[0].id, 9_007_199_254_740_991);
+            // Lenient mode: the same error, beside the good row.
+            let o = run_mode(&[input.as_bytes()], true, fast);
+            assert_eq!(o.errors, [e]);
+            assert_eq!(o.json, json_of(&o.records));
+            // The column batches refuse it too.
+            let mut p = CsvParser::new(false);
+            let mut cols = Columns::default();
+            assert!(p.push_columns(input.as_bytes(), &mut cols).is_err());
+        }
+    }
+    let mut p = CsvParser::new(false);
+    let mut cols = Columns::default();
+    assert_eq!(
+        p.push_columns(format!("{HEADER}\n{max}\n").as_bytes(), &mut cols)
+            .unwrap(),
+        1
+    );
+    assert_eq!(cols.nums[0], 9_007_199_254_740_991.0);
+}
+
+#[test]
 fn lenient_mode_keeps_good_rows_and_reports_bad_ones() {
     let input = format!(
         "{HEADER}\n{}\n{}\n1,2\n{}\n{}\n\"open",
@@ -379,7 +442,8 @@ fn gen_text(rng: &mut Rng) -> Option<String> {
 fn gen_int(rng: &mut Rng) -> Option<i64> {
     rng.chance(80).then(|| match rng.below(4) {
         0 => rng.below(10) as i64,
-        1 => rng.next() as i64 >> rng.below(64),
+        // Up to 2^53 - 1 either way: integers outside JS's safe range are refused.
+        1 => rng.next() as i64 >> (11 + rng.below(53)),
         2 => -(rng.below(1000) as i64),
         _ => rng.below(1_000_000_000) as i64,
     })

@@ -7,7 +7,8 @@
 
 use super::schema::{Kind, Schema};
 use crate::api::Page;
-use crate::decode::{is_blank, parse_bool, parse_int, parse_num};
+use crate::decode::{float_int, int_text, is_blank, parse_bool, parse_num, safe_int, IntError};
+use crate::error::clip;
 use std::collections::HashSet;
 
 /// A failure: what went wrong, and the byte offset in the input.
@@ -15,6 +16,37 @@ use std::collections::HashSet;
 pub(crate) struct Fail {
     pub msg: String,
     pub at: usize,
+    /// For an integer outside the safe range: where the value is (`orders[3].id`), built
+    /// on the way out as each record and list adds its part; `None` for other failures.
+    pub path: Option<String>,
+}
+
+impl Fail {
+    /// The failure, inside field `name` of a record.
+    pub fn in_field(mut self, name: &str) -> Self {
+        if let Some(p) = &mut self.path {
+            let dot = if p.is_empty() || p.starts_with('[') {
+                ""
+            } else {
+                "."
+            };
+            *p = format!("{name}{dot}{p}");
+        }
+        self
+    }
+
+    /// The failure, inside element `i` of a list.
+    pub fn in_element(mut self, i: usize) -> Self {
+        if let Some(p) = &mut self.path {
+            let dot = if p.is_empty() || p.starts_with('[') {
+                ""
+            } else {
+                "."
+            };
+            *p = format!("[{i}]{dot}{p}");
+        }
+        self
+    }
 }
 
 pub(crate) type R<T> = Result<T, Fail>;
@@ -64,8 +96,6 @@ pub(crate) struct Tx<'a> {
     pub out: String,
 }
 
-const MAX_SAFE_INTEGER: f64 = 9_007_199_254_740_991.0;
-
 impl<'a> Tx<'a> {
     pub fn new(src: &'a str) -> Self {
         Tx {
@@ -84,6 +114,7 @@ impl<'a> Tx<'a> {
         Err(Fail {
             msg: msg.into(),
             at: self.pos,
+            path: None,
         })
     }
 
@@ -296,6 +327,7 @@ impl<'a> Tx<'a> {
             _ => Err(Fail {
                 msg: "number out of range".into(),
                 at: a,
+                path: None,
             }),
         }
     }
@@ -342,18 +374,35 @@ impl<'a> Tx<'a> {
     fn int(&mut self) -> R<Option<i64>> {
         let t = self.tok()?;
         match t {
-            Tok::Num(a, b) => match self.num(a, b)? {
-                Num::U(v) => match i64::try_from(v) {
-                    Ok(v) => Ok(Some(v)),
-                    Err(_) => self.fail("integer out of range"),
-                },
-                Num::I(v) => Ok(Some(v)),
-                Num::F(f) => float_to_int(f).map(Some).or_else(|m| self.fail(m)),
-            },
-            Tok::Str(a, b, e) => parse_int(&self.text(a, b, e)).or_else(|m| self.fail(m)),
+            Tok::Num(a, b) => self.num_int(a, b).map(|(v, _)| Some(v)),
+            Tok::Str(a, b, e) => int_text(&self.text(a, b, e)).or_else(|e| self.int_fail(e)),
             Tok::Null => Ok(None),
             _ => self.type_err(t, "an integer, a string holding one, or null"),
         }
+    }
+
+    /// The integer of number token `a..b` by `decode::opt_int`'s rules, and whether its
+    /// literal is already what serde_json prints for it (an integer literal).
+    fn num_int(&self, a: usize, b: usize) -> R<(i64, bool)> {
+        let shown = || clip(self.src(a, b), 40);
+        let r = match self.num(a, b)? {
+            Num::U(v) => match i64::try_from(v) {
+                Ok(v) => safe_int(v, shown).map(|v| (v, true)),
+                Err(_) => Err(IntError::out_of_range(shown())),
+            },
+            Num::I(v) => safe_int(v, shown).map(|v| (v, true)),
+            Num::F(f) => float_int(f, shown).map(|v| (v, false)),
+        };
+        r.or_else(|e| self.int_fail(e))
+    }
+
+    /// Fails with an integer error; one outside the safe range gets its path on the way out.
+    fn int_fail<T>(&self, e: IntError) -> R<T> {
+        Err(Fail {
+            msg: e.msg,
+            at: self.pos,
+            path: e.out_of_range.then(String::new),
+        })
     }
 
     fn enter(&mut self) -> R<()> {
@@ -556,21 +605,14 @@ impl Tx<'_> {
     fn int_rep(&mut self) -> R<(Option<i64>, Rep)> {
         let t = self.tok()?;
         match t {
-            Tok::Num(a, b) => match self.num(a, b)? {
-                Num::U(v) => match i64::try_from(v) {
-                    Ok(v) => Ok((Some(v), Rep::Keep)),
-                    Err(_) => self.fail("integer out of range"),
-                },
-                Num::I(v) => Ok((Some(v), Rep::Keep)),
-                Num::F(f) => match float_to_int(f) {
-                    Ok(v) => Ok((Some(v), Rep::Int(v))),
-                    Err(m) => self.fail(m),
-                },
+            Tok::Num(a, b) => match self.num_int(a, b)? {
+                (v, true) => Ok((Some(v), Rep::Keep)),
+                (v, false) => Ok((Some(v), Rep::Int(v))),
             },
-            Tok::Str(a, b, e) => match parse_int(&self.text(a, b, e)) {
+            Tok::Str(a, b, e) => match int_text(&self.text(a, b, e)) {
                 Ok(Some(v)) => Ok((Some(v), Rep::Int(v))),
                 Ok(None) => Ok((None, Rep::Lit("null"))),
-                Err(m) => self.fail(m),
+                Err(e) => self.int_fail(e),
             },
             Tok::Null => Ok((None, Rep::Keep)),
             _ => self.type_err(t, "an integer, a string holding one, or null"),
@@ -707,7 +749,7 @@ impl Tx<'_> {
                     self.flush(vstart);
                 }
                 let start = self.out.len();
-                let span = self.value(f.kind, sub)?;
+                let span = self.value(f.kind, sub).map_err(|e| e.in_field(f.name))?;
                 if want {
                     self.flush(self.pos);
                     if sub.is_some() {
@@ -868,6 +910,8 @@ impl Tx<'_> {
             _ => return self.type_err(t, "a sequence"),
         }
         let mut n = 0usize;
+        // Elements read (`n` counts the ones kept), for the path of an error.
+        let mut i = 0usize;
         let mut seen: HashSet<String> = HashSet::new();
         if self.open_array()? {
             self.flush(self.pos); // through the `[`
@@ -886,7 +930,8 @@ impl Tx<'_> {
                     let t = self.tok()?;
                     return self.type_err(t, schema.name);
                 }
-                let span = self.record(schema, dedupe)?;
+                let span = self.record(schema, dedupe).map_err(|e| e.in_element(i))?;
+                i = i.saturating_add(1);
                 self.flush(self.pos);
                 let keep = match span {
                     Some((a, b)) if dedupe.is_some() => {
@@ -940,7 +985,7 @@ impl Tx<'_> {
                             return self.fail(format!("duplicate field `{key}`"));
                         }
                         *s = true;
-                        *slot = self.int()?.unwrap_or(0);
+                        *slot = self.int().map_err(|e| e.in_field(&key))?.unwrap_or(0);
                     }
                     _ => self.skip()?,
                 }
@@ -1039,15 +1084,6 @@ fn push_ascii(out: &mut String, s: &str) {
                 ));
             }
         }
-    }
-}
-
-/// `decode`'s float-to-integer rule.
-fn float_to_int(f: f64) -> Result<i64, String> {
-    if f.is_finite() && f.fract() == 0.0 && f.abs() <= MAX_SAFE_INTEGER {
-        Ok(f as i64)
-    } else {
-        Err(format!("expected an integer, got {f}"))
     }
 }
 

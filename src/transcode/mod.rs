@@ -48,10 +48,14 @@ fn run(body: &str, f: impl FnOnce(&mut Tx) -> R<()>) -> Result<String> {
     let mut tx = Tx::new(body);
     match f(&mut tx).and_then(|_| tx.end()) {
         Ok(()) => Ok(tx.out),
-        Err(Fail { msg, at }) => {
+        Err(Fail { msg, at, path }) => {
             let (line, column) = tx.position(at);
+            let path = match path {
+                Some(p) if !p.is_empty() => format!("{p}: "),
+                _ => String::new(),
+            };
             Err(Error::decode(format!(
-                "the response is not the expected JSON: {msg} at line {line} column {column}"
+                "the response is not the expected JSON: {path}{msg} at line {line} column {column}"
             )))
         }
     }
@@ -99,13 +103,15 @@ fn envelope(
                 // Only the list's own text is copied: what came before it is dropped.
                 tx.ws();
                 tx.skip_output_to_here();
-                env.count = tx.list(elem, dedupe, ends.as_deref_mut())?;
+                env.count = tx
+                    .list(elem, dedupe, ends.as_deref_mut())
+                    .map_err(|e| e.in_field(list_key))?;
             } else if with_page && key == "page" {
                 if page_seen {
                     return tx.fail("duplicate field `page`");
                 }
                 page_seen = true;
-                env.page = tx.page()?;
+                env.page = tx.page().map_err(|e| e.in_field("page"))?;
             } else {
                 tx.skip()?;
             }
@@ -195,7 +201,9 @@ pub struct OrdersPage {
 fn orders(tx: &mut Tx, offset: i64, ends: Option<&mut Vec<usize>>) -> R<Page> {
     let env = envelope(tx, "orders", &SubaccountOrder::SCHEMA, true, None, ends)?;
     Ok(env.page.unwrap_or(Page {
-        total: offset.saturating_add(env.count as i64),
+        total: offset
+            .saturating_add(env.count as i64)
+            .min(crate::decode::MAX_SAFE_INTEGER),
         limit: 0,
         offset,
     }))

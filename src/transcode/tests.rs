@@ -45,6 +45,10 @@ const BAD_INTS: &[&str] = &[
     "{}",
     "\"1.5\"",
     "99999999999999999999999",
+    "9007199254740992",
+    "-9007199254740992",
+    "\"9007199254740993\"",
+    "9007199254740993.0",
 ];
 const NUMS: &[&str] = &[
     "37",
@@ -461,4 +465,86 @@ fn output_is_ascii() {
     let out = reissues(doc, false).unwrap();
     assert!(out.is_ascii(), "{out}");
     assert!(out.contains(r#""dns_names":["\u00fc.example"]"#), "{out}");
+}
+
+/// Both paths, the same outcome: an error of kind decode whose message holds every `want`.
+fn both_fail<T: std::fmt::Debug>(
+    doc: &str,
+    serde: crate::error::Result<T>,
+    ours: crate::error::Result<String>,
+    want: &[&str],
+) {
+    let a = serde.expect_err(doc);
+    let b = ours.expect_err(doc);
+    for e in [&a, &b] {
+        assert_eq!(e.kind, crate::ErrorKind::Decode, "{doc}");
+        for w in want {
+            assert!(e.message.contains(w), "{doc}: {} lacks {w:?}", e.message);
+        }
+    }
+}
+
+#[test]
+fn unsafe_integers_are_decode_errors_naming_the_field() {
+    let order = |id: &str| format!(r#"{{"id":{id},"status":"issued"}}"#);
+    for (bad, shown) in [
+        ("9007199254740993", "9007199254740993"),
+        ("-9007199254740992", "-9007199254740992"),
+        ("\"9007199254740993\"", "9007199254740993"),
+        ("1e300", "1e300"),
+        // serde_json reads it as a float: the serde path shows 18446744073709552000.
+        ("18446744073709551616", "1844674407370955"),
+    ] {
+        let doc = format!(
+            r#"{{"orders":[{},{},{},{}],"page":{{"total":4}}}}"#,
+            order("1"),
+            order("2"),
+            order("3"),
+            order(bad)
+        );
+        let want = ["orders[3].id", shown, "outside the safe integer range"];
+        both_fail(&doc, so::decode(&doc, 0), subaccount_orders(&doc, 0), &want);
+        assert!(subaccount_orders_page(&doc, 0).is_err());
+    }
+    let doc = r#"{"orders":[],"page":{"total":9007199254740993}}"#;
+    both_fail(
+        doc,
+        so::decode(doc, 0),
+        subaccount_orders(doc, 0),
+        &["page.total", "9007199254740993"],
+    );
+    let doc = r#"{"codes":[{"id":1,"value":"A"},{"id":2,"value":"B","voucher_order_id":"9007199254740993"}]}"#;
+    both_fail(
+        doc,
+        uc::decode(doc),
+        used_codes(doc),
+        &["codes[1].voucher_order_id", "9007199254740993"],
+    );
+    let doc = r#"{"id":7,"codes":[{"id":1},{"id":-1e17}]}"#;
+    both_fail(doc, vo::decode(doc), voucher_order(doc), &["codes[1].id"]);
+    let doc = r#"{"certificates":[{"id":1,"key_size":9007199254740992}]}"#;
+    both_fail(
+        doc,
+        re::decode(doc, &re::ReissueOptions::default()),
+        reissues(doc, false),
+        &["certificates[0].key_size"],
+    );
+    // The largest safe integers pass, as numbers and as text.
+    let doc = r#"{"orders":[{"id":9007199254740991},{"id":"-9007199254740991"}],"page":{"total":9007199254740991}}"#;
+    let out = subaccount_orders(doc, 0).unwrap();
+    assert!(out.contains(r#""id":9007199254740991"#), "{out}");
+    assert!(out.contains(r#""id":-9007199254740991"#), "{out}");
+    let s = so::decode(doc, 0).unwrap();
+    assert_eq!(s.orders[0].id, 9_007_199_254_740_991);
+    assert_eq!(s.page.total, 9_007_199_254_740_991);
+    // Without a page, the total made from the offset stays in the safe range too.
+    let max = crate::decode::MAX_SAFE_INTEGER;
+    let doc = r#"{"orders":[{"id":1},{"id":2}]}"#;
+    assert_eq!(so::decode(doc, max - 1).unwrap().page.total, max);
+    assert!(subaccount_orders(doc, max - 1)
+        .unwrap()
+        .contains(r#""total":9007199254740991,"#));
+    // A big number in a text field is text, not an integer: still fine.
+    let doc = r#"{"codes":[{"id":1,"value":18446744073709551616}]}"#;
+    assert!(used_codes(doc).is_ok() && uc::decode(doc).is_ok());
 }
