@@ -79,16 +79,31 @@ pub fn decode_json<'a, T: Deserialize<'a>>(body: &'a str) -> Result<T> {
     Ok(value)
 }
 
-/// Decodes an error body `{"errors": [...]}`; anything else gives no entries.
+/// Decodes an error body `{"errors": [...]}`; anything else gives no entries. Capped as
+/// [`crate::transcode::error_body`]: the first [`MAX_ERROR_ENTRIES`] entries, each code and
+/// message cut to [`MAX_ENTRY_CHARS`] characters (this serde twin builds every entry first).
+///
+/// [`MAX_ERROR_ENTRIES`]: crate::error::MAX_ERROR_ENTRIES
+/// [`MAX_ENTRY_CHARS`]: crate::error::MAX_ENTRY_CHARS
 pub fn decode_error_body(body: &str) -> Vec<crate::error::ApiErrorEntry> {
+    use crate::error::{clip_marked, MAX_ENTRY_CHARS, MAX_ERROR_ENTRIES};
     #[derive(Deserialize)]
     struct Body {
         #[serde(default, deserialize_with = "crate::decode::list")]
         errors: Vec<crate::error::ApiErrorEntry>,
     }
-    serde_json::from_str::<Body>(body)
+    let mut errors = serde_json::from_str::<Body>(body)
         .map(|b| b.errors)
-        .unwrap_or_default()
+        .unwrap_or_default();
+    errors.truncate(MAX_ERROR_ENTRIES);
+    for e in &mut errors {
+        for s in [&mut e.code, &mut e.message] {
+            if let std::borrow::Cow::Owned(cut) = clip_marked(s, MAX_ENTRY_CHARS) {
+                *s = cut;
+            }
+        }
+    }
+    errors
 }
 
 crate::model::record! {

@@ -172,16 +172,42 @@ pub fn reissues(body: &str, dedupe_by_serial: bool) -> Result<String> {
     })
 }
 
-/// The entries of an error body `{"errors": [{"code", "message"}, ...]}`; anything else gives
-/// none (as [`crate::api::decode_error_body`], which the tests hold it to).
+/// The entries of an error body `{"errors": [{"code", "message"}, ...]}`, capped as
+/// [`error_body`] says; anything else gives none (as [`crate::api::decode_error_body`], which
+/// the tests hold it to).
 pub fn error_entries(body: &str) -> Vec<ApiErrorEntry> {
-    let mut tx = Tx::new(body);
+    error_body(body, None).entries
+}
+
+/// What an error body holds, capped: at most [`MAX_ERROR_ENTRIES`] entries (the first ones),
+/// each `code` and `message` cut to [`MAX_ENTRY_CHARS`] characters (the last of them `…` when
+/// cut), and how many entries the body had.
+///
+/// [`MAX_ERROR_ENTRIES`]: crate::error::MAX_ERROR_ENTRIES
+/// [`MAX_ENTRY_CHARS`]: crate::error::MAX_ENTRY_CHARS
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct ErrorBody {
+    /// The first entries.
+    pub entries: Vec<ApiErrorEntry>,
+    /// How many entries the body had (kept or not).
+    pub total: usize,
+}
+
+/// Reads an error body `{"errors": [...]}` (see [`ErrorBody`]); anything else gives no
+/// entries. The entries past the cap are checked but not kept: the work is one pass over the
+/// body, with no allocation per dropped entry. `secret` (the API key), when given, is replaced
+/// by `[redacted]` in the kept entries before they are cut, so no part of it is left.
+pub fn error_body(body: &str, secret: Option<&str>) -> ErrorBody {
+    let mut tx = Tx::new(body).with_secret(secret);
     match tx.error_entries().and_then(|e| tx.end().map(|_| e)) {
-        Ok(entries) => entries
-            .into_iter()
-            .map(|(code, message)| ApiErrorEntry { code, message })
-            .collect(),
-        Err(_) => Vec::new(),
+        Ok((entries, total)) => ErrorBody {
+            entries: entries
+                .into_iter()
+                .map(|(code, message)| ApiErrorEntry { code, message })
+                .collect(),
+            total,
+        },
+        Err(_) => ErrorBody::default(),
     }
 }
 
