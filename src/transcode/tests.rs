@@ -633,7 +633,8 @@ unsafe impl std::alloc::GlobalAlloc for Counting {
 #[global_allocator]
 static COUNTING: Counting = Counting;
 
-fn allocations(f: impl FnOnce()) -> u64 {
+/// How many allocations `f` makes on this thread.
+pub(crate) fn allocations(f: impl FnOnce()) -> u64 {
     let before = ALLOCS.with(|c| c.get());
     f();
     ALLOCS.with(|c| c.get()) - before
