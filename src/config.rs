@@ -1,6 +1,6 @@
 //! Client configuration in plain Rust: base URL rules, header rules, defaults.
 
-use crate::error::{Error, Result};
+use crate::error::{clip, Error, Result};
 
 /// The US host (default).
 pub const US_BASE_URL: &str = "https://www.digicert.com/services/v2";
@@ -20,7 +20,7 @@ pub fn region_base_url(region: &str) -> Result<&'static str> {
         "eu" => Ok(EU_BASE_URL),
         other => Err(Error::invalid_input(format!(
             "region must be \"us\" or \"eu\", got {:?}",
-            other.chars().take(20).collect::<String>()
+            clip(other, 20)
         ))),
     }
 }
@@ -134,7 +134,7 @@ pub fn check_header(name: &str, value: &str) -> Result<()> {
     if !token {
         return Err(Error::invalid_input(format!(
             "header name {:?} is not a valid HTTP token",
-            name.chars().take(40).collect::<String>()
+            clip(name, 40)
         )));
     }
     let lower = name.to_ascii_lowercase();

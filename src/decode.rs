@@ -13,7 +13,12 @@
 //!
 //! The text forms ([`parse_int`], [`parse_num`], [`parse_bool`], [`text`]) are shared with
 //! the CSV parser, so a CSV cell and a JSON value decode identically.
+//!
+//! Every integer must be within JavaScript's safe range (±[`MAX_SAFE_INTEGER`]): a value
+//! outside it is an error (naming the field's path, `orders[3].id`, in the endpoints' decode
+//! errors), never a silently rounded number.
 
+use crate::error::clip;
 use serde::de::{self, Deserialize, Deserializer, SeqAccess, Visitor};
 use std::fmt;
 
@@ -31,18 +36,103 @@ pub fn text(s: &str) -> Option<String> {
     }
 }
 
-/// An integer written as text (`"42"`, `" 42 "`, `"-1"`, `"42.0"`); blank is `None`.
+/// An integer written as text (`"42"`, `" 42 "`, `"-1"`, `"42.0"`); blank is `None`. A value
+/// outside JavaScript's safe range ([`MAX_SAFE_INTEGER`]) is an error.
 pub fn parse_int(s: &str) -> Result<Option<i64>, String> {
+    int_text(s).map_err(|e| e.msg)
+}
+
+/// The largest integer a JavaScript number holds exactly, `2^53 - 1`. Every integer this
+/// crate decodes is within `-MAX_SAFE_INTEGER..=MAX_SAFE_INTEGER`: JS would round anything
+/// outside (an `id` of 9007199254740993 would come out as 9007199254740992).
+pub const MAX_SAFE_INTEGER: i64 = 9_007_199_254_740_991;
+
+/// The words of the error of an integer outside the safe range (the serde path finds its
+/// error by them to add the field's path).
+pub(crate) const OUT_OF_RANGE: &str = "is outside the safe integer range";
+
+/// Why a value is not an integer this crate accepts.
+#[derive(Debug)]
+pub(crate) struct IntError {
+    /// The message.
+    pub(crate) msg: String,
+    /// The value is an integer, but outside the safe range.
+    pub(crate) out_of_range: bool,
+}
+
+impl IntError {
+    fn not_int(msg: String) -> Self {
+        IntError {
+            msg,
+            out_of_range: false,
+        }
+    }
+
+    /// `shown` (the value as written) is outside the safe range.
+    pub(crate) fn out_of_range(shown: impl fmt::Display) -> Self {
+        IntError {
+            msg: format!("{shown} {OUT_OF_RANGE} (-{MAX_SAFE_INTEGER} to {MAX_SAFE_INTEGER})"),
+            out_of_range: true,
+        }
+    }
+}
+
+/// [`parse_int`], with the kind of failure.
+pub(crate) fn int_text(s: &str) -> Result<Option<i64>, IntError> {
     let t = s.trim();
     if t.is_empty() {
         return Ok(None);
     }
     if let Ok(v) = t.parse::<i64>() {
-        return Ok(Some(v));
+        return safe_int(v, || clip(t, 40)).map(Some);
     }
     match t.parse::<f64>() {
-        Ok(f) => float_to_int(f).map(Some),
-        Err(_) => Err(format!("expected an integer, got {:?}", truncate(t))),
+        Ok(f) => float_int(f, || clip(t, 40)).map(Some),
+        Err(_) => Err(IntError::not_int(format!(
+            "expected an integer, got {:?}",
+            clip(t, 40)
+        ))),
+    }
+}
+
+/// `v` when it is within the safe range; `shown` is how the value was written.
+pub(crate) fn safe_int<S: fmt::Display>(
+    v: i64,
+    shown: impl FnOnce() -> S,
+) -> Result<i64, IntError> {
+    if v.unsigned_abs() <= MAX_SAFE_INTEGER.unsigned_abs() {
+        Ok(v)
+    } else {
+        Err(IntError::out_of_range(shown()))
+    }
+}
+
+/// An integral float within the safe range as an `i64`; `shown` is how it was written.
+pub(crate) fn float_int<S: fmt::Display>(
+    f: f64,
+    shown: impl FnOnce() -> S,
+) -> Result<i64, IntError> {
+    if !f.is_finite() || f.fract() != 0.0 {
+        Err(IntError::not_int(format!("expected an integer, got {f}")))
+    } else if f.abs() > MAX_SAFE_INTEGER as f64 {
+        Err(IntError::out_of_range(shown()))
+    } else {
+        // In range and integral: the conversion is exact.
+        Ok(f as i64)
+    }
+}
+
+/// An `f64` as JavaScript prints it: plain below 1e21, with an exponent from there on (so
+/// `1e300` is not 301 digits).
+pub(crate) struct JsNumber(pub(crate) f64);
+
+impl fmt::Display for JsNumber {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.0.abs() < 1e21 {
+            write!(f, "{}", self.0)
+        } else {
+            write!(f, "{:e}", self.0)
+        }
     }
 }
 
@@ -54,7 +144,7 @@ pub fn parse_num(s: &str) -> Result<Option<f64>, String> {
     }
     match t.parse::<f64>() {
         Ok(f) if f.is_finite() => Ok(Some(f)),
-        _ => Err(format!("expected a number, got {:?}", truncate(t))),
+        _ => Err(format!("expected a number, got {:?}", clip(t, 40))),
     }
 }
 
@@ -69,24 +159,7 @@ pub fn parse_bool(s: &str) -> Result<Option<bool>, String> {
     } else if t.eq_ignore_ascii_case("false") || t == "0" {
         Ok(Some(false))
     } else {
-        Err(format!("expected a boolean, got {:?}", truncate(t)))
-    }
-}
-
-const MAX_SAFE_INTEGER: f64 = 9_007_199_254_740_991.0;
-
-fn float_to_int(f: f64) -> Result<i64, String> {
-    if f.is_finite() && f.fract() == 0.0 && f.abs() <= MAX_SAFE_INTEGER {
-        Ok(f as i64)
-    } else {
-        Err(format!("expected an integer, got {f}"))
-    }
-}
-
-fn truncate(s: &str) -> &str {
-    match s.char_indices().nth(40) {
-        Some((i, _)) => &s[..i],
-        None => s,
+        Err(format!("expected a boolean, got {:?}", clip(t, 40)))
     }
 }
 
@@ -98,15 +171,18 @@ impl<'de> Visitor<'de> for IntVisitor {
         f.write_str("an integer, a string holding one, or null")
     }
     fn visit_i64<E: de::Error>(self, v: i64) -> Result<Self::Value, E> {
-        Ok(Some(v))
+        safe_int(v, || v).map(Some).map_err(|e| E::custom(e.msg))
     }
     fn visit_u64<E: de::Error>(self, v: u64) -> Result<Self::Value, E> {
-        i64::try_from(v)
-            .map(Some)
-            .map_err(|_| E::custom("integer out of range"))
+        match i64::try_from(v) {
+            Ok(i) => self.visit_i64(i),
+            Err(_) => Err(E::custom(IntError::out_of_range(v).msg)),
+        }
     }
     fn visit_f64<E: de::Error>(self, v: f64) -> Result<Self::Value, E> {
-        float_to_int(v).map(Some).map_err(E::custom)
+        float_int(v, || JsNumber(v))
+            .map(Some)
+            .map_err(|e| E::custom(e.msg))
     }
     fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
         parse_int(v).map_err(E::custom)
@@ -355,6 +431,55 @@ mod tests {
         assert!(serde_json::from_str::<T>(r#"{"i": "abc"}"#).is_err());
         assert!(serde_json::from_str::<T>(r#"{"i": 2.5}"#).is_err());
         assert!(serde_json::from_str::<T>(r#"{"i": 1e300}"#).is_err());
+    }
+
+    #[test]
+    fn integers_outside_the_safe_range_are_refused() {
+        for ok in [
+            ("9007199254740991", 9_007_199_254_740_991),
+            ("-9007199254740991", -9_007_199_254_740_991),
+            ("\"9007199254740991\"", 9_007_199_254_740_991),
+            ("9007199254740991.0", 9_007_199_254_740_991),
+        ] {
+            assert_eq!(
+                t(&format!(r#"{{"i": {}}}"#, ok.0)).i,
+                Some(ok.1),
+                "{}",
+                ok.0
+            );
+        }
+        for bad in [
+            "9007199254740992",
+            "9007199254740993",
+            "-9007199254740992",
+            "\"9007199254740993\"",
+            "\" -9007199254740993 \"",
+            "\"9007199254740993.0\"",
+            "9223372036854775807",
+            "18446744073709551615",
+            "1e300",
+            "-1e300",
+            "\"1e300\"",
+            "1e16",
+        ] {
+            let e = serde_json::from_str::<T>(&format!(r#"{{"i": {bad}}}"#)).expect_err(bad);
+            assert!(
+                e.to_string().contains("outside the safe integer range"),
+                "{bad}: {e}"
+            );
+        }
+        assert_eq!(
+            parse_int("9007199254740991"),
+            Ok(Some(9_007_199_254_740_991))
+        );
+        let e = parse_int(" 9007199254740993 ").unwrap_err();
+        assert!(
+            e.contains("9007199254740993") && e.contains("safe integer"),
+            "{e}"
+        );
+        let e = parse_int("1e300").unwrap_err();
+        assert!(e.starts_with("1e300 is outside"), "{e}");
+        assert!(parse_int("99999999999999999999").is_err());
     }
 
     #[test]

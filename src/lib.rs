@@ -15,12 +15,14 @@
 #![allow(clippy::result_large_err)]
 
 pub mod api;
+mod calendar;
 pub mod config;
 pub mod csv;
 pub mod decode;
 pub mod error;
 mod model;
 pub mod paging;
+mod path;
 pub mod query;
 pub mod ratelimit;
 pub mod retry;

@@ -5,7 +5,7 @@
 //! against it *before* anything is sent, and encodes every name and value so that nothing a
 //! caller passes can add a parameter or change the path.
 
-use crate::error::{Error, Result};
+use crate::error::{clip, Error, Result};
 use serde::Deserialize;
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
@@ -180,26 +180,50 @@ pub enum IdInput {
     Text(String),
 }
 
-/// Checks `yyyy-MM-dd` with an optional ` HH:mm:ss` (or `+HH:mm:ss`, or `THH:mm:ss`).
-fn valid_date(s: &str) -> bool {
+/// The number in `b[r]` when it is all ASCII digits (at most 4 of them here, so no overflow).
+fn digits(b: &[u8], r: std::ops::Range<usize>) -> Option<u32> {
+    let d = b
+        .get(r)
+        .filter(|d| !d.is_empty() && d.iter().all(u8::is_ascii_digit))?;
+    Some(d.iter().fold(0, |v, c| v * 10 + u32::from(c - b'0')))
+}
+
+/// Checks `yyyy-MM-dd` with an optional ` HH:mm:ss` (or `+HH:mm:ss`, or `THH:mm:ss`): the
+/// shape, then that it is a real date (month 1-12, day within the month, Gregorian leap
+/// years) and time (hour 0-23, minute 0-59, second 0-59). `Err` says what is wrong, for the
+/// message (`""` when the shape itself is wrong).
+fn valid_date(s: &str) -> std::result::Result<(), String> {
     let b = s.as_bytes();
-    let digits = |r: std::ops::Range<usize>| b[r].iter().all(u8::is_ascii_digit);
-    let date_ok = b.len() >= 10 && digits(0..4) && b[4] == b'-' && digits(5..7) && b[7] == b'-';
-    if !date_ok || !digits(8..10) {
-        return false;
+    let sep = |i: usize, c: &[u8]| b.get(i).is_some_and(|x| c.contains(x));
+    let shape = || String::new();
+    if !matches!(b.len(), 10 | 19) || !sep(4, b"-") || !sep(7, b"-") {
+        return Err(shape());
     }
-    match b.len() {
-        10 => true,
-        19 => {
-            matches!(b[10], b' ' | b'+' | b'T')
-                && digits(11..13)
-                && b[13] == b':'
-                && digits(14..16)
-                && b[16] == b':'
-                && digits(17..19)
+    let (Some(y), Some(m), Some(d)) = (digits(b, 0..4), digits(b, 5..7), digits(b, 8..10)) else {
+        return Err(shape());
+    };
+    if b.len() == 19 {
+        if !sep(10, b" +T") || !sep(13, b":") || !sep(16, b":") {
+            return Err(shape());
         }
-        _ => false,
+        let (Some(h), Some(mi), Some(sec)) =
+            (digits(b, 11..13), digits(b, 14..16), digits(b, 17..19))
+        else {
+            return Err(shape());
+        };
+        for (v, max, what) in [(h, 23, "hour"), (mi, 59, "minute"), (sec, 59, "second")] {
+            if v > max {
+                return Err(format!("{what} {v} is not 0-{max}"));
+            }
+        }
     }
+    let Some(days) = crate::calendar::days_in_month(i64::from(y), m) else {
+        return Err(format!("month {m} is not 1-12"));
+    };
+    if !(1..=days).contains(&d) {
+        return Err(format!("{y:04}-{m:02} has {days} days"));
+    }
+    Ok(())
 }
 
 fn date_expr(name: &str, v: &FilterValue) -> Result<String> {
@@ -208,12 +232,10 @@ fn date_expr(name: &str, v: &FilterValue) -> Result<String> {
             "filters.{name}: {what}; dates are yyyy-MM-dd (optionally with HH:mm:ss)"
         ))
     };
-    let check = |d: &str| {
-        if valid_date(d) {
-            Ok(d.replace('+', " "))
-        } else {
-            Err(bad(&format!("{:?} is not a date", short(d))))
-        }
+    let check = |d: &str| match valid_date(d) {
+        Ok(()) => Ok(d.replace('+', " ")),
+        Err(why) if why.is_empty() => Err(bad(&format!("{:?} is not a date", short(d)))),
+        Err(why) => Err(bad(&format!("{:?} is not a date ({why})", short(d)))),
     };
     match v {
         FilterValue::Number(_) => Err(bad("expected a date, a range or {before}/{after}")),
@@ -241,11 +263,9 @@ fn date_expr(name: &str, v: &FilterValue) -> Result<String> {
     }
 }
 
+/// Outside text quoted in a message: its first 40 characters.
 fn short(s: &str) -> &str {
-    match s.char_indices().nth(40) {
-        Some((i, _)) => &s[..i],
-        None => s,
-    }
+    clip(s, 40)
 }
 
 fn filter_value(name: &str, kind: FilterKind, v: &FilterValue) -> Result<String> {
@@ -478,6 +498,103 @@ mod tests {
             build(r#"{"filters":{"search":"%exam"}}"#).unwrap(),
             "?filters%5Bsearch%5D=%25exam"
         );
+    }
+
+    fn date_filter(v: &str) -> Result<String> {
+        build(&format!(
+            r#"{{"filters":{{"date_created":{}}}}}"#,
+            serde_json::to_string(v).unwrap()
+        ))
+    }
+
+    #[test]
+    fn dates_must_be_calendar_dates() {
+        for good in [
+            "2024-02-29",
+            "2000-02-29",
+            "2023-02-28",
+            "2023-12-31",
+            "2023-04-30",
+            "0000-02-29",
+            "2023-01-31 23:59:59",
+            "2023-01-31T00:00:00",
+            "2023-01-31+12:30:45",
+            "2024-02-29...2024-03-31",
+            "<2024-02-29",
+        ] {
+            assert!(date_filter(good).is_ok(), "{good}");
+        }
+        for (bad, shown) in [
+            ("2023-02-31", "2023-02-31"),
+            ("2023-13-01", "2023-13-01"),
+            ("2023-00-10", "2023-00-10"),
+            ("2023-01-00", "2023-01-00"),
+            ("2023-01-32", "2023-01-32"),
+            ("2023-04-31", "2023-04-31"),
+            ("2023-02-29", "2023-02-29"),
+            ("1900-02-29", "1900-02-29"),
+            ("2023-01-01 24:00:00", "2023-01-01 24:00:00"),
+            ("2023-01-01 23:60:00", "2023-01-01 23:60:00"),
+            ("2023-01-01 23:59:60", "2023-01-01 23:59:60"),
+            ("2023-01-01T99:99:99", "2023-01-01T99:99:99"),
+            ("2023-01-01...2023-02-30", "2023-02-30"),
+            (">2023-99-01", "2023-99-01"),
+        ] {
+            let e = date_filter(bad).expect_err(bad);
+            assert_eq!(e.kind, ErrorKind::InvalidInput, "{bad}");
+            assert!(e.message.contains("filters.date_created"), "{}", e.message);
+            assert!(e.message.contains(shown), "{}", e.message);
+        }
+        let e = date_filter("2023-02-29").unwrap_err();
+        assert!(e.message.contains("28 days"), "{}", e.message);
+        let e = date_filter("2023-13-01").unwrap_err();
+        assert!(e.message.contains("month 13"), "{}", e.message);
+        let e = date_filter("2023-01-01 24:00:00").unwrap_err();
+        assert!(e.message.contains("hour 24"), "{}", e.message);
+    }
+
+    /// The oracle: a date is real when the days-since-epoch conversion gives it back.
+    fn real_date(y: i64, m: u32, d: u32) -> bool {
+        (1..=12).contains(&m)
+            && (1..=31).contains(&d)
+            && crate::calendar::civil_from_days(crate::calendar::days_from_civil(y, m, d))
+                == (y, m, d)
+    }
+
+    #[test]
+    fn property_date_validation_agrees_with_a_day_count_round_trip() {
+        let mut r = crate::csv::tests::Rng::new(0x5eed_da7e);
+        let (mut good, mut bad) = (0, 0);
+        for _ in 0..20_000 {
+            let y = match r.below(4) {
+                0 => r.below(10_000) as i64,
+                1 => 1896 + r.below(10) as i64 * 4 + r.below(2) as i64 * 100,
+                _ => 1900 + r.below(300) as i64,
+            };
+            let m = r.below(15) as u32;
+            let d = r.below(34) as u32;
+            let date = format!("{y:04}-{m:02}-{d:02}");
+            let (s, time_ok) = if r.below(3) == 0 {
+                let (h, mi, se) = (r.below(26), r.below(62), r.below(62));
+                let sep = r.pick(&[" ", "T", "+"]);
+                (
+                    format!("{date}{sep}{h:02}:{mi:02}:{se:02}"),
+                    h < 24 && mi < 60 && se < 60,
+                )
+            } else {
+                (date, true)
+            };
+            let want = real_date(y, m, d) && time_ok;
+            let got = valid_date(&s).is_ok();
+            assert_eq!(got, want, "{s}");
+            assert_eq!(date_filter(&s).is_ok(), want, "{s}");
+            if want {
+                good += 1;
+            } else {
+                bad += 1;
+            }
+        }
+        assert!(good > 5000 && bad > 5000, "good {good}, bad {bad}");
     }
 
     #[test]

@@ -156,11 +156,14 @@ pub fn reissues(data: &[u8]) {
     }
 }
 
-/// The first 8 bytes (when present) are the requested offset.
+/// The first 8 bytes (when present) are the requested offset, one the client sends (0 to
+/// 2^53 - 1, as `query::whole_number` allows).
 pub fn subaccount_orders(data: &[u8]) {
+    const MAX_SAFE: i64 = 9_007_199_254_740_991;
     let (offset, body) = if data.len() >= 8 {
         let (o, b) = data.split_at(8);
-        (i64::from_le_bytes(o.try_into().unwrap_or([0; 8])), b)
+        let o = i64::from_le_bytes(o.try_into().unwrap_or([0; 8]));
+        (o.rem_euclid(MAX_SAFE + 1), b)
     } else {
         (0, data)
     };
@@ -180,7 +183,9 @@ pub fn subaccount_orders(data: &[u8]) {
                 assert_eq!(list.page.offset, offset);
                 assert_eq!(
                     list.page.total,
-                    offset.saturating_add(list.orders.len() as i64)
+                    offset
+                        .saturating_add(list.orders.len() as i64)
+                        .min(MAX_SAFE)
                 );
             }
             round_trip(&list, |s| subaccount_orders::decode(s, offset))
@@ -603,8 +608,8 @@ pub fn retry_after(data: &[u8]) {
             if !v.is_empty() && v.bytes().all(|c| c.is_ascii_digit()) {
                 assert_eq!(ms, v.parse::<f64>().unwrap() * 1000.0);
             } else {
-                let at =
-                    parse_http_date(v).unwrap_or_else(|| panic!("{s:?} accepted but not a date"));
+                let at = parse_http_date(v, now)
+                    .unwrap_or_else(|| panic!("{s:?} accepted but not a date"));
                 assert!(ms.is_finite());
                 assert_eq!(ms, (at - now).max(0.0));
                 assert!(at >= 0.0 && at % 1000.0 == 0.0);

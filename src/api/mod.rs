@@ -70,21 +70,40 @@ pub fn decode_json<'a, T: Deserialize<'a>>(body: &'a str) -> Result<T> {
     let fail =
         |e: serde_json::Error| Error::decode(format!("the response is not the expected JSON: {e}"));
     let mut de = serde_json::Deserializer::from_str(body);
-    let value = T::deserialize(crate::model::ObjectOnly(&mut de)).map_err(fail)?;
+    // Tracked: an integer outside the safe range is named by its path (`orders[3].id`).
+    let value = T::deserialize(crate::model::ObjectOnly(crate::path::Tracked::root(
+        &mut de,
+    )))
+    .map_err(fail)?;
     de.end().map_err(fail)?;
     Ok(value)
 }
 
-/// Decodes an error body `{"errors": [...]}`; anything else gives no entries.
+/// Decodes an error body `{"errors": [...]}`; anything else gives no entries. Capped as
+/// [`crate::transcode::error_body`]: the first [`MAX_ERROR_ENTRIES`] entries, each code and
+/// message cut to [`MAX_ENTRY_CHARS`] characters (this serde twin builds every entry first).
+///
+/// [`MAX_ERROR_ENTRIES`]: crate::error::MAX_ERROR_ENTRIES
+/// [`MAX_ENTRY_CHARS`]: crate::error::MAX_ENTRY_CHARS
 pub fn decode_error_body(body: &str) -> Vec<crate::error::ApiErrorEntry> {
+    use crate::error::{clip_marked, MAX_ENTRY_CHARS, MAX_ERROR_ENTRIES};
     #[derive(Deserialize)]
     struct Body {
         #[serde(default, deserialize_with = "crate::decode::list")]
         errors: Vec<crate::error::ApiErrorEntry>,
     }
-    serde_json::from_str::<Body>(body)
+    let mut errors = serde_json::from_str::<Body>(body)
         .map(|b| b.errors)
-        .unwrap_or_default()
+        .unwrap_or_default();
+    errors.truncate(MAX_ERROR_ENTRIES);
+    for e in &mut errors {
+        for s in [&mut e.code, &mut e.message] {
+            if let std::borrow::Cow::Owned(cut) = clip_marked(s, MAX_ENTRY_CHARS) {
+                *s = cut;
+            }
+        }
+    }
+    errors
 }
 
 crate::model::record! {

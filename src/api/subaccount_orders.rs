@@ -2,6 +2,7 @@
 //! paginated. Quirks: docs/API-NOTES.md.
 
 use super::{decode_json, Page, Price, Product, RequestSpec};
+use crate::decode::MAX_SAFE_INTEGER;
 use crate::error::Result;
 use crate::query::{build_query, EndpointSpec, FilterKind, Query};
 use serde::{Deserialize, Serialize};
@@ -194,11 +195,14 @@ pub fn request(q: &Query) -> Result<RequestSpec> {
     )))
 }
 
-/// Decodes a JSON body. `offset` is the one requested, used when the API sends no `page`.
+/// Decodes a JSON body. `offset` is the one requested, used when the API sends no `page`
+/// (then `total` is `offset` plus the orders, at most [`MAX_SAFE_INTEGER`]).
 pub fn decode(body: &str, offset: i64) -> Result<SubaccountOrderList> {
     let wire: Wire = decode_json(body)?;
     let page = wire.page.unwrap_or(Page {
-        total: offset.saturating_add(wire.orders.len() as i64),
+        total: offset
+            .saturating_add(wire.orders.len() as i64)
+            .min(MAX_SAFE_INTEGER),
         limit: 0,
         offset,
     });

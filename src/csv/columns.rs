@@ -294,12 +294,12 @@ impl Columns {
     }
 }
 
-/// [`parse_int`], with a fast path for the usual cell: 1 to 18 ASCII digits (which cannot
-/// overflow an `i64`, and which `parse_int` reads the same way).
+/// [`parse_int`], with a fast path for the usual cell: 1 to 15 ASCII digits (which are
+/// within the safe integer range, and which `parse_int` reads the same way).
 #[inline]
 fn int(s: &str) -> Result<Option<i64>, String> {
     let b = s.as_bytes();
-    if !b.is_empty() && b.len() <= 18 && b.iter().all(u8::is_ascii_digit) {
+    if !b.is_empty() && b.len() <= 15 && b.iter().all(u8::is_ascii_digit) {
         let v = b
             .iter()
             .fold(0i64, |v, d| v * 10 + i64::from(d.wrapping_sub(b'0')));

@@ -120,13 +120,13 @@ fn write_row(out: &mut String, r: &Row<'_>) -> Result<(), FieldError> {
 
 /// Writes the integer of cell `s` as JSON; `Ok(false)` (nothing written) when blank.
 ///
-/// Plain digits without a leading zero (the common case) are copied as they are, which is
-/// what `i64`'s formatting would print; anything else goes through
-/// [`parse_int`](crate::decode::parse_int).
+/// Up to 15 plain digits without a leading zero (the common case, and always within the safe
+/// integer range) are copied as they are, which is what `i64`'s formatting would print;
+/// anything else goes through [`parse_int`](crate::decode::parse_int).
 #[inline]
 fn write_int(out: &mut String, s: &str) -> Result<bool, String> {
     let b = s.as_bytes();
-    let plain = matches!(b.len(), 1..=18)
+    let plain = matches!(b.len(), 1..=15)
         && b.iter().all(u8::is_ascii_digit)
         && (b.len() == 1 || b.first() != Some(&b'0'));
     if plain {
@@ -260,9 +260,9 @@ mod tests {
             "+5",
             " 42 ",
             "42.0",
-            "999999999999999999",
-            "9223372036854775807",
-            "-9223372036854775808",
+            "999999999999999",
+            "9007199254740991",
+            "-9007199254740991",
             "1e3",
         ] {
             let mut out = String::new();
@@ -274,6 +274,8 @@ mod tests {
         assert!(!write_int(&mut out, " ").unwrap());
         assert!(write_int(&mut out, "x").is_err());
         assert!(write_int(&mut out, "99999999999999999999").is_err());
+        assert!(write_int(&mut out, "9007199254740992").is_err());
+        assert!(write_int(&mut out, "999999999999999999").is_err());
         assert!(out.is_empty());
     }
 

@@ -50,7 +50,10 @@
 //! Two modes ([`CsvParser::new`]): strict (the first error is returned and the parser
 //! stays failed) and `collect_errors` (a bad row is reported in [`CsvParser::take_errors`]
 //! beside the good ones and parsing goes on). Header errors and empty input are fatal in
-//! both modes: without a header no row can be mapped.
+//! both modes: without a header no row can be mapped. `collect_errors` keeps the first
+//! [`DEFAULT_MAX_ERRORS`] bad rows (or as many as [`CsvParser::with_max_errors`] says) and
+//! only counts the others ([`CsvParser::error_count`]), so memory stays bounded whatever the
+//! input.
 //!
 //! # Output
 //!
@@ -100,6 +103,10 @@ use row::{Decoder, Fail, Fields, RecordSink, Sink};
 /// A header row with more fields than this is refused (it bounds the memory a hostile
 /// header can take before the column count is known).
 pub const MAX_HEADER_FIELDS: usize = 4096;
+
+/// How many bad rows `collect_errors` mode keeps by default ([`CsvParser::new`]); the others
+/// are only counted ([`CsvParser::error_count`]).
+pub const DEFAULT_MAX_ERRORS: usize = 1000;
 
 /// Streaming parser of the used-codes CSV export.
 ///
@@ -171,8 +178,18 @@ impl Default for CsvParser {
 impl CsvParser {
     /// A parser; `collect_errors` selects the lenient mode (bad rows are reported by
     /// [`take_errors`](Self::take_errors) and parsing goes on) instead of the strict one
-    /// (the first bad row is returned as `Err`).
+    /// (the first bad row is returned as `Err`). The lenient mode keeps the first
+    /// [`DEFAULT_MAX_ERRORS`] bad rows (see [`with_max_errors`](Self::with_max_errors)).
     pub fn new(collect_errors: bool) -> Self {
+        Self::with_max_errors(collect_errors, DEFAULT_MAX_ERRORS)
+    }
+
+    /// A parser whose lenient mode keeps at most `max_errors` bad rows over the whole parse:
+    /// the first ones, in input order. The bad rows after them are only counted
+    /// ([`error_count`](Self::error_count)), without building an [`Error`], so a hostile
+    /// input of bad rows cannot grow memory. The good rows are unaffected. In strict mode
+    /// `max_errors` plays no part.
+    pub fn with_max_errors(collect_errors: bool, max_errors: usize) -> Self {
         CsvParser {
             rdr: Reader::new(),
             head: Vec::with_capacity(3),
@@ -186,7 +203,7 @@ impl CsvParser {
                 endlen: 0,
                 too_many: false,
             },
-            dec: Decoder::new(collect_errors),
+            dec: Decoder::new(collect_errors, max_errors),
             records: Vec::new(),
             at_start: false,
             fast: true,
@@ -258,6 +275,13 @@ impl CsvParser {
     /// In `collect_errors` mode: the bad rows met so far and not yet taken, in input order.
     pub fn take_errors(&mut self) -> Vec<Error> {
         std::mem::take(&mut self.dec.errors)
+    }
+
+    /// Bad rows met so far: those kept for [`take_errors`](Self::take_errors) (taken or not),
+    /// those past the bound of [`with_max_errors`](Self::with_max_errors), and in strict mode
+    /// the one returned as `Err`. Header errors and empty input are not bad rows.
+    pub fn error_count(&self) -> u64 {
+        self.dec.error_count
     }
 
     /// Input bytes consumed so far (the byte order mark included).
@@ -478,15 +502,27 @@ impl CsvParser {
         self.settle(r)
     }
 
-    /// A record's outcome: a bad row is collected (lenient mode) or returned.
+    /// A record's outcome: a bad row is counted, and collected (lenient mode, up to the
+    /// bound) or returned.
     fn settle(&mut self, r: Result<(), Fail>) -> Result<(), Error> {
+        let d = &mut self.dec;
         match r {
             Ok(()) => Ok(()),
-            Err(Fail::Row(e)) if self.dec.collect_errors => {
-                self.dec.errors.push(e);
+            Err(Fail::Dropped) => {
+                d.error_count = d.error_count.saturating_add(1);
                 Ok(())
             }
-            Err(Fail::Row(e) | Fail::Fatal(e)) => Err(e),
+            Err(Fail::Row(e)) => {
+                d.error_count = d.error_count.saturating_add(1);
+                if d.collect_errors {
+                    d.kept = d.kept.saturating_add(1);
+                    d.errors.push(e);
+                    Ok(())
+                } else {
+                    Err(e)
+                }
+            }
+            Err(Fail::Fatal(e)) => Err(e),
         }
     }
 
@@ -560,8 +596,11 @@ impl CsvParser {
 pub struct Parsed {
     /// The records, in input order.
     pub records: Vec<UsedVoucherCode>,
-    /// The bad rows (always empty in strict mode, where the first one is the `Err`).
+    /// The bad rows (always empty in strict mode, where the first one is the `Err`): the
+    /// first [`DEFAULT_MAX_ERRORS`] of them.
     pub errors: Vec<Error>,
+    /// How many bad rows the input had (kept in `errors` or not).
+    pub error_count: u64,
 }
 
 /// Parses a whole used-codes CSV export held in memory (see the module docs).
@@ -572,6 +611,7 @@ pub fn parse(input: &[u8], collect_errors: bool) -> Result<Parsed, Error> {
     Ok(Parsed {
         records: p.take_records(),
         errors: p.take_errors(),
+        error_count: p.error_count(),
     })
 }
 

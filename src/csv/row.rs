@@ -136,15 +136,23 @@ pub(crate) fn decode_record(r: &Row<'_>) -> Result<UsedVoucherCode, FieldError> 
     })
 }
 
-/// Why a record was refused: a bad row (lenient mode goes on) or a fatal error.
+/// Why a record was refused: a bad row (lenient mode goes on), a bad row past the bound of
+/// kept errors (only counted: no `Error` is built for it), or a fatal error.
 pub(crate) enum Fail {
     Row(Error),
+    Dropped,
     Fatal(Error),
 }
 
 /// Header mapping, counters and collected errors.
 pub(crate) struct Decoder {
     pub(crate) collect_errors: bool,
+    /// In `collect_errors` mode, the most bad rows kept over the whole parse.
+    pub(crate) max_errors: usize,
+    /// Bad rows kept so far (taken or not).
+    pub(crate) kept: u64,
+    /// Bad rows met so far: kept, dropped, or (strict mode) returned.
+    pub(crate) error_count: u64,
     /// For each column of [`COLUMNS`], its field index in the CSV rows.
     cols: Option<[usize; NCOLS]>,
     /// Number of fields of the header (and of every row).
@@ -193,9 +201,12 @@ fn csv_err(line: u64, col: usize, msg: impl std::fmt::Display) -> Error {
 }
 
 impl Decoder {
-    pub(crate) fn new(collect_errors: bool) -> Self {
+    pub(crate) fn new(collect_errors: bool, max_errors: usize) -> Self {
         Decoder {
             collect_errors,
+            max_errors,
+            kept: 0,
+            error_count: 0,
             cols: None,
             ncols: 0,
             errors: Vec::new(),
@@ -206,6 +217,16 @@ impl Decoder {
 
     pub(crate) fn has_header(&self) -> bool {
         self.cols.is_some()
+    }
+
+    /// A bad row's failure: its error, built by `e`, or `Dropped` (nothing built) when
+    /// `collect_errors` mode already keeps `max_errors` of them.
+    fn row_fail(&self, e: impl FnOnce() -> Error) -> Fail {
+        if self.collect_errors && self.kept >= self.max_errors as u64 {
+            Fail::Dropped
+        } else {
+            Fail::Row(e())
+        }
     }
 
     /// Number of header fields, once the header is read.
@@ -225,17 +246,17 @@ impl Decoder {
     ) -> Result<(), Fail> {
         let (out, ends) = (f.out, f.ends);
         if unterminated {
-            let line = line();
-            let col = ends.len().max(1);
-            let e = csv_err(
-                line,
-                col,
-                "a quoted field is not closed before the end of the input",
-            );
+            let e = || {
+                csv_err(
+                    line(),
+                    ends.len().max(1),
+                    "a quoted field is not closed before the end of the input",
+                )
+            };
             return Err(if self.cols.is_some() {
-                Fail::Row(e)
+                self.row_fail(e)
             } else {
-                Fail::Fatal(e)
+                Fail::Fatal(e())
             });
         }
         if ends.len() <= 1 && !too_many {
@@ -251,27 +272,30 @@ impl Decoder {
             return self.header(&f, line()).map_err(Fail::Fatal);
         };
         if too_many || ends.len() != self.ncols {
-            let col = if too_many || ends.len() > self.ncols {
-                self.ncols.saturating_add(1)
-            } else {
-                ends.len().saturating_add(1)
-            };
-            let found = if too_many {
-                format!("more than {}", self.ncols)
-            } else {
-                ends.len().to_string()
-            };
-            return Err(Fail::Row(csv_err(
-                line(),
-                col,
-                format_args!(
-                    "expected {} fields like the header row, found {found}",
-                    self.ncols
-                ),
-            )));
+            return Err(self.row_fail(|| {
+                let col = if too_many || ends.len() > self.ncols {
+                    self.ncols.saturating_add(1)
+                } else {
+                    ends.len().saturating_add(1)
+                };
+                let found = if too_many {
+                    format!("more than {}", self.ncols)
+                } else {
+                    ends.len().to_string()
+                };
+                csv_err(
+                    line(),
+                    col,
+                    format_args!(
+                        "expected {} fields like the header row, found {found}",
+                        self.ncols
+                    ),
+                )
+            }));
         }
-        let text = check_utf8(&f)
-            .map_err(|col| Fail::Row(csv_err(line(), col, "the field is not valid UTF-8")))?;
+        let text = check_utf8(&f).map_err(|col| {
+            self.row_fail(|| csv_err(line(), col, "the field is not valid UTF-8"))
+        })?;
         let row = Row {
             text,
             starts: f.starts,
@@ -284,15 +308,11 @@ impl Decoder {
                 self.rows = self.rows.saturating_add(1);
                 Ok(())
             }
-            Err(fe) => {
+            Err(fe) => Err(self.row_fail(|| {
                 let col = cols.get(fe.col).map_or(1, |c| c.saturating_add(1));
                 let name = COLUMNS.get(fe.col).copied().unwrap_or("?");
-                Err(Fail::Row(csv_err(
-                    line(),
-                    col,
-                    format_args!("{name}: {}", fe.msg),
-                )))
-            }
+                csv_err(line(), col, format_args!("{name}: {}", fe.msg))
+            })),
         }
     }
 

@@ -260,6 +260,69 @@ fn bad_input_errors_have_line_and_column() {
 }
 
 #[test]
+fn integers_outside_the_safe_range_are_row_errors() {
+    let max = row(9_007_199_254_740_991, "A", "o");
+    // The id (field 1) and no_of_fqdns (field 4, in a row with a quoted cell so csv_core
+    // reads it, not the fast path), as numbers and as other integer texts.
+    for (line, at_col, name) in [
+        (row(9_007_199_254_740_992, "B", "o"), 1, "id"),
+        (row(-9_007_199_254_740_992, "B", "o"), 1, "id"),
+        (
+            row(1, "B", "o").replacen(",5,", ",9007199254740993,", 1),
+            4,
+            "no_of_fqdns",
+        ),
+        (
+            row(1, "B", "\"o\"").replacen(",5,", ",9999999999999999,", 1),
+            4,
+            "no_of_fqdns",
+        ),
+        (
+            row(1, "B", "o").replacen(",5,", ",1e300,", 1),
+            4,
+            "no_of_fqdns",
+        ),
+        (
+            row(1, "B", "o").replacen(",5,", ",\" 9007199254740993.0 \",", 1),
+            4,
+            "no_of_fqdns",
+        ),
+        (
+            row(1, "B", "o").replacen(",5,", ",99999999999999999,", 1),
+            4,
+            "no_of_fqdns",
+        ),
+    ] {
+        let input = format!("{HEADER}\n{max}\n{line}\n");
+        for fast in [true, false] {
+            let o = run_mode(&[input.as_bytes()], false, fast);
+            let e = o.result.clone().expect_err(&line);
+            assert_eq!((e.kind, at(&e)), (ErrorKind::Csv, (3, at_col)), "{line}");
+            assert!(e.message.contains(name), "{}", e.message);
+            assert!(e.message.contains("safe integer range"), "{}", e.message);
+            assert_eq!(o.records.len(), 1);
+            assert_eq!(o.records[0].id, 9_007_199_254_740_991);
+            // Lenient mode: the same error, beside the good row.
+            let o = run_mode(&[input.as_bytes()], true, fast);
+            assert_eq!(o.errors, [e]);
+            assert_eq!(o.json, json_of(&o.records));
+            // The column batches refuse it too.
+            let mut p = CsvParser::new(false);
+            let mut cols = Columns::default();
+            assert!(p.push_columns(input.as_bytes(), &mut cols).is_err());
+        }
+    }
+    let mut p = CsvParser::new(false);
+    let mut cols = Columns::default();
+    assert_eq!(
+        p.push_columns(format!("{HEADER}\n{max}\n").as_bytes(), &mut cols)
+            .unwrap(),
+        1
+    );
+    assert_eq!(cols.nums[0], 9_007_199_254_740_991.0);
+}
+
+#[test]
 fn lenient_mode_keeps_good_rows_and_reports_bad_ones() {
     let input = format!(
         "{HEADER}\n{}\n{}\n1,2\n{}\n{}\n\"open",
@@ -280,6 +343,170 @@ fn lenient_mode_keeps_good_rows_and_reports_bad_ones() {
     assert_eq!(s.take_records().len(), 1);
     assert_eq!(s.push(b"x").unwrap_err(), e);
     assert_eq!(s.finish().unwrap_err(), e);
+}
+
+/// A header, then `n` rows: every `every`-th one good (id = its row number), the others one
+/// bad field (`x`).
+fn mostly_bad(n: usize, every: usize) -> String {
+    let mut s = format!("{HEADER}\n");
+    for i in 0..n {
+        if i % every == 0 {
+            s.push_str(&row(i as i64, "V", "o"));
+        } else {
+            s.push('x');
+        }
+        s.push('\n');
+    }
+    s
+}
+
+#[test]
+fn collected_errors_keep_the_first_thousand_by_default() {
+    let input = mostly_bad(5000, 10);
+    for fast in [true, false] {
+        let o = run_mode(&[input.as_bytes()], true, fast);
+        assert_eq!(o.result, Ok(()));
+        assert_eq!(o.records.len(), 500, "good rows are unaffected");
+        assert_eq!(o.errors.len(), 1000);
+        // The first ones, in input order: row i is on line i + 2.
+        assert_eq!(at(&o.errors[0]), (3, 2));
+        assert_eq!(at(&o.errors[999]), (1113, 2));
+    }
+}
+
+#[test]
+fn the_bound_of_kept_errors_is_configurable_and_the_rest_are_counted() {
+    let input = mostly_bad(3000, 3);
+    let whole = parse(input.as_bytes(), true).unwrap();
+    assert_eq!(whole.error_count, 2000);
+    assert_eq!(whole.errors.len(), DEFAULT_MAX_ERRORS);
+    for max in [0, 1, 7, 1999, 2000, 5000] {
+        let mut p = CsvParser::with_max_errors(true, max);
+        let mut errors = Vec::new();
+        let mut records = 0;
+        for piece in input.as_bytes().chunks(777) {
+            p.push(piece).unwrap();
+            errors.extend(p.take_errors());
+            records += p.take_records().len();
+            assert!(errors.len() <= max);
+        }
+        p.finish().unwrap();
+        errors.extend(p.take_errors());
+        records += p.take_records().len();
+        assert_eq!(records, 1000, "good rows are unaffected (max {max})");
+        assert_eq!(errors.len(), max.min(2000));
+        assert_eq!(p.error_count(), 2000);
+        assert_eq!(errors[..], whole_errors(&input)[..max.min(2000)]);
+    }
+    // Strict mode counts the bad row it returns; header errors are not bad rows.
+    let mut p = CsvParser::with_max_errors(false, 0);
+    assert!(p.push(input.as_bytes()).is_err());
+    assert_eq!(p.error_count(), 1);
+    let mut p = CsvParser::new(true);
+    assert!(p.push(b"not,a,header\n1,2,3\n").is_err());
+    assert_eq!(p.error_count(), 0);
+    assert_eq!(parse(input.as_bytes(), false).unwrap_err().line, Some(3));
+    let ok = parse(format!("{HEADER}\n{}", row(1, "A", "o")).as_bytes(), true).unwrap();
+    assert_eq!((ok.errors.len(), ok.error_count), (0, 0));
+}
+
+/// Every bad row of `input`, with no bound.
+fn whole_errors(input: &str) -> Vec<Error> {
+    let mut p = CsvParser::with_max_errors(true, usize::MAX);
+    p.push(input.as_bytes()).unwrap();
+    p.finish().unwrap();
+    p.take_errors()
+}
+
+#[test]
+fn bad_rows_past_the_bound_allocate_nothing() {
+    // 300,000 one-field rows used to keep 300,000 errors (about 850 MB in the browser).
+    let many = "x\n".repeat(300_000);
+    let mut p = CsvParser::new(true);
+    p.push(format!("{HEADER}\n").as_bytes()).unwrap();
+    p.push(many.as_bytes()).unwrap();
+    p.finish().unwrap();
+    assert_eq!(p.take_errors().len(), DEFAULT_MAX_ERRORS);
+    assert_eq!(p.error_count(), 300_000);
+    // Past the bound, 1,000 bad rows and 100,000 cost the same allocations (none).
+    let mut p = CsvParser::with_max_errors(true, 0);
+    p.push(format!("{HEADER}\n").as_bytes()).unwrap();
+    let (some, lots) = ("x\n".repeat(1000), "x\n".repeat(100_000));
+    let a = crate::transcode::tests::allocations(|| p.push(some.as_bytes()).unwrap());
+    let b = crate::transcode::tests::allocations(|| p.push(lots.as_bytes()).unwrap());
+    assert_eq!((a, b), (0, 0));
+    assert_eq!(p.error_count(), 101_000);
+    assert!(p.take_errors().is_empty());
+}
+
+/// A header and up to 40 rows, each good, bad in some way, or blank.
+fn rows_of_all_kinds(rng: &mut Rng) -> Vec<u8> {
+    let mut s = format!("{HEADER}\n").into_bytes();
+    for i in 0..rng.below(40) {
+        let good = row(i as i64, "V", "o");
+        let line = match rng.below(8) {
+            0 | 1 => good,
+            2 => "x".to_owned(),
+            3 => good.replacen(",5,", ",five,", 1),
+            4 => format!("{good},extra"),
+            5 => good.replacen(",V,", ",\" \",", 1),
+            6 => String::new(),
+            _ => good.replacen("o,", "\"q\nuoted\",", 1),
+        };
+        s.extend_from_slice(line.as_bytes());
+        s.extend_from_slice(rng.pick(&[&b"\n"[..], b"\r\n", b"\r"]));
+    }
+    if rng.chance(20) {
+        s.extend_from_slice(b"1,\"open");
+    }
+    if rng.chance(10) {
+        s.extend(garbage(rng));
+    }
+    s
+}
+
+#[test]
+fn property_bounded_errors_are_a_prefix_of_the_unbounded_ones() {
+    let mut rng = Rng::new(0x5eed_e770);
+    let mut cut = 0;
+    for case in 0..1500 {
+        let input = if rng.chance(50) {
+            rows_of_all_kinds(&mut rng)
+        } else {
+            garbage(&mut rng)
+        };
+        let max = rng.pick(&[0usize, 1, 2, 3, 5, 10, 40]);
+        let run = |max: usize, pieces: &[&[u8]]| {
+            let mut p = CsvParser::with_max_errors(true, max);
+            let (mut records, mut errors, mut result) = (Vec::new(), Vec::new(), Ok(()));
+            for c in pieces {
+                result = p.push(c);
+                records.extend(p.take_records());
+                errors.extend(p.take_errors());
+                if result.is_err() {
+                    break;
+                }
+            }
+            if result.is_ok() {
+                result = p.finish();
+                records.extend(p.take_records());
+                errors.extend(p.take_errors());
+            }
+            (records, errors, result, p.error_count())
+        };
+        let (all_records, all_errors, all_result, all_count) = run(usize::MAX, &[&input]);
+        assert_eq!(all_count, all_errors.len() as u64, "case {case}");
+        let pieces = chunks(&mut rng, &input);
+        let (records, errors, result, count) = run(max, &pieces);
+        let show = String::from_utf8_lossy(&input);
+        assert_eq!(records, all_records, "case {case}: {show:?}");
+        assert_eq!(result, all_result, "case {case}: {show:?}");
+        assert_eq!(count, all_count, "case {case}: {show:?}");
+        let kept = all_errors.len().min(max);
+        assert_eq!(errors[..], all_errors[..kept], "case {case}: {show:?}");
+        cut += usize::from(all_errors.len() > max);
+    }
+    assert!(cut > 300, "only {cut} cases had errors past the bound");
 }
 
 #[test]
@@ -379,7 +606,8 @@ fn gen_text(rng: &mut Rng) -> Option<String> {
 fn gen_int(rng: &mut Rng) -> Option<i64> {
     rng.chance(80).then(|| match rng.below(4) {
         0 => rng.below(10) as i64,
-        1 => rng.next() as i64 >> rng.below(64),
+        // Up to 2^53 - 1 either way: integers outside JS's safe range are refused.
+        1 => rng.next() as i64 >> (11 + rng.below(53)),
         2 => -(rng.below(1000) as i64),
         _ => rng.below(1_000_000_000) as i64,
     })

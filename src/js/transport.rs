@@ -347,31 +347,12 @@ impl std::ops::Deref for RawResponse {
     }
 }
 
-/// The `http` error of a non-2xx response. The body's error entries are redacted: a proxy
-/// (or a server) that echoes the key it refused must not put it into the error.
+/// The `http` error of a non-2xx response: the body's error entries, capped and with the key
+/// redacted (a proxy or a server that echoes the key it refused must not put it into the
+/// error).
 fn http_error(r: RawResponse, key: Option<&str>) -> Error {
     let body = std::str::from_utf8(&r.body).unwrap_or("");
-    let mut errors = crate::transcode::error_entries(body);
-    for e in &mut errors {
-        e.code = redact(&e.code, key);
-        e.message = redact(&e.message, key);
-    }
-    let detail = errors
-        .iter()
-        .map(|e| format!("{}: {}", e.code, e.message))
-        .collect::<Vec<_>>()
-        .join("; ");
-    let mut e = Error::new(
-        ErrorKind::Http,
-        if detail.is_empty() {
-            format!("GET {} failed with HTTP {}", r.url, r.status)
-        } else {
-            format!("GET {} failed with HTTP {} ({detail})", r.url, r.status)
-        },
-    )
-    .with_status(r.status)
-    .with_url(r.url.clone());
-    e.errors = errors;
+    let mut e = crate::error::http_error(r.status, &r.url, body, key);
     e.retry_after_ms = r.retry_after_ms.map(|v| v as u64);
     e
 }

@@ -7,7 +7,9 @@
 
 use super::schema::{Kind, Schema};
 use crate::api::Page;
-use crate::decode::{is_blank, parse_bool, parse_int, parse_num};
+use crate::config::redact;
+use crate::decode::{float_int, int_text, is_blank, parse_bool, parse_num, safe_int, IntError};
+use crate::error::{clip, clip_marked, MAX_ENTRY_CHARS, MAX_ERROR_ENTRIES};
 use std::collections::HashSet;
 
 /// A failure: what went wrong, and the byte offset in the input.
@@ -15,6 +17,37 @@ use std::collections::HashSet;
 pub(crate) struct Fail {
     pub msg: String,
     pub at: usize,
+    /// For an integer outside the safe range: where the value is (`orders[3].id`), built
+    /// on the way out as each record and list adds its part; `None` for other failures.
+    pub path: Option<String>,
+}
+
+impl Fail {
+    /// The failure, inside field `name` of a record.
+    pub fn in_field(mut self, name: &str) -> Self {
+        if let Some(p) = &mut self.path {
+            let dot = if p.is_empty() || p.starts_with('[') {
+                ""
+            } else {
+                "."
+            };
+            *p = format!("{name}{dot}{p}");
+        }
+        self
+    }
+
+    /// The failure, inside element `i` of a list.
+    pub fn in_element(mut self, i: usize) -> Self {
+        if let Some(p) = &mut self.path {
+            let dot = if p.is_empty() || p.starts_with('[') {
+                ""
+            } else {
+                "."
+            };
+            *p = format!("[{i}]{dot}{p}");
+        }
+        self
+    }
 }
 
 pub(crate) type R<T> = Result<T, Fail>;
@@ -62,9 +95,9 @@ pub(crate) struct Tx<'a> {
     skipping: bool,
     /// The output.
     pub out: String,
+    /// Text replaced by `[redacted]` in error entries, before they are cut (the API key).
+    secret: Option<&'a str>,
 }
-
-const MAX_SAFE_INTEGER: f64 = 9_007_199_254_740_991.0;
 
 impl<'a> Tx<'a> {
     pub fn new(src: &'a str) -> Self {
@@ -77,13 +110,22 @@ impl<'a> Tx<'a> {
             sep: 0,
             skipping: false,
             out: String::with_capacity(src.len().saturating_add(src.len() / 8)),
+            secret: None,
         }
+    }
+
+    /// A reader of error entries that replaces `secret` in them by `[redacted]` (before they
+    /// are cut, so no part of it is left at a cut).
+    pub fn with_secret(mut self, secret: Option<&'a str>) -> Self {
+        self.secret = secret.filter(|s| !s.is_empty());
+        self
     }
 
     pub fn fail<T>(&self, msg: impl Into<String>) -> R<T> {
         Err(Fail {
             msg: msg.into(),
             at: self.pos,
+            path: None,
         })
     }
 
@@ -296,6 +338,7 @@ impl<'a> Tx<'a> {
             _ => Err(Fail {
                 msg: "number out of range".into(),
                 at: a,
+                path: None,
             }),
         }
     }
@@ -342,18 +385,35 @@ impl<'a> Tx<'a> {
     fn int(&mut self) -> R<Option<i64>> {
         let t = self.tok()?;
         match t {
-            Tok::Num(a, b) => match self.num(a, b)? {
-                Num::U(v) => match i64::try_from(v) {
-                    Ok(v) => Ok(Some(v)),
-                    Err(_) => self.fail("integer out of range"),
-                },
-                Num::I(v) => Ok(Some(v)),
-                Num::F(f) => float_to_int(f).map(Some).or_else(|m| self.fail(m)),
-            },
-            Tok::Str(a, b, e) => parse_int(&self.text(a, b, e)).or_else(|m| self.fail(m)),
+            Tok::Num(a, b) => self.num_int(a, b).map(|(v, _)| Some(v)),
+            Tok::Str(a, b, e) => int_text(&self.text(a, b, e)).or_else(|e| self.int_fail(e)),
             Tok::Null => Ok(None),
             _ => self.type_err(t, "an integer, a string holding one, or null"),
         }
+    }
+
+    /// The integer of number token `a..b` by `decode::opt_int`'s rules, and whether its
+    /// literal is already what serde_json prints for it (an integer literal).
+    fn num_int(&self, a: usize, b: usize) -> R<(i64, bool)> {
+        let shown = || clip(self.src(a, b), 40);
+        let r = match self.num(a, b)? {
+            Num::U(v) => match i64::try_from(v) {
+                Ok(v) => safe_int(v, shown).map(|v| (v, true)),
+                Err(_) => Err(IntError::out_of_range(shown())),
+            },
+            Num::I(v) => safe_int(v, shown).map(|v| (v, true)),
+            Num::F(f) => float_int(f, shown).map(|v| (v, false)),
+        };
+        r.or_else(|e| self.int_fail(e))
+    }
+
+    /// Fails with an integer error; one outside the safe range gets its path on the way out.
+    fn int_fail<T>(&self, e: IntError) -> R<T> {
+        Err(Fail {
+            msg: e.msg,
+            at: self.pos,
+            path: e.out_of_range.then(String::new),
+        })
     }
 
     fn enter(&mut self) -> R<()> {
@@ -420,12 +480,30 @@ impl<'a> Tx<'a> {
 
     /// Reads a member key and its `:`; the key's text.
     pub fn key(&mut self) -> R<std::borrow::Cow<'a, str>> {
+        let (a, b, e) = self.raw_key()?;
+        Ok(self.text(a, b, e))
+    }
+
+    /// Reads a member key and its `:`; the key's content range and whether it has escapes
+    /// (nothing is allocated).
+    fn raw_key(&mut self) -> R<(usize, usize, bool)> {
         if self.peek() != Some(b'"') {
             return self.fail("key must be a string");
         }
-        let (a, b, e) = self.string()?;
+        let k = self.string()?;
         self.expect_byte(b':', "`:`")?;
-        Ok(self.text(a, b, e))
+        Ok(k)
+    }
+
+    /// True when the key at `a..b` (with escapes when `esc`) is `name`, compared without
+    /// allocating.
+    fn key_is(&self, (a, b, esc): (usize, usize, bool), name: &str) -> bool {
+        let raw = self.src(a, b);
+        if esc {
+            Unescaped(raw.chars()).eq(name.chars())
+        } else {
+            raw == name
+        }
     }
 
     /// Reads a member key and its `:`: the field it names, if any. The field after the last
@@ -484,7 +562,7 @@ impl<'a> Tx<'a> {
                 }
                 open += 1;
                 if is_obj {
-                    self.key()?;
+                    self.raw_key()?;
                 }
                 continue;
             }
@@ -496,7 +574,7 @@ impl<'a> Tx<'a> {
                 let is_obj = (objs >> (open - 1)) & 1 == 1;
                 if self.more(if is_obj { b'}' } else { b']' })? {
                     if is_obj {
-                        self.key()?;
+                        self.raw_key()?;
                     }
                     break;
                 }
@@ -556,21 +634,14 @@ impl Tx<'_> {
     fn int_rep(&mut self) -> R<(Option<i64>, Rep)> {
         let t = self.tok()?;
         match t {
-            Tok::Num(a, b) => match self.num(a, b)? {
-                Num::U(v) => match i64::try_from(v) {
-                    Ok(v) => Ok((Some(v), Rep::Keep)),
-                    Err(_) => self.fail("integer out of range"),
-                },
-                Num::I(v) => Ok((Some(v), Rep::Keep)),
-                Num::F(f) => match float_to_int(f) {
-                    Ok(v) => Ok((Some(v), Rep::Int(v))),
-                    Err(m) => self.fail(m),
-                },
+            Tok::Num(a, b) => match self.num_int(a, b)? {
+                (v, true) => Ok((Some(v), Rep::Keep)),
+                (v, false) => Ok((Some(v), Rep::Int(v))),
             },
-            Tok::Str(a, b, e) => match parse_int(&self.text(a, b, e)) {
+            Tok::Str(a, b, e) => match int_text(&self.text(a, b, e)) {
                 Ok(Some(v)) => Ok((Some(v), Rep::Int(v))),
                 Ok(None) => Ok((None, Rep::Lit("null"))),
-                Err(m) => self.fail(m),
+                Err(e) => self.int_fail(e),
             },
             Tok::Null => Ok((None, Rep::Keep)),
             _ => self.type_err(t, "an integer, a string holding one, or null"),
@@ -707,7 +778,7 @@ impl Tx<'_> {
                     self.flush(vstart);
                 }
                 let start = self.out.len();
-                let span = self.value(f.kind, sub)?;
+                let span = self.value(f.kind, sub).map_err(|e| e.in_field(f.name))?;
                 if want {
                     self.flush(self.pos);
                     if sub.is_some() {
@@ -868,6 +939,8 @@ impl Tx<'_> {
             _ => return self.type_err(t, "a sequence"),
         }
         let mut n = 0usize;
+        // Elements read (`n` counts the ones kept), for the path of an error.
+        let mut i = 0usize;
         let mut seen: HashSet<String> = HashSet::new();
         if self.open_array()? {
             self.flush(self.pos); // through the `[`
@@ -886,7 +959,8 @@ impl Tx<'_> {
                     let t = self.tok()?;
                     return self.type_err(t, schema.name);
                 }
-                let span = self.record(schema, dedupe)?;
+                let span = self.record(schema, dedupe).map_err(|e| e.in_element(i))?;
+                i = i.saturating_add(1);
                 self.flush(self.pos);
                 let keep = match span {
                     Some((a, b)) if dedupe.is_some() => {
@@ -940,7 +1014,7 @@ impl Tx<'_> {
                             return self.fail(format!("duplicate field `{key}`"));
                         }
                         *s = true;
-                        *slot = self.int()?.unwrap_or(0);
+                        *slot = self.int().map_err(|e| e.in_field(&key))?.unwrap_or(0);
                     }
                     _ => self.skip()?,
                 }
@@ -1042,15 +1116,6 @@ fn push_ascii(out: &mut String, s: &str) {
     }
 }
 
-/// `decode`'s float-to-integer rule.
-fn float_to_int(f: f64) -> Result<i64, String> {
-    if f.is_finite() && f.fract() == 0.0 && f.abs() <= MAX_SAFE_INTEGER {
-        Ok(f as i64)
-    } else {
-        Err(format!("expected an integer, got {f}"))
-    }
-}
-
 /// Writes `v` as serde_json prints an `i64`.
 #[inline]
 pub(crate) fn write_i64(out: &mut String, v: i64) {
@@ -1076,25 +1141,36 @@ pub(crate) fn write_i64(out: &mut String, v: i64) {
 /// The text of validated JSON string content with escapes.
 pub(crate) fn unescape(raw: &str) -> String {
     let mut out = String::with_capacity(raw.len());
-    let mut it = raw.chars();
-    while let Some(c) = it.next() {
+    out.extend(Unescaped(raw.chars()));
+    out
+}
+
+/// The characters of validated JSON string content with escapes, one at a time (to compare
+/// or cut the text without building all of it).
+pub(crate) struct Unescaped<'a>(pub(crate) std::str::Chars<'a>);
+
+impl Iterator for Unescaped<'_> {
+    type Item = char;
+
+    fn next(&mut self) -> Option<char> {
+        let it = &mut self.0;
+        let c = it.next()?;
         if c != '\\' {
-            out.push(c);
-            continue;
+            return Some(c);
         }
         let e = it.next().unwrap_or('\\');
-        out.push(match e {
+        Some(match e {
             'b' => '\u{8}',
             'f' => '\u{c}',
             'n' => '\n',
             'r' => '\r',
             't' => '\t',
             'u' => {
-                let hi = hex(&mut it);
+                let hi = hex(it);
                 let code = if (0xD800..0xDC00).contains(&hi) {
                     it.next();
                     it.next();
-                    let lo = hex(&mut it);
+                    let lo = hex(it);
                     0x10000 + ((hi - 0xD800) << 10) + (lo.wrapping_sub(0xDC00) & 0x3ff)
                 } else {
                     hi
@@ -1102,9 +1178,8 @@ pub(crate) fn unescape(raw: &str) -> String {
                 char::from_u32(code).unwrap_or('\u{fffd}')
             }
             other => other,
-        });
+        })
     }
-    out
 }
 
 fn hex(it: &mut std::str::Chars) -> u32 {
@@ -1126,16 +1201,28 @@ impl Tx<'_> {
 }
 
 impl Tx<'_> {
-    /// `decode::string` of the next value, as a Rust string (`""` when unset).
+    /// `decode::string` of the next value, as a Rust string (`""` when unset), cut to
+    /// [`MAX_ENTRY_CHARS`] characters (the last of them `…` when cut).
     fn string_value(&mut self) -> R<String> {
         let t = self.tok()?;
-        Ok(match t {
+        let text = match t {
             Tok::Str(a, b, e) => {
                 if self.blank(a, b, e) {
-                    String::new()
-                } else {
-                    self.text(a, b, e).into_owned()
+                    return Ok(String::new());
                 }
+                if let Some(secret) = self.secret {
+                    let text = redact(&self.text(a, b, e), Some(secret));
+                    return Ok(clip_marked(&text, MAX_ENTRY_CHARS).into_owned());
+                }
+                let raw = self.src(a, b);
+                if e {
+                    // One character past the cap tells `clip_marked` the text was cut.
+                    let s: String = Unescaped(raw.chars())
+                        .take(MAX_ENTRY_CHARS.saturating_add(1))
+                        .collect();
+                    return Ok(clip_marked(&s, MAX_ENTRY_CHARS).into_owned());
+                }
+                return Ok(clip_marked(raw, MAX_ENTRY_CHARS).into_owned());
             }
             Tok::Num(a, b) => match self.num(a, b)? {
                 Num::U(v) => v.to_string(),
@@ -1144,16 +1231,22 @@ impl Tx<'_> {
             },
             Tok::Null => String::new(),
             _ => return self.type_err(t, "a string or null"),
-        })
+        };
+        let text = redact(&text, self.secret);
+        Ok(clip_marked(&text, MAX_ENTRY_CHARS).into_owned())
     }
 
     /// The entries of an error body `{"errors": [{"code", "message"}, ...]}`, by the rules of
-    /// `ApiErrorEntry` (the list may be missing or `null`; unknown keys are skipped).
-    pub fn error_entries(&mut self) -> R<Vec<(String, String)>> {
+    /// `ApiErrorEntry` (the list may be missing or `null`; unknown keys are skipped): the
+    /// first [`MAX_ERROR_ENTRIES`] of them, and how many the list holds. The others are
+    /// checked by the same rules (one bad entry makes the body no error body) without
+    /// keeping or allocating anything.
+    pub fn error_entries(&mut self) -> R<(Vec<(String, String)>, usize)> {
         let mut out = Vec::new();
+        let mut total = 0usize;
         let mut seen_list = false;
         if !self.open_object()? {
-            return Ok(out);
+            return Ok((out, total));
         }
         loop {
             let key = self.key()?;
@@ -1170,7 +1263,12 @@ impl Tx<'_> {
                     Tok::Arr => {
                         if self.open_array()? {
                             loop {
-                                out.push(self.error_entry()?);
+                                if out.len() < MAX_ERROR_ENTRIES {
+                                    out.push(self.error_entry()?);
+                                } else {
+                                    self.check_error_entry()?;
+                                }
+                                total = total.saturating_add(1);
                                 if !self.more(b']')? {
                                     break;
                                 }
@@ -1184,7 +1282,7 @@ impl Tx<'_> {
                 break;
             }
         }
-        Ok(out)
+        Ok((out, total))
     }
 
     fn error_entry(&mut self) -> R<(String, String)> {
@@ -1217,5 +1315,49 @@ impl Tx<'_> {
             }
         }
         Ok((code.unwrap_or_default(), message.unwrap_or_default()))
+    }
+
+    /// Checks an entry as [`error_entry`](Self::error_entry) reads it, keeping nothing.
+    fn check_error_entry(&mut self) -> R<()> {
+        if self.peek() != Some(b'{') {
+            let t = self.tok()?;
+            return self.type_err(t, "ApiErrorEntry");
+        }
+        let mut seen = [false; 2];
+        if self.open_object()? {
+            loop {
+                let key = self.raw_key()?;
+                let i = if self.key_is(key, "code") {
+                    0
+                } else if self.key_is(key, "message") {
+                    1
+                } else {
+                    self.skip()?;
+                    if !self.more(b'}')? {
+                        break;
+                    }
+                    continue;
+                };
+                if let Some(s) = seen.get_mut(i) {
+                    if *s {
+                        let name = if i == 0 { "code" } else { "message" };
+                        return self.fail(format!("duplicate field `{name}`"));
+                    }
+                    *s = true;
+                }
+                let t = self.tok()?;
+                match t {
+                    Tok::Str(..) | Tok::Null => {}
+                    Tok::Num(a, b) => {
+                        self.num(a, b)?;
+                    }
+                    _ => return self.type_err(t, "a string or null"),
+                }
+                if !self.more(b'}')? {
+                    break;
+                }
+            }
+        }
+        Ok(())
     }
 }

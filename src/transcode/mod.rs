@@ -29,7 +29,7 @@
 mod engine;
 mod schema;
 #[cfg(test)]
-mod tests;
+pub(crate) mod tests;
 
 pub(crate) use schema::kind;
 pub(crate) use schema::{fallback, index_of};
@@ -48,10 +48,14 @@ fn run(body: &str, f: impl FnOnce(&mut Tx) -> R<()>) -> Result<String> {
     let mut tx = Tx::new(body);
     match f(&mut tx).and_then(|_| tx.end()) {
         Ok(()) => Ok(tx.out),
-        Err(Fail { msg, at }) => {
+        Err(Fail { msg, at, path }) => {
             let (line, column) = tx.position(at);
+            let path = match path {
+                Some(p) if !p.is_empty() => format!("{p}: "),
+                _ => String::new(),
+            };
             Err(Error::decode(format!(
-                "the response is not the expected JSON: {msg} at line {line} column {column}"
+                "the response is not the expected JSON: {path}{msg} at line {line} column {column}"
             )))
         }
     }
@@ -99,13 +103,15 @@ fn envelope(
                 // Only the list's own text is copied: what came before it is dropped.
                 tx.ws();
                 tx.skip_output_to_here();
-                env.count = tx.list(elem, dedupe, ends.as_deref_mut())?;
+                env.count = tx
+                    .list(elem, dedupe, ends.as_deref_mut())
+                    .map_err(|e| e.in_field(list_key))?;
             } else if with_page && key == "page" {
                 if page_seen {
                     return tx.fail("duplicate field `page`");
                 }
                 page_seen = true;
-                env.page = tx.page()?;
+                env.page = tx.page().map_err(|e| e.in_field("page"))?;
             } else {
                 tx.skip()?;
             }
@@ -166,16 +172,42 @@ pub fn reissues(body: &str, dedupe_by_serial: bool) -> Result<String> {
     })
 }
 
-/// The entries of an error body `{"errors": [{"code", "message"}, ...]}`; anything else gives
-/// none (as [`crate::api::decode_error_body`], which the tests hold it to).
+/// The entries of an error body `{"errors": [{"code", "message"}, ...]}`, capped as
+/// [`error_body`] says; anything else gives none (as [`crate::api::decode_error_body`], which
+/// the tests hold it to).
 pub fn error_entries(body: &str) -> Vec<ApiErrorEntry> {
-    let mut tx = Tx::new(body);
+    error_body(body, None).entries
+}
+
+/// What an error body holds, capped: at most [`MAX_ERROR_ENTRIES`] entries (the first ones),
+/// each `code` and `message` cut to [`MAX_ENTRY_CHARS`] characters (the last of them `…` when
+/// cut), and how many entries the body had.
+///
+/// [`MAX_ERROR_ENTRIES`]: crate::error::MAX_ERROR_ENTRIES
+/// [`MAX_ENTRY_CHARS`]: crate::error::MAX_ENTRY_CHARS
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct ErrorBody {
+    /// The first entries.
+    pub entries: Vec<ApiErrorEntry>,
+    /// How many entries the body had (kept or not).
+    pub total: usize,
+}
+
+/// Reads an error body `{"errors": [...]}` (see [`ErrorBody`]); anything else gives no
+/// entries. The entries past the cap are checked but not kept: the work is one pass over the
+/// body, with no allocation per dropped entry. `secret` (the API key), when given, is replaced
+/// by `[redacted]` in the kept entries before they are cut, so no part of it is left.
+pub fn error_body(body: &str, secret: Option<&str>) -> ErrorBody {
+    let mut tx = Tx::new(body).with_secret(secret);
     match tx.error_entries().and_then(|e| tx.end().map(|_| e)) {
-        Ok(entries) => entries
-            .into_iter()
-            .map(|(code, message)| ApiErrorEntry { code, message })
-            .collect(),
-        Err(_) => Vec::new(),
+        Ok((entries, total)) => ErrorBody {
+            entries: entries
+                .into_iter()
+                .map(|(code, message)| ApiErrorEntry { code, message })
+                .collect(),
+            total,
+        },
+        Err(_) => ErrorBody::default(),
     }
 }
 
@@ -195,7 +227,9 @@ pub struct OrdersPage {
 fn orders(tx: &mut Tx, offset: i64, ends: Option<&mut Vec<usize>>) -> R<Page> {
     let env = envelope(tx, "orders", &SubaccountOrder::SCHEMA, true, None, ends)?;
     Ok(env.page.unwrap_or(Page {
-        total: offset.saturating_add(env.count as i64),
+        total: offset
+            .saturating_add(env.count as i64)
+            .min(crate::decode::MAX_SAFE_INTEGER),
         limit: 0,
         offset,
     }))

@@ -45,6 +45,10 @@ const BAD_INTS: &[&str] = &[
     "{}",
     "\"1.5\"",
     "99999999999999999999999",
+    "9007199254740992",
+    "-9007199254740992",
+    "\"9007199254740993\"",
+    "9007199254740993.0",
 ];
 const NUMS: &[&str] = &[
     "37",
@@ -461,4 +465,197 @@ fn output_is_ascii() {
     let out = reissues(doc, false).unwrap();
     assert!(out.is_ascii(), "{out}");
     assert!(out.contains(r#""dns_names":["\u00fc.example"]"#), "{out}");
+}
+
+/// Both paths, the same outcome: an error of kind decode whose message holds every `want`.
+fn both_fail<T: std::fmt::Debug>(
+    doc: &str,
+    serde: crate::error::Result<T>,
+    ours: crate::error::Result<String>,
+    want: &[&str],
+) {
+    let a = serde.expect_err(doc);
+    let b = ours.expect_err(doc);
+    for e in [&a, &b] {
+        assert_eq!(e.kind, crate::ErrorKind::Decode, "{doc}");
+        for w in want {
+            assert!(e.message.contains(w), "{doc}: {} lacks {w:?}", e.message);
+        }
+    }
+}
+
+#[test]
+fn unsafe_integers_are_decode_errors_naming_the_field() {
+    let order = |id: &str| format!(r#"{{"id":{id},"status":"issued"}}"#);
+    for (bad, shown) in [
+        ("9007199254740993", "9007199254740993"),
+        ("-9007199254740992", "-9007199254740992"),
+        ("\"9007199254740993\"", "9007199254740993"),
+        ("1e300", "1e300"),
+        // serde_json reads it as a float: the serde path shows 18446744073709552000.
+        ("18446744073709551616", "1844674407370955"),
+    ] {
+        let doc = format!(
+            r#"{{"orders":[{},{},{},{}],"page":{{"total":4}}}}"#,
+            order("1"),
+            order("2"),
+            order("3"),
+            order(bad)
+        );
+        let want = ["orders[3].id", shown, "outside the safe integer range"];
+        both_fail(&doc, so::decode(&doc, 0), subaccount_orders(&doc, 0), &want);
+        assert!(subaccount_orders_page(&doc, 0).is_err());
+    }
+    let doc = r#"{"orders":[],"page":{"total":9007199254740993}}"#;
+    both_fail(
+        doc,
+        so::decode(doc, 0),
+        subaccount_orders(doc, 0),
+        &["page.total", "9007199254740993"],
+    );
+    let doc = r#"{"codes":[{"id":1,"value":"A"},{"id":2,"value":"B","voucher_order_id":"9007199254740993"}]}"#;
+    both_fail(
+        doc,
+        uc::decode(doc),
+        used_codes(doc),
+        &["codes[1].voucher_order_id", "9007199254740993"],
+    );
+    let doc = r#"{"id":7,"codes":[{"id":1},{"id":-1e17}]}"#;
+    both_fail(doc, vo::decode(doc), voucher_order(doc), &["codes[1].id"]);
+    let doc = r#"{"certificates":[{"id":1,"key_size":9007199254740992}]}"#;
+    both_fail(
+        doc,
+        re::decode(doc, &re::ReissueOptions::default()),
+        reissues(doc, false),
+        &["certificates[0].key_size"],
+    );
+    // The largest safe integers pass, as numbers and as text.
+    let doc = r#"{"orders":[{"id":9007199254740991},{"id":"-9007199254740991"}],"page":{"total":9007199254740991}}"#;
+    let out = subaccount_orders(doc, 0).unwrap();
+    assert!(out.contains(r#""id":9007199254740991"#), "{out}");
+    assert!(out.contains(r#""id":-9007199254740991"#), "{out}");
+    let s = so::decode(doc, 0).unwrap();
+    assert_eq!(s.orders[0].id, 9_007_199_254_740_991);
+    assert_eq!(s.page.total, 9_007_199_254_740_991);
+    // Without a page, the total made from the offset stays in the safe range too.
+    let max = crate::decode::MAX_SAFE_INTEGER;
+    let doc = r#"{"orders":[{"id":1},{"id":2}]}"#;
+    assert_eq!(so::decode(doc, max - 1).unwrap().page.total, max);
+    assert!(subaccount_orders(doc, max - 1)
+        .unwrap()
+        .contains(r#""total":9007199254740991,"#));
+    // A big number in a text field is text, not an integer: still fine.
+    let doc = r#"{"codes":[{"id":1,"value":18446744073709551616}]}"#;
+    assert!(used_codes(doc).is_ok() && uc::decode(doc).is_ok());
+}
+
+/// An error body of `n` entries `{"code":"c{i}","message":"m{i}"}`.
+fn error_body_of(n: usize) -> String {
+    let mut s = String::from("{\"errors\":[");
+    for i in 0..n {
+        if i > 0 {
+            s.push(',');
+        }
+        s.push_str(&format!(r#"{{"code":"c{i}","message":"m{i}"}}"#));
+    }
+    s.push_str("]}");
+    s
+}
+
+#[test]
+fn error_entries_are_capped() {
+    use crate::error::{MAX_ENTRY_CHARS, MAX_ERROR_ENTRIES};
+    let body = error_body_of(1_000);
+    let e = error_entries(&body);
+    assert_eq!(e.len(), MAX_ERROR_ENTRIES);
+    assert_eq!((e[0].code.as_str(), e[0].message.as_str()), ("c0", "m0"));
+    assert_eq!(e[99].code, "c99");
+    assert_eq!(crate::api::decode_error_body(&body), e);
+    // A bad entry after the kept ones still makes the body no error body (as serde says).
+    for tail in [
+        r#"5"#,
+        r#"{"code":[]}"#,
+        r#"{"code":"a","code":"b"}"#,
+        r#"{"message":1e400}"#,
+    ] {
+        let bad = body.replacen("]}", &format!(",{tail}]}}"), 1);
+        assert!(error_entries(&bad).is_empty(), "{tail}");
+        assert!(crate::api::decode_error_body(&bad).is_empty(), "{tail}");
+    }
+    // Escaped keys and junk members of the dropped entries are read as in the kept ones.
+    let tail = r#"{"\u0063ode":"x","m\u0065ssage":2,"other":{"\u006b":[1,{"a":null}]}}"#;
+    let ok = body.replacen("]}", &format!(",{tail}]}}"), 1);
+    assert_eq!(error_entries(&ok).len(), MAX_ERROR_ENTRIES);
+    let dup = r#"{"\u0063ode":"x","code":"y"}"#;
+    let bad = body.replacen("]}", &format!(",{dup}]}}"), 1);
+    assert!(error_entries(&bad).is_empty());
+    assert!(crate::api::decode_error_body(&bad).is_empty());
+    // Long codes and messages are cut on a char boundary, with a marker.
+    let long = format!(
+        r#"{{"errors":[{{"code":"{}","message":"{}"}},{{"code":"\u00e9{}"}}]}}"#,
+        "é".repeat(3000),
+        "x".repeat(MAX_ENTRY_CHARS),
+        "\\u00e9".repeat(2000),
+    );
+    let e = error_entries(&long);
+    assert_eq!(e[0].code.chars().count(), MAX_ENTRY_CHARS);
+    assert!(e[0].code.ends_with("é…"), "{}", e[0].code);
+    assert_eq!(e[1].code.chars().count(), MAX_ENTRY_CHARS);
+    assert_eq!(
+        e[0].message,
+        "x".repeat(MAX_ENTRY_CHARS),
+        "not cut at the limit"
+    );
+    assert_eq!(crate::api::decode_error_body(&long), e);
+}
+
+/// Counts this thread's allocations (a test-only global allocator over the system one).
+struct Counting;
+
+thread_local! {
+    static ALLOCS: std::cell::Cell<u64> = const { std::cell::Cell::new(0) };
+}
+
+// SAFETY: every call goes to the system allocator unchanged; the count is a plain
+// thread-local `Cell` (no destructor, so reading it never allocates).
+unsafe impl std::alloc::GlobalAlloc for Counting {
+    unsafe fn alloc(&self, layout: std::alloc::Layout) -> *mut u8 {
+        let _ = ALLOCS.try_with(|c| c.set(c.get() + 1));
+        // SAFETY: the caller's contract is passed on as it is.
+        unsafe { std::alloc::System.alloc(layout) }
+    }
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: std::alloc::Layout) {
+        // SAFETY: as above.
+        unsafe { std::alloc::System.dealloc(ptr, layout) }
+    }
+}
+
+#[global_allocator]
+static COUNTING: Counting = Counting;
+
+/// How many allocations `f` makes on this thread.
+pub(crate) fn allocations(f: impl FnOnce()) -> u64 {
+    let before = ALLOCS.with(|c| c.get());
+    f();
+    ALLOCS.with(|c| c.get()) - before
+}
+
+#[test]
+fn dropped_error_entries_allocate_nothing() {
+    // Dropped entries with escaped keys, junk members and numbers: the work for 101 entries
+    // and for 20,000 is the same allocations.
+    let entry = |i: usize| {
+        format!(r#"{{"\u0063ode":"c{i}","message":{i},"x":{{"\u006b":[1,{{"a":null}}]}}}}"#)
+    };
+    let body = |n: usize| {
+        let v: Vec<String> = (0..n).map(entry).collect();
+        format!(r#"{{"errors":[{}]}}"#, v.join(","))
+    };
+    let (small, big) = (body(101), body(20_000));
+    let mut got = (ErrorBody::default(), ErrorBody::default());
+    let a = allocations(|| got.0 = error_body(&small, None));
+    let b = allocations(|| got.1 = error_body(&big, None));
+    assert_eq!((got.0.total, got.1.total), (101, 20_000));
+    assert_eq!(got.0.entries, got.1.entries);
+    assert_eq!(a, b, "allocations for 101 entries: {a}, for 20,000: {b}");
 }
