@@ -1,4 +1,5 @@
-//! Lenient field decoders for the typing rule in DESIGN.md.
+//! Lenient field decoders for the typing rule: each field has one type (see "How the client
+//! copes" in docs/API-NOTES.md).
 //!
 //! The API sends the same field in several shapes (`204928159` and `"204928159"`, a date or
 //! `" "`, a list or nothing). Each function here turns every known shape into ONE Rust type:

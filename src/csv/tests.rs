@@ -1,5 +1,5 @@
 // Test-only module: mod.rs includes it under #[cfg(test)].
-//! Tests of the CSV parser: seed example, format cases, errors, modes, property tests and
+//! Tests of the CSV parser: DigiCert's example, format cases, errors, modes, property tests and
 //! a fuzz-style smoke run (the same checks as `fuzz/fuzz_targets/csv_parser.rs`).
 #![allow(
     clippy::indexing_slicing,
@@ -15,7 +15,7 @@ use crate::error::ErrorKind;
 
 const HEADER: &str = "id,value,product_name,no_of_fqdns,no_of_wildcards,shipping_method,validity_years,validity_days,status,created_date,voucher_order_id,cert_request_date,cert_validity_start_date,cert_validity_end_date,cert_organization,cert_common_name,certificate_order_id,voucher_validity_end_date,order_valid_from,order_valid_till,server_licenses";
 
-/// The CSV example of seed 000, as printed (no final newline).
+/// The CSV example of DigiCert's "List used voucher codes" page, as printed (no final newline).
 const SEED_CSV: &str = "id,value,product_name,no_of_fqdns,no_of_wildcards,shipping_method,validity_years,validity_days,status,created_date,voucher_order_id,cert_request_date,cert_validity_start_date,cert_validity_end_date,cert_organization,cert_common_name,certificate_order_id,voucher_validity_end_date,order_valid_from,order_valid_till,server_licenses
 49170,ZVB3EWIHDH3U63AOZU5QZ4W4TUTRPPCS,\"Basic OV\",5,0,N/A,6,0,used,\"2022-03-03 13:31:03\",25252,\"2022-03-03 13:41:41\",\" \",\" \",\"Example Inc.\",example.com,204928159,2023-03-03,\" \",\" \",1
 49178,ZGGRW6GCJIWCR2XHAU4M6TNNBAURHLJM,\"Basic OV\",5,0,N/A,6,0,used,\"2022-03-03 14:43:28\",25256,\"2022-03-04 10:48:47\",\" \",\" \",\"Example Inc.\",example.com,204928160,2023-03-03,\" \",\" \",1
