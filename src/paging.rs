@@ -21,18 +21,24 @@ pub fn fingerprint(records: &str) -> u64 {
     })
 }
 
-/// Checks the page that answered a request for `asked` (the offset sent) on its own: `page` is
-/// what the response said, `len` how many records it held.
-///
-/// Errors (kind `decode`): the response's offset is not the one asked; the page is empty while
-/// its `total` says there are records at and after `asked`.
-pub fn check_page(asked: i64, page: &Page, len: usize) -> Result<()> {
+/// Errors (kind `decode`) when the response's offset is not `asked`, the one sent.
+pub fn check_offset(asked: i64, page: &Page) -> Result<()> {
     if page.offset != asked {
         return Err(Error::decode(format!(
             "asked for the page at offset {asked} and got the one at offset {}: the server does not page as documented",
             page.offset
         )));
     }
+    Ok(())
+}
+
+/// Checks the page that answered a request for `asked` (the offset sent) on its own: `page` is
+/// what the response said, `len` how many records it held.
+///
+/// Errors (kind `decode`): the response's offset is not the one asked; the page is empty while
+/// its `total` says there are records at and after `asked`.
+pub fn check_page(asked: i64, page: &Page, len: usize) -> Result<()> {
+    check_offset(asked, page)?;
     if len == 0 && page.total > asked {
         return Err(Error::decode(format!(
             "the page at offset {asked} is empty though the total is {}: the list cannot be read to its end",

@@ -220,13 +220,12 @@ impl Client {
         spawn(&self.inner, async move {
             let call = CallOptions::parse(&opts)?;
             let q = parse_query(&query)?;
-            let spec = subaccount_orders::request(&q)?;
-            let offset = q.offset.map(|o| o as i64).unwrap_or(0);
-            let list = get_decoded(&t, &spec, &call, |body| {
-                transcode::subaccount_orders(body, offset)
-            })
-            .await?;
-            to_js_value(&list)
+            let page = orders_page(&t, &q, &call).await?;
+            if let Some(asked) = q.offset {
+                // An offset was sent: an answer for another one is not the page asked for.
+                paging::check_offset(asked as i64, &page.page)?;
+            }
+            to_js_value(&page.into_list_json())
         })
     }
 

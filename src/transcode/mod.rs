@@ -248,6 +248,19 @@ pub fn subaccount_orders(body: &str, offset: i64) -> Result<String> {
     })
 }
 
+impl OrdersPage {
+    /// The page as `listSubaccountOrders` returns it: `{"orders":[...],"page":{...}}`.
+    pub fn into_list_json(self) -> String {
+        let mut out = String::with_capacity(self.json.len() + 64);
+        out.push_str("{\"orders\":");
+        out.push_str(&self.json);
+        out.push_str(",\"page\":");
+        write_page(&mut out, &self.page);
+        out.push('}');
+        out
+    }
+}
+
 /// The orders of a subaccount-orders page as a JSON array, with the page and record ends.
 pub fn subaccount_orders_page(body: &str, offset: i64) -> Result<OrdersPage> {
     let mut ends = Vec::new();
