@@ -260,12 +260,18 @@ fn docs_429_rate_limit() {
     assert_eq!(one_retry.delay_ms(1, limited, 0.5), None);
 }
 
-/// `"errors"` as an object, not an array (a 404 at `GET /voucher/3`). Today both paths give
-/// no entries: no panic, but the `http` error loses the server's code and message.
+/// `"errors"` as an object, not an array (a 404 at `GET /voucher/3`): read as its one entry,
+/// so the `http` error keeps the server's code and message.
 #[test]
 fn ribose_errors_as_an_object() {
     let (name, body) = RIBOSE_ERRORS_OBJECT;
-    assert_eq!(error_entries(name, body), []);
+    assert_eq!(
+        error_entries(name, body),
+        [entry(
+            "not_found|route",
+            "The specified route was not found."
+        )]
+    );
 }
 
 /// Sanitised real: 10 orders of `GET /order/certificate` served as a subaccount-orders page.

@@ -1148,7 +1148,8 @@ impl Tx<'_> {
     }
 
     /// The entries of an error body `{"errors": [{"code", "message"}, ...]}`, by the rules of
-    /// `ApiErrorEntry` (the list may be missing or `null`; unknown keys are skipped).
+    /// `ApiErrorEntry` (the list may be missing or `null`, or one entry as an object; unknown
+    /// keys are skipped).
     pub fn error_entries(&mut self) -> R<Vec<(String, String)>> {
         let mut out = Vec::new();
         let mut seen_list = false;
@@ -1177,6 +1178,8 @@ impl Tx<'_> {
                             }
                         }
                     }
+                    // One entry as an object (as a DigiCert example prints it).
+                    Tok::Obj => out.push(self.error_entry()?),
                     _ => return self.type_err(t, "a sequence"),
                 }
             }

@@ -166,8 +166,9 @@ pub fn reissues(body: &str, dedupe_by_serial: bool) -> Result<String> {
     })
 }
 
-/// The entries of an error body `{"errors": [{"code", "message"}, ...]}`; anything else gives
-/// none (as [`crate::api::decode_error_body`], which the tests hold it to).
+/// The entries of an error body `{"errors": [{"code", "message"}, ...]}` or `{"errors":
+/// {"code", "message"}}`; anything else gives none (as [`crate::api::decode_error_body`],
+/// which the tests hold it to).
 pub fn error_entries(body: &str) -> Vec<ApiErrorEntry> {
     let mut tx = Tx::new(body);
     match tx.error_entries().and_then(|e| tx.end().map(|_| e)) {
