@@ -79,7 +79,8 @@ pub fn decode_json<'a, T: Deserialize<'a>>(body: &'a str) -> Result<T> {
     Ok(value)
 }
 
-/// Decodes an error body `{"errors": [...]}`; anything else gives no entries. Capped as
+/// Decodes an error body `{"errors": [...]}`, or `{"errors": {...}}` (one entry as an object,
+/// as a DigiCert example prints it); anything else gives no entries. Capped as
 /// [`crate::transcode::error_body`]: the first [`MAX_ERROR_ENTRIES`] entries, each code and
 /// message cut to [`MAX_ENTRY_CHARS`] characters (this serde twin builds every entry first).
 ///
@@ -89,7 +90,7 @@ pub fn decode_error_body(body: &str) -> Vec<crate::error::ApiErrorEntry> {
     use crate::error::{clip_marked, MAX_ENTRY_CHARS, MAX_ERROR_ENTRIES};
     #[derive(Deserialize)]
     struct Body {
-        #[serde(default, deserialize_with = "crate::decode::list")]
+        #[serde(default, deserialize_with = "one_or_many")]
         errors: Vec<crate::error::ApiErrorEntry>,
     }
     let mut errors = serde_json::from_str::<Body>(body)
@@ -104,6 +105,38 @@ pub fn decode_error_body(body: &str) -> Vec<crate::error::ApiErrorEntry> {
         }
     }
     errors
+}
+
+/// A list of error entries, one entry as an object, or `null`.
+fn one_or_many<'de, D: serde::Deserializer<'de>>(
+    d: D,
+) -> std::result::Result<Vec<crate::error::ApiErrorEntry>, D::Error> {
+    use serde::de::value::{MapAccessDeserializer, SeqAccessDeserializer};
+    use serde::de::{MapAccess, SeqAccess, Visitor};
+    struct V;
+    impl<'de> Visitor<'de> for V {
+        type Value = Vec<crate::error::ApiErrorEntry>;
+        fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+            f.write_str("a list of error entries, one entry, or null")
+        }
+        fn visit_seq<A: SeqAccess<'de>>(
+            self,
+            seq: A,
+        ) -> std::result::Result<Self::Value, A::Error> {
+            Vec::deserialize(SeqAccessDeserializer::new(seq))
+        }
+        fn visit_map<A: MapAccess<'de>>(
+            self,
+            map: A,
+        ) -> std::result::Result<Self::Value, A::Error> {
+            crate::error::ApiErrorEntry::deserialize(MapAccessDeserializer::new(map))
+                .map(|e| vec![e])
+        }
+        fn visit_unit<E: serde::de::Error>(self) -> std::result::Result<Self::Value, E> {
+            Ok(Vec::new())
+        }
+    }
+    d.deserialize_any(V)
 }
 
 crate::model::record! {
@@ -147,6 +180,9 @@ mod tests {
         assert_eq!(e[0].message, "Order not found");
         assert!(decode_error_body("<html>oops</html>").is_empty());
         assert!(decode_error_body(r#"{"errors":null}"#).is_empty());
+        let e = decode_error_body(r#"{"errors":{"code":"not_found|route","message":"No route"}}"#);
+        assert_eq!((e.len(), e[0].code.as_str()), (1, "not_found|route"));
+        assert!(decode_error_body(r#"{"errors":{"code":[]}}"#).is_empty());
     }
 
     #[test]

@@ -1237,10 +1237,10 @@ impl Tx<'_> {
     }
 
     /// The entries of an error body `{"errors": [{"code", "message"}, ...]}`, by the rules of
-    /// `ApiErrorEntry` (the list may be missing or `null`; unknown keys are skipped): the
-    /// first [`MAX_ERROR_ENTRIES`] of them, and how many the list holds. The others are
-    /// checked by the same rules (one bad entry makes the body no error body) without
-    /// keeping or allocating anything.
+    /// `ApiErrorEntry` (the list may be missing or `null`, or one entry as an object; unknown
+    /// keys are skipped): the first [`MAX_ERROR_ENTRIES`] of them, and how many the list
+    /// holds. The others are checked by the same rules (one bad entry makes the body no error
+    /// body) without keeping or allocating anything.
     pub fn error_entries(&mut self) -> R<(Vec<(String, String)>, usize)> {
         let mut out = Vec::new();
         let mut total = 0usize;
@@ -1274,6 +1274,11 @@ impl Tx<'_> {
                                 }
                             }
                         }
+                    }
+                    // One entry as an object (as a DigiCert example prints it).
+                    Tok::Obj => {
+                        out.push(self.error_entry()?);
+                        total = total.saturating_add(1);
                     }
                     _ => return self.type_err(t, "a sequence"),
                 }

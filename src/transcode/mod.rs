@@ -172,9 +172,9 @@ pub fn reissues(body: &str, dedupe_by_serial: bool) -> Result<String> {
     })
 }
 
-/// The entries of an error body `{"errors": [{"code", "message"}, ...]}`, capped as
-/// [`error_body`] says; anything else gives none (as [`crate::api::decode_error_body`], which
-/// the tests hold it to).
+/// The entries of an error body `{"errors": [{"code", "message"}, ...]}` or `{"errors":
+/// {"code", "message"}}`, capped as [`error_body`] says; anything else gives none (as
+/// [`crate::api::decode_error_body`], which the tests hold it to).
 pub fn error_entries(body: &str) -> Vec<ApiErrorEntry> {
     error_body(body, None).entries
 }

@@ -439,6 +439,8 @@ fn error_bodies_agree_with_serde() {
         let doc = match r.below(10) {
             0 => r.pick(JUNK).to_owned(),
             1 => "<html>oops</html>".to_owned(),
+            // One entry as an object instead of a list.
+            2 => format!("{{\"errors\":{}}}", record(&mut r, &ERROR_ENTRY, 0)),
             _ => envelope(&mut r, "errors", &ERROR_ENTRY, false),
         };
         let a = crate::api::decode_error_body(&doc);
