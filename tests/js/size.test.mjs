@@ -13,9 +13,14 @@ import { root } from './helpers.mjs';
 // every-file gzip sum = 155,710 B (+3%): the transcoder replaced the serde decode and serde_json
 // left the wasm. (The first budget was raised on purpose for opt-level "s": +4.5% wasm for
 // about 2x faster decoding and CSV parsing, BENCHMARKS.md.)
+// 2026-12-02 (issue 11, hardening): wasm gzip -9 = 134,683 B, every-file sum = 167,022 B. The
+// wasm shrank (the fetch attempt moved to src/js/io.js); the package sum was raised on purpose:
+// the caller boundary is JS by design (plain.js, the Client wrapper in api.js, io.js and
+// csv_input.js, about 10 KB gzip with their comments), so that no caller exception can unwind
+// through wasm (docs/ARCHITECTURE.md).
 const BUDGET = {
-  wasmGzip: 139_300,
-  packageGzipSum: 160_400,
+  wasmGzip: 138_700,
+  packageGzipSum: 172_000,
 };
 
 const pkg = join(root, 'pkg');
