@@ -1,6 +1,7 @@
 //! Client configuration in plain Rust: base URL rules, header rules, defaults.
 
-use crate::error::{clip, Error, Result};
+use crate::error::{Error, Result};
+use crate::text::clip;
 
 /// The US host (default).
 pub const US_BASE_URL: &str = "https://www.digicert.com/services/v2";

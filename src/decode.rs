@@ -19,7 +19,7 @@
 //! outside it is an error (naming the field's path, `orders[3].id`, in the endpoints' decode
 //! errors), never a silently rounded number.
 
-use crate::error::clip;
+use crate::text::clip;
 use serde::de::{self, Deserialize, Deserializer, SeqAccess, Visitor};
 use std::fmt;
 

@@ -5,7 +5,7 @@
 //! API key: request URLs carry no key, and messages are built from our own text plus
 //! what the server said.
 
-use std::borrow::Cow;
+use crate::text::clip_marked;
 use std::fmt;
 
 /// What went wrong, as the `kind` property of a `CertCentralError`.
@@ -191,28 +191,6 @@ impl fmt::Display for Error {
 
 impl std::error::Error for Error {}
 
-/// The first `max_chars` characters of `s` (all of `s` when it is shorter), cut on a char
-/// boundary: the one helper for quoting outside text in a message.
-pub fn clip(s: &str, max_chars: usize) -> &str {
-    match s.char_indices().nth(max_chars) {
-        Some((i, _)) => s.get(..i).unwrap_or(s),
-        None => s,
-    }
-}
-
-/// `s` cut to at most `max_chars` characters, the last of them `…` when something was cut.
-pub fn clip_marked(s: &str, max_chars: usize) -> Cow<'_, str> {
-    if s.char_indices().nth(max_chars).is_none() {
-        return Cow::Borrowed(s);
-    }
-    let mut out = String::with_capacity(max_chars.saturating_add(3));
-    out.push_str(clip(s, max_chars.saturating_sub(1)));
-    if max_chars > 0 {
-        out.push('…');
-    }
-    Cow::Owned(out)
-}
-
 /// Crate-wide result alias.
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
@@ -343,25 +321,5 @@ mod tests {
             Error::csv("y".repeat(5000), 3, 4).message.chars().count(),
             MAX_MESSAGE_CHARS
         );
-    }
-
-    #[test]
-    fn clipping_cuts_on_char_boundaries() {
-        assert_eq!(clip("abc", 5), "abc");
-        assert_eq!(clip("abc", 3), "abc");
-        assert_eq!(clip("abcdef", 3), "abc");
-        assert_eq!(clip("éé😀x", 3), "éé😀");
-        assert_eq!(clip("abc", 0), "");
-        assert_eq!(clip_marked("abc", 3), "abc");
-        assert!(matches!(clip_marked("abc", 3), Cow::Borrowed(_)));
-        assert_eq!(clip_marked("abcd", 3), "ab…");
-        assert_eq!(clip_marked("日本語テキスト", 4), "日本語…");
-        assert_eq!(clip_marked("abcd", 1), "…");
-        assert_eq!(clip_marked("abcd", 0), "");
-        for n in 0..12 {
-            let s = "a😀é日".repeat(3);
-            assert!(clip_marked(&s, n).chars().count() <= n);
-            assert_eq!(clip(&s, n).chars().count(), n.min(12));
-        }
     }
 }

@@ -26,6 +26,9 @@ mod path;
 pub mod query;
 pub mod ratelimit;
 pub mod retry;
+#[cfg(test)]
+mod test_support;
+mod text;
 pub mod transcode;
 
 pub use error::{Error, ErrorKind};

@@ -5,7 +5,8 @@
 //! against it *before* anything is sent, and encodes every name and value so that nothing a
 //! caller passes can add a parameter or change the path.
 
-use crate::error::{clip, Error, Result};
+use crate::error::{Error, Result};
+use crate::text::clip;
 use serde::Deserialize;
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
@@ -563,7 +564,7 @@ mod tests {
 
     #[test]
     fn property_date_validation_agrees_with_a_day_count_round_trip() {
-        let mut r = crate::csv::tests::Rng::new(0x5eed_da7e);
+        let mut r = crate::test_support::Rng::new(0x5eed_da7e);
         let (mut good, mut bad) = (0, 0);
         for _ in 0..20_000 {
             let y = match r.below(4) {

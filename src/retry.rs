@@ -525,7 +525,7 @@ mod tests {
     fn property_every_form_round_trips() {
         const LAST: i64 = 253_402_300_799; // 9999-12-31T23:59:59Z
         const YEAR: i64 = 31_556_952; // the mean Gregorian year, in seconds
-        let mut r = crate::csv::tests::Rng::new(0x5eed_da7e);
+        let mut r = crate::test_support::Rng::new(0x5eed_da7e);
         for _ in 0..20_000 {
             let secs = match r.below(4) {
                 0 => r.below(86_400 * 3) as i64,

@@ -87,7 +87,8 @@ pub fn decode_json<'a, T: Deserialize<'a>>(body: &'a str) -> Result<T> {
 /// [`MAX_ERROR_ENTRIES`]: crate::error::MAX_ERROR_ENTRIES
 /// [`MAX_ENTRY_CHARS`]: crate::error::MAX_ENTRY_CHARS
 pub fn decode_error_body(body: &str) -> Vec<crate::error::ApiErrorEntry> {
-    use crate::error::{clip_marked, MAX_ENTRY_CHARS, MAX_ERROR_ENTRIES};
+    use crate::error::{MAX_ENTRY_CHARS, MAX_ERROR_ENTRIES};
+    use crate::text::clip_marked;
     #[derive(Deserialize)]
     struct Body {
         #[serde(default, deserialize_with = "one_or_many")]

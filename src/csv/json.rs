@@ -6,6 +6,7 @@ use super::row::{FieldError, Kind, Row, Sink, KINDS, NCOLS};
 use crate::api::used_codes::UsedVoucherCode;
 use crate::decode::{is_blank, parse_int};
 use crate::error::Error;
+use crate::text::write_json_str;
 use std::fmt::Write;
 
 /// `{"id":`, `,"value":`, ... : what precedes each value, in [`COLUMNS`] order.
@@ -103,13 +104,13 @@ fn write_row(out: &mut String, r: &Row<'_>) -> Result<(), FieldError> {
                 if is_blank(s) {
                     return Err(FieldError::unset_text(j));
                 }
-                write_str(out, s);
+                write_json_str(out, s);
             }
             Kind::Text => {
                 if is_blank(s) {
                     out.push_str("null");
                 } else {
-                    write_str(out, s);
+                    write_json_str(out, s);
                 }
             }
         }
@@ -140,63 +141,6 @@ fn write_int(out: &mut String, s: &str) -> Result<bool, String> {
         }
         None => Ok(false),
     }
-}
-
-#[allow(clippy::indexing_slicing)] // const evaluation: an out-of-range index fails the build
-/// 0: copy; otherwise the escape letter (`u`: `\u00XX`), as serde_json's table.
-static ESCAPE: [u8; 256] = {
-    let mut t = [0u8; 256];
-    let mut i = 0;
-    while i < 0x20 {
-        t[i] = b'u';
-        i += 1;
-    }
-    t[0x08] = b'b';
-    t[0x09] = b't';
-    t[0x0a] = b'n';
-    t[0x0c] = b'f';
-    t[0x0d] = b'r';
-    t[b'"' as usize] = b'"';
-    t[b'\\' as usize] = b'\\';
-    t
-};
-
-const HEX: &[u8; 16] = b"0123456789abcdef";
-
-/// Writes `s` as a JSON string, escaped exactly as serde_json does.
-#[inline]
-pub(crate) fn write_str(out: &mut String, s: &str) {
-    out.push('"');
-    if !s.bytes().any(|b| b < 0x20 || b == b'"' || b == b'\\') {
-        out.push_str(s);
-        out.push('"');
-        return;
-    }
-    let mut start = 0;
-    for (i, &b) in s.as_bytes().iter().enumerate() {
-        let esc = ESCAPE.get(usize::from(b)).copied().unwrap_or(0);
-        if esc == 0 {
-            continue;
-        }
-        // `i` and `start` sit next to ASCII bytes, so both are char boundaries.
-        out.push_str(s.get(start..i).unwrap_or(""));
-        start = i.saturating_add(1);
-        match esc {
-            b'u' => {
-                out.push_str("\\u00");
-                let hi = HEX.get(usize::from(b >> 4)).copied().unwrap_or(b'0');
-                let lo = HEX.get(usize::from(b & 0xf)).copied().unwrap_or(b'0');
-                out.push(char::from(hi));
-                out.push(char::from(lo));
-            }
-            c => {
-                out.push('\\');
-                out.push(char::from(c));
-            }
-        }
-    }
-    out.push_str(s.get(start..).unwrap_or(""));
-    out.push('"');
 }
 
 /// Appends the array `tail` to the array `out` (both `[...]`), giving one array.
@@ -232,20 +176,6 @@ mod tests {
         for (j, (k, c)) in KEYS.iter().zip(COLUMNS.iter()).enumerate() {
             let want = format!("{}\"{c}\":", if j == 0 { '{' } else { ',' });
             assert_eq!(*k, want);
-        }
-    }
-
-    #[test]
-    fn escapes_like_serde_json() {
-        let mut all = String::new();
-        for c in (0u32..0x80).filter_map(char::from_u32) {
-            all.push(c);
-        }
-        all.push_str("é€😀\u{2028}\u{2029}\u{feff}/</script>");
-        for s in [all.as_str(), "", "plain", "\"", "\\", "a\r\nb"] {
-            let mut out = String::new();
-            write_str(&mut out, s);
-            assert_eq!(out, serde_json::to_string(s).unwrap());
         }
     }
 

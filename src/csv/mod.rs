@@ -93,7 +93,7 @@ mod row;
 
 pub use columns::{Columns, TextEnd, ASCII, ASCII_KEEP, INTS, NULL, REPEAT, TEXTS, UNICODE};
 #[cfg(test)]
-pub(crate) mod tests;
+mod tests;
 
 use crate::api::used_codes::UsedVoucherCode;
 use crate::error::{Error, ErrorKind};

@@ -227,7 +227,7 @@ mod tests {
 
     #[test]
     fn agrees_with_a_byte_loop() {
-        let mut rng = crate::csv::tests::Rng::new(99);
+        let mut rng = crate::test_support::Rng::new(99);
         const BYTES: &[u8] = b",,,\"\"\r\n\nab z\x01\x7f\x80\xc3\xa9\xff";
         for _ in 0..20_000 {
             let n = rng.below(40);

@@ -12,6 +12,7 @@ use super::*;
 use crate::api::used_codes::tests::SEED_JSON;
 use crate::api::used_codes::{self, UsedVoucherCode, COLUMNS};
 use crate::error::ErrorKind;
+use crate::test_support::Rng;
 
 const HEADER: &str = "id,value,product_name,no_of_fqdns,no_of_wildcards,shipping_method,validity_years,validity_days,status,created_date,voucher_order_id,cert_request_date,cert_validity_start_date,cert_validity_end_date,cert_organization,cert_common_name,certificate_order_id,voucher_validity_end_date,order_valid_from,order_valid_till,server_licenses";
 
@@ -432,8 +433,8 @@ fn bad_rows_past_the_bound_allocate_nothing() {
     let mut p = CsvParser::with_max_errors(true, 0);
     p.push(format!("{HEADER}\n").as_bytes()).unwrap();
     let (some, lots) = ("x\n".repeat(1000), "x\n".repeat(100_000));
-    let a = crate::transcode::tests::allocations(|| p.push(some.as_bytes()).unwrap());
-    let b = crate::transcode::tests::allocations(|| p.push(lots.as_bytes()).unwrap());
+    let a = crate::test_support::allocations(|| p.push(some.as_bytes()).unwrap());
+    let b = crate::test_support::allocations(|| p.push(lots.as_bytes()).unwrap());
     assert_eq!((a, b), (0, 0));
     assert_eq!(p.error_count(), 101_000);
     assert!(p.take_errors().is_empty());
@@ -559,31 +560,6 @@ fn progress_counters_and_json_batches() {
 
 // ---------------------------------------------------------------------------------------
 // Property tests with a small seeded PRNG.
-
-/// SplitMix64: tiny, seedable, good enough for test data.
-pub(crate) struct Rng(u64);
-
-impl Rng {
-    pub(crate) fn new(seed: u64) -> Self {
-        Rng(seed)
-    }
-    pub(crate) fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-        z ^ (z >> 31)
-    }
-    pub(crate) fn below(&mut self, n: usize) -> usize {
-        (self.next() % n.max(1) as u64) as usize
-    }
-    pub(crate) fn chance(&mut self, percent: usize) -> bool {
-        self.below(100) < percent
-    }
-    pub(crate) fn pick<T: Copy>(&mut self, xs: &[T]) -> T {
-        xs[self.below(xs.len())]
-    }
-}
 
 const HOSTILE: &[&str] = &[
     "a", "Z", "0", "7", ",", "\"", "\"\"", "\r", "\n", "\r\n", " ", "\t", "é", "€", "😀", "\\",

@@ -156,7 +156,7 @@ pub fn object(v: &JsValue, what: &str, keys: &[&str]) -> Result<()> {
         if !keys.contains(&k.as_str()) {
             return Err(Error::invalid_input(format!(
                 "unknown option {what}.{}; known: {}",
-                k.chars().take(40).collect::<String>(),
+                crate::text::clip(&k, 40),
                 keys.join(", ")
             )));
         }

@@ -9,7 +9,8 @@ use super::schema::{Kind, Schema};
 use crate::api::Page;
 use crate::config::redact;
 use crate::decode::{float_int, int_text, is_blank, parse_bool, parse_num, safe_int, IntError};
-use crate::error::{clip, clip_marked, MAX_ENTRY_CHARS, MAX_ERROR_ENTRIES};
+use crate::error::{MAX_ENTRY_CHARS, MAX_ERROR_ENTRIES};
+use crate::text::{clip, clip_marked, write_json_str};
 use std::collections::HashSet;
 
 /// A failure: what went wrong, and the byte offset in the input.
@@ -660,7 +661,7 @@ impl Tx<'_> {
                     Num::F(f) => f.to_string(),
                 };
                 let mut out = String::with_capacity(s.len() + 2);
-                crate::csv::json::write_str(&mut out, &s);
+                write_json_str(&mut out, &s);
                 Ok(Some(Rep::Owned(out)))
             }
             Tok::Null => Ok(None),

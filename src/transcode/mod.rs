@@ -29,7 +29,7 @@
 mod engine;
 mod schema;
 #[cfg(test)]
-pub(crate) mod tests;
+mod tests;
 
 pub(crate) use schema::kind;
 pub(crate) use schema::{fallback, index_of};

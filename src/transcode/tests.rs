@@ -8,7 +8,7 @@ use super::*;
 use crate::api::{reissues as re, subaccount_orders as so, used_codes as uc, voucher_order as vo};
 use serde_json::Value;
 
-use crate::csv::tests::Rng;
+use crate::test_support::{allocations, Rng};
 
 /// True `per_mille` times in 1000.
 fn chance(r: &mut Rng, per_mille: usize) -> bool {
@@ -609,37 +609,6 @@ fn error_entries_are_capped() {
         "not cut at the limit"
     );
     assert_eq!(crate::api::decode_error_body(&long), e);
-}
-
-/// Counts this thread's allocations (a test-only global allocator over the system one).
-struct Counting;
-
-thread_local! {
-    static ALLOCS: std::cell::Cell<u64> = const { std::cell::Cell::new(0) };
-}
-
-// SAFETY: every call goes to the system allocator unchanged; the count is a plain
-// thread-local `Cell` (no destructor, so reading it never allocates).
-unsafe impl std::alloc::GlobalAlloc for Counting {
-    unsafe fn alloc(&self, layout: std::alloc::Layout) -> *mut u8 {
-        let _ = ALLOCS.try_with(|c| c.set(c.get() + 1));
-        // SAFETY: the caller's contract is passed on as it is.
-        unsafe { std::alloc::System.alloc(layout) }
-    }
-    unsafe fn dealloc(&self, ptr: *mut u8, layout: std::alloc::Layout) {
-        // SAFETY: as above.
-        unsafe { std::alloc::System.dealloc(ptr, layout) }
-    }
-}
-
-#[global_allocator]
-static COUNTING: Counting = Counting;
-
-/// How many allocations `f` makes on this thread.
-pub(crate) fn allocations(f: impl FnOnce()) -> u64 {
-    let before = ALLOCS.with(|c| c.get());
-    f();
-    ALLOCS.with(|c| c.get()) - before
 }
 
 #[test]
