@@ -42,7 +42,7 @@ impl ErrorKind {
     }
 }
 
-crate::model::record! {
+crate::record::record! {
 /// One entry of the API's error body: `{"errors": [{"code": "...", "message": "..."}]}`.
 ///
 /// `code` is an open vocabulary (`not_found|order`, `request_limit_exceeded`, ...).

@@ -20,11 +20,11 @@ pub mod config;
 pub mod csv;
 pub mod decode;
 pub mod error;
-mod model;
 pub mod paging;
 mod path;
 pub mod query;
 pub mod ratelimit;
+mod record;
 pub mod retry;
 #[cfg(test)]
 mod test_support;

@@ -49,7 +49,7 @@ impl RequestSpec {
     }
 }
 
-crate::model::record! {
+crate::record::record! {
 /// `page` of a list response: `{ total, limit, offset }`.
 ///
 /// `limit` echoes what was sent and is `0` when nothing was: never use it as the step.
@@ -65,13 +65,13 @@ pub struct Page {
 }
 
 /// Decodes a JSON body into `T`, as a `decode` error with the position on failure.
-/// A struct is read from a JSON object only (see `model::ObjectOnly`).
+/// A struct is read from a JSON object only (see `record::ObjectOnly`).
 pub fn decode_json<'a, T: Deserialize<'a>>(body: &'a str) -> Result<T> {
     let fail =
         |e: serde_json::Error| Error::decode(format!("the response is not the expected JSON: {e}"));
     let mut de = serde_json::Deserializer::from_str(body);
     // Tracked: an integer outside the safe range is named by its path (`orders[3].id`).
-    let value = T::deserialize(crate::model::ObjectOnly(crate::path::Tracked::root(
+    let value = T::deserialize(crate::record::ObjectOnly(crate::path::Tracked::root(
         &mut de,
     )))
     .map_err(fail)?;
@@ -140,7 +140,7 @@ fn one_or_many<'de, D: serde::Deserializer<'de>>(
     d.deserialize_any(V)
 }
 
-crate::model::record! {
+crate::record::record! {
 /// A product as the voucher and order endpoints nest it.
 pub struct Product {
     required {}
@@ -156,7 +156,7 @@ pub struct Product {
 }
 }
 
-crate::model::record! {
+crate::record::record! {
 /// A price: `{ cost, currency }`.
 pub struct Price {
     required {}

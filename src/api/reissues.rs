@@ -7,7 +7,7 @@ use serde::Deserialize;
 use std::collections::HashSet;
 use tsify::Tsify;
 
-crate::model::record! {
+crate::record::record! {
 /// One certificate of an order's reissue list.
 ///
 /// `date_issued`, `valid_till`, `days_remaining`, `thumbprint` and `serial_number` are `null`
@@ -58,7 +58,7 @@ pub struct ReissuedCertificate {
 }
 }
 
-crate::model::record! {
+crate::record::record! {
 /// The response of `listOrderReissues`.
 pub struct ReissueList {
     required {}

@@ -32,7 +32,7 @@ pub const SPEC: EndpointSpec = EndpointSpec {
     paged: true,
 };
 
-crate::model::record! {
+crate::record::record! {
 /// The certificate of an order (immediate subaccounts only).
 pub struct OrderCertificate {
     required {}
@@ -55,7 +55,7 @@ pub struct OrderCertificate {
 }
 }
 
-crate::model::record! {
+crate::record::record! {
 /// The subaccount that placed an order.
 pub struct OrderSubaccount {
     required {}
@@ -68,7 +68,7 @@ pub struct OrderSubaccount {
 }
 }
 
-crate::model::record! {
+crate::record::record! {
 /// The organization of an order (immediate subaccounts only).
 pub struct OrderOrganization {
     required {}
@@ -79,7 +79,7 @@ pub struct OrderOrganization {
 }
 }
 
-crate::model::record! {
+crate::record::record! {
 /// One order of a subaccount.
 pub struct SubaccountOrder {
     required {

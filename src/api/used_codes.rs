@@ -46,7 +46,7 @@ pub const SPEC: EndpointSpec = EndpointSpec {
     paged: true,
 };
 
-crate::model::record! {
+crate::record::record! {
 /// One used voucher code. Dates stay the text the API sent (`YYYY-MM-DD hh:mm:ss`); an
 /// unset one (the API sends `" "`) is `null`. `certificate_order_id` and `server_licenses`
 /// are numbers here though the JSON endpoint sends them as strings.
@@ -98,7 +98,7 @@ pub struct UsedVoucherCode {
 }
 }
 
-crate::model::record! {
+crate::record::record! {
 /// The response of `listUsedVoucherCodes`.
 pub struct UsedVoucherCodeList {
     required {}

@@ -4,7 +4,7 @@
 use super::{decode_json, Product, RequestSpec};
 use crate::error::Result;
 
-crate::model::record! {
+crate::record::record! {
 /// A code inside a voucher order.
 ///
 /// The docs list `product_name_id`; the example nests `product {group_name, name_id, name}`.
@@ -34,7 +34,7 @@ pub struct VoucherCode {
 }
 }
 
-crate::model::record! {
+crate::record::record! {
 /// A voucher order.
 pub struct VoucherOrder {
     required {

@@ -5,11 +5,11 @@
 //! `serde_json::to_string` of what the serde path decodes. `tests` checks that on generated
 //! hostile documents.
 
-use super::schema::{Kind, Schema};
 use crate::api::Page;
 use crate::config::redact;
 use crate::decode::{float_int, int_text, is_blank, parse_bool, parse_num, safe_int, IntError};
 use crate::error::{MAX_ENTRY_CHARS, MAX_ERROR_ENTRIES};
+use crate::record::{Field, Kind, Schema};
 use crate::text::{clip, clip_marked, write_json_str};
 use std::collections::HashSet;
 
@@ -512,9 +512,9 @@ impl<'a> Tx<'a> {
     #[inline]
     fn field_key<'f>(
         &mut self,
-        fields: &'f [super::Field],
+        fields: &'f [Field],
         guess: usize,
-    ) -> R<Option<(usize, &'f super::Field)>> {
+    ) -> R<Option<(usize, &'f Field)>> {
         if self.peek() != Some(b'"') {
             return self.fail("key must be a string");
         }
@@ -1043,11 +1043,7 @@ impl Tx<'_> {
 
 /// The field named `key`: tries `guess` first (fields usually arrive in declaration order).
 #[inline]
-fn find<'s>(
-    fields: &'s [super::Field],
-    key: &str,
-    guess: usize,
-) -> Option<(usize, &'s super::Field)> {
+fn find<'s>(fields: &'s [Field], key: &str, guess: usize) -> Option<(usize, &'s Field)> {
     if let Some(f) = fields.get(guess) {
         if f.name == key {
             return Some((guess, f));

@@ -5,8 +5,8 @@
 //! and printing them again with serde_json cost about twice the raw `fetch` + `res.json()` in
 //! Node (BENCHMARKS.md). This module reads the body once and writes the normalised JSON as it
 //! goes: each field by its [`crate::decode`] rule, unknown keys dropped, missing fields written
-//! as their unset value, using the [`Schema`] that the `record!` macro generates from the same
-//! declaration as the public struct.
+//! as their unset value, using the schema (`record::Schema`) that the `record!` macro
+//! generates from the same declaration as the public struct.
 //!
 //! The output is, as a JSON value, exactly `serde_json::to_string` of what the endpoint's
 //! serde `decode` returns, and the same inputs fail: the tests compare both paths on generated
@@ -27,13 +27,8 @@
 #![deny(clippy::indexing_slicing, clippy::unwrap_used, clippy::panic)]
 
 mod engine;
-mod schema;
 #[cfg(test)]
 mod tests;
-
-pub(crate) use schema::kind;
-pub(crate) use schema::{fallback, index_of};
-pub use schema::{wire_name, Fallback, Field, Kind, Schema, Wire};
 
 use crate::api::reissues::ReissuedCertificate;
 use crate::api::subaccount_orders::SubaccountOrder;
@@ -41,6 +36,7 @@ use crate::api::used_codes::UsedVoucherCode;
 use crate::api::voucher_order::VoucherOrder;
 use crate::api::Page;
 use crate::error::{ApiErrorEntry, Error, Result};
+use crate::record::{index_of, Schema, Wire};
 use engine::{write_i64, Fail, Tx, R};
 
 /// Runs `f` over `body` and checks that nothing but white space follows.

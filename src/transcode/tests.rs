@@ -6,6 +6,7 @@
 
 use super::*;
 use crate::api::{reissues as re, subaccount_orders as so, used_codes as uc, voucher_order as vo};
+use crate::record::Kind;
 use serde_json::Value;
 
 use crate::test_support::{allocations, Rng};

@@ -7,13 +7,23 @@
 //! - a private wire twin: `Deserialize` with the lenient decoders of [`crate::decode`], where a
 //!   missing optional field is simply unset and a missing required field is an error.
 //!
-//! - its [`crate::transcode::Schema`]: the fields and their rules as data, for the one-pass
+//! - its [`Schema`] (`impl Wire`): the fields and their rules as data, for the one-pass
 //!   transcoder the wasm client decodes with (`fallback a <- b.c;` declares that text field
 //!   `a`, when unset, takes nested field `b.c`; the serde path applies it in the endpoint's
 //!   `decode`).
 //!
 //! One struct could not do both: serde needs `#[serde(default)]` to let a field be missing,
 //! and tsify then marks it optional (`?:`) in the typings.
+//!
+//! The schema types live here, beside the macro that fills them in, so the records
+//! (`api`, `error`) and the transcoder that reads their schemas both point down at this
+//! module, and nothing here points up at them.
+
+mod schema;
+
+pub(crate) use schema::kind;
+pub(crate) use schema::{fallback, index_of};
+pub use schema::{wire_name, Field, Kind, Schema, Wire};
 
 macro_rules! record {
     (
@@ -43,7 +53,7 @@ macro_rules! record {
 
             impl<'de> serde::Deserialize<'de> for $name {
                 fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-                    let w = Wire::deserialize($crate::model::ObjectOnly(d))?;
+                    let w = Wire::deserialize($crate::record::ObjectOnly(d))?;
                     Ok($name {
                         $( $rfield: w.$rfield, )*
                         $( $field: w.$field, )*
@@ -52,27 +62,27 @@ macro_rules! record {
             }
         };
 
-        impl $crate::transcode::Wire for $name {
-            const SCHEMA: $crate::transcode::Schema = {
-                const FIELDS: &[$crate::transcode::Field] = &[
-                    $( $crate::transcode::Field {
-                        name: $crate::transcode::wire_name(stringify!($rfield)),
-                        kind: $crate::transcode::kind!($rde, $rty),
+        impl $crate::record::Wire for $name {
+            const SCHEMA: $crate::record::Schema = {
+                const FIELDS: &[$crate::record::Field] = &[
+                    $( $crate::record::Field {
+                        name: $crate::record::wire_name(stringify!($rfield)),
+                        kind: $crate::record::kind!($rde, $rty),
                     }, )*
-                    $( $crate::transcode::Field {
-                        name: $crate::transcode::wire_name(stringify!($field)),
-                        kind: $crate::transcode::kind!($de, $ty),
+                    $( $crate::record::Field {
+                        name: $crate::record::wire_name(stringify!($field)),
+                        kind: $crate::record::kind!($de, $ty),
                     }, )*
                 ];
                 #[allow(unused_mut, unused_assignments)]
                 let mut fallback = None;
-                $( fallback = Some($crate::transcode::fallback(
+                $( fallback = Some($crate::record::fallback(
                     FIELDS,
                     stringify!($target),
                     stringify!($from),
                     stringify!($sub),
                 )); )?
-                $crate::transcode::Schema {
+                $crate::record::Schema {
                     name: stringify!($name),
                     fields: FIELDS,
                     fallback,

@@ -146,37 +146,37 @@ pub(crate) const fn fallback(
 /// The [`Kind`] of a `record!` decoder path (matched as a token).
 macro_rules! kind {
     ("crate::decode::int", $t:ty) => {
-        $crate::transcode::Kind::Int
+        $crate::record::Kind::Int
     };
     ("crate::decode::opt_int", $t:ty) => {
-        $crate::transcode::Kind::OptInt
+        $crate::record::Kind::OptInt
     };
     ("crate::decode::int_or_zero", $t:ty) => {
-        $crate::transcode::Kind::IntOrZero
+        $crate::record::Kind::IntOrZero
     };
     ("crate::decode::opt_num", $t:ty) => {
-        $crate::transcode::Kind::OptNum
+        $crate::record::Kind::OptNum
     };
     ("crate::decode::opt_text", $t:ty) => {
-        $crate::transcode::Kind::OptText
+        $crate::record::Kind::OptText
     };
     ("crate::decode::req_text", $t:ty) => {
-        $crate::transcode::Kind::ReqText
+        $crate::record::Kind::ReqText
     };
     ("crate::decode::string", $t:ty) => {
-        $crate::transcode::Kind::Str
+        $crate::record::Kind::Str
     };
     ("crate::decode::opt_bool", $t:ty) => {
-        $crate::transcode::Kind::OptBool
+        $crate::record::Kind::OptBool
     };
     ("crate::decode::text_list", $t:ty) => {
-        $crate::transcode::Kind::TextList
+        $crate::record::Kind::TextList
     };
     ("crate::decode::list", $t:ty) => {
-        $crate::transcode::Kind::List(&<$t as $crate::transcode::Wire>::SCHEMA)
+        $crate::record::Kind::List(&<$t as $crate::record::Wire>::SCHEMA)
     };
     ("crate::decode::nested", $t:ty) => {
-        $crate::transcode::Kind::Nested(&<$t as $crate::transcode::Wire>::SCHEMA)
+        $crate::record::Kind::Nested(&<$t as $crate::record::Wire>::SCHEMA)
     };
 }
 
