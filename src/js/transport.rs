@@ -352,7 +352,7 @@ impl std::ops::Deref for RawResponse {
 /// error).
 fn http_error(r: RawResponse, key: Option<&str>) -> Error {
     let body = std::str::from_utf8(&r.body).unwrap_or("");
-    let mut e = crate::error::http_error(r.status, &r.url, body, key);
+    let mut e = crate::transcode::http_error(r.status, &r.url, body, key);
     e.retry_after_ms = r.retry_after_ms.map(|v| v as u64);
     e
 }

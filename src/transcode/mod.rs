@@ -27,6 +27,7 @@
 #![deny(clippy::indexing_slicing, clippy::unwrap_used, clippy::panic)]
 
 mod engine;
+mod http_error;
 #[cfg(test)]
 mod tests;
 
@@ -38,6 +39,7 @@ use crate::api::Page;
 use crate::error::{ApiErrorEntry, Error, Result};
 use crate::record::{index_of, Schema, Wire};
 use engine::{write_i64, Fail, Tx, R};
+pub use http_error::http_error;
 
 /// Runs `f` over `body` and checks that nothing but white space follows.
 fn run(body: &str, f: impl FnOnce(&mut Tx) -> R<()>) -> Result<String> {
