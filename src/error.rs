@@ -49,9 +49,9 @@ crate::record::record! {
 pub struct ApiErrorEntry {
     required {}
     /// Machine-readable code, e.g. `access_denied|access_denied_invalid_key` (`""` if none).
-    pub code: String = "crate::decode::string",
+    pub code: String = "crate::lenient::string",
     /// Human-readable message from the server (`""` if none).
-    pub message: String = "crate::decode::string",
+    pub message: String = "crate::lenient::string",
 }
 }
 

@@ -3,7 +3,7 @@
 //! A typed client for four GET endpoints of DigiCert's CertCentral Services API v2, compiled
 //! to WebAssembly, plus a parser for the used-codes CSV export.
 //!
-//! The crate is a sans-IO core ([`api`], [`query`], [`decode`], [`error`]) that builds
+//! The crate is a sans-IO core ([`api`], [`query`], [`lenient`], [`error`]) that builds
 //! requests and decodes responses in plain Rust, and a thin wasm-bindgen shell (`js`,
 //! wasm32 only) that moves bytes over `fetch` and hands typed values to JavaScript. The shell
 //! decodes with [`transcode`] (wire JSON straight to the records' JSON, for one `JSON.parse`);
@@ -18,8 +18,8 @@ pub mod api;
 mod calendar;
 pub mod config;
 pub mod csv;
-pub mod decode;
 pub mod error;
+pub mod lenient;
 pub mod paging;
 mod path;
 pub mod query;

@@ -8,7 +8,7 @@
 //! fails with [`OUT_OF_RANGE`] is the path written into the message; every other error, and
 //! every value, passes through unchanged.
 
-use crate::decode::OUT_OF_RANGE;
+use crate::lenient::OUT_OF_RANGE;
 use serde::de::{self, DeserializeSeed, Deserializer, EnumAccess, MapAccess, SeqAccess, Visitor};
 use std::fmt;
 
@@ -375,7 +375,7 @@ mod tests {
 
     #[derive(Deserialize, Debug, PartialEq)]
     struct Inner {
-        #[serde(default, deserialize_with = "crate::decode::opt_int")]
+        #[serde(default, deserialize_with = "crate::lenient::opt_int")]
         n: Option<i64>,
         #[serde(default)]
         s: Option<String>,

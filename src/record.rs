@@ -4,7 +4,7 @@
 //! - the public struct: `Serialize` + `Tsify`, every field always present, unset = `null`
 //!   (so the TypeScript says `field: T | null`, never `field?:`), as the typing rule asks
 //!   (each field has one type; see "How the client copes" in docs/API-NOTES.md);
-//! - a private wire twin: `Deserialize` with the lenient decoders of [`crate::decode`], where a
+//! - a private wire twin: `Deserialize` with the lenient decoders of [`crate::lenient`], where a
 //!   missing optional field is simply unset and a missing required field is an error.
 //!
 //! - its [`Schema`] (`impl Wire`): the fields and their rules as data, for the one-pass

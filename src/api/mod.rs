@@ -56,11 +56,11 @@ crate::record::record! {
 pub struct Page {
     required {}
     /// Records matching the query, over all pages.
-    pub total: i64 = "crate::decode::int_or_zero",
+    pub total: i64 = "crate::lenient::int_or_zero",
     /// The page size the server applied (0 when none was sent).
-    pub limit: i64 = "crate::decode::int_or_zero",
+    pub limit: i64 = "crate::lenient::int_or_zero",
     /// Index of this page's first record.
-    pub offset: i64 = "crate::decode::int_or_zero",
+    pub offset: i64 = "crate::lenient::int_or_zero",
 }
 }
 
@@ -145,14 +145,14 @@ crate::record::record! {
 pub struct Product {
     required {}
     /// Product identifier, e.g. `ssl_plus`.
-    pub name_id: Option<String> = "crate::decode::opt_text",
+    pub name_id: Option<String> = "crate::lenient::opt_text",
     /// Display name, e.g. `Standard SSL`.
-    pub name: Option<String> = "crate::decode::opt_text",
+    pub name: Option<String> = "crate::lenient::opt_text",
     /// Product type, e.g. `ssl_certificate` (subaccount orders).
     #[serde(rename = "type")]
-    pub type_: Option<String> = "crate::decode::opt_text",
+    pub type_: Option<String> = "crate::lenient::opt_text",
     /// Product group, e.g. `dv_ssl_certificate` (voucher orders).
-    pub group_name: Option<String> = "crate::decode::opt_text",
+    pub group_name: Option<String> = "crate::lenient::opt_text",
 }
 }
 
@@ -161,9 +161,9 @@ crate::record::record! {
 pub struct Price {
     required {}
     /// Amount in `currency`.
-    pub cost: Option<f64> = "crate::decode::opt_num",
+    pub cost: Option<f64> = "crate::lenient::opt_num",
     /// Currency code, e.g. `USD`.
-    pub currency: Option<String> = "crate::decode::opt_text",
+    pub currency: Option<String> = "crate::lenient::opt_text",
 }
 }
 

@@ -15,46 +15,46 @@ crate::record::record! {
 pub struct ReissuedCertificate {
     required {
         /// Certificate id.
-        pub id: i64 = "crate::decode::int",
+        pub id: i64 = "crate::lenient::int",
     }
     /// Thumbprint (issued only).
-    pub thumbprint: Option<String> = "crate::decode::opt_text",
+    pub thumbprint: Option<String> = "crate::lenient::opt_text",
     /// Serial number (issued only).
-    pub serial_number: Option<String> = "crate::decode::opt_text",
+    pub serial_number: Option<String> = "crate::lenient::opt_text",
     /// Common name.
-    pub common_name: Option<String> = "crate::decode::opt_text",
+    pub common_name: Option<String> = "crate::lenient::opt_text",
     /// Other names on the certificate.
-    pub dns_names: Vec<String> = "crate::decode::text_list",
+    pub dns_names: Vec<String> = "crate::lenient::text_list",
     /// `issued`, `pending`, `rejected`, ... (open).
-    pub status: Option<String> = "crate::decode::opt_text",
+    pub status: Option<String> = "crate::lenient::opt_text",
     /// When the reissue was requested (ISO 8601).
-    pub date_created: Option<String> = "crate::decode::opt_text",
+    pub date_created: Option<String> = "crate::lenient::opt_text",
     /// When it was issued.
-    pub date_issued: Option<String> = "crate::decode::opt_text",
+    pub date_issued: Option<String> = "crate::lenient::opt_text",
     /// Expiry date, `yyyy-MM-dd`.
-    pub valid_till: Option<String> = "crate::decode::opt_text",
+    pub valid_till: Option<String> = "crate::lenient::opt_text",
     /// Days until expiry.
-    pub days_remaining: Option<i64> = "crate::decode::opt_int",
+    pub days_remaining: Option<i64> = "crate::lenient::opt_int",
     /// The CSR.
-    pub csr: Option<String> = "crate::decode::opt_text",
+    pub csr: Option<String> = "crate::lenient::opt_text",
     /// Key size in bits.
-    pub key_size: Option<i64> = "crate::decode::opt_int",
+    pub key_size: Option<i64> = "crate::lenient::opt_int",
     /// Requesting user id.
-    pub user_id: Option<i64> = "crate::decode::opt_int",
+    pub user_id: Option<i64> = "crate::lenient::opt_int",
     /// Requesting user's email.
-    pub email: Option<String> = "crate::decode::opt_text",
+    pub email: Option<String> = "crate::lenient::opt_text",
     /// Requesting user's first name.
-    pub firstname: Option<String> = "crate::decode::opt_text",
+    pub firstname: Option<String> = "crate::lenient::opt_text",
     /// Requesting user's last name.
-    pub lastname: Option<String> = "crate::decode::opt_text",
+    pub lastname: Option<String> = "crate::lenient::opt_text",
     /// Receipt id (sent as a string).
-    pub receipt_id: Option<i64> = "crate::decode::opt_int",
+    pub receipt_id: Option<i64> = "crate::lenient::opt_int",
     /// Domains added and charged for (sent as a string).
-    pub purchased_dns_names: Option<i64> = "crate::decode::opt_int",
+    pub purchased_dns_names: Option<i64> = "crate::lenient::opt_int",
     /// Wildcards added and charged for (sent as a string).
-    pub purchased_wildcard_names: Option<i64> = "crate::decode::opt_int",
+    pub purchased_wildcard_names: Option<i64> = "crate::lenient::opt_int",
     /// Whether the reissue is archived (the API sends 0/1).
-    pub archived: Option<bool> = "crate::decode::opt_bool",
+    pub archived: Option<bool> = "crate::lenient::opt_bool",
 }
 }
 
@@ -63,7 +63,7 @@ crate::record::record! {
 pub struct ReissueList {
     required {}
     /// The certificates.
-    pub certificates: Vec<ReissuedCertificate> = "crate::decode::list",
+    pub certificates: Vec<ReissuedCertificate> = "crate::lenient::list",
 }
 }
 

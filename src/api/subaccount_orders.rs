@@ -2,8 +2,8 @@
 //! paginated. Quirks: docs/API-NOTES.md.
 
 use super::{decode_json, Page, Price, Product, RequestSpec};
-use crate::decode::MAX_SAFE_INTEGER;
 use crate::error::Result;
+use crate::lenient::MAX_SAFE_INTEGER;
 use crate::query::{build_query, EndpointSpec, FilterKind, Query};
 use serde::{Deserialize, Serialize};
 use tsify::Tsify;
@@ -37,21 +37,21 @@ crate::record::record! {
 pub struct OrderCertificate {
     required {}
     /// Certificate id.
-    pub id: Option<i64> = "crate::decode::opt_int",
+    pub id: Option<i64> = "crate::lenient::opt_int",
     /// Thumbprint (issued only).
-    pub thumbprint: Option<String> = "crate::decode::opt_text",
+    pub thumbprint: Option<String> = "crate::lenient::opt_text",
     /// Serial number (issued only).
-    pub serial_number: Option<String> = "crate::decode::opt_text",
+    pub serial_number: Option<String> = "crate::lenient::opt_text",
     /// Common name.
-    pub common_name: Option<String> = "crate::decode::opt_text",
+    pub common_name: Option<String> = "crate::lenient::opt_text",
     /// Other names.
-    pub dns_names: Vec<String> = "crate::decode::text_list",
+    pub dns_names: Vec<String> = "crate::lenient::text_list",
     /// Expiry date, `yyyy-MM-dd` (issued only).
-    pub valid_till: Option<String> = "crate::decode::opt_text",
+    pub valid_till: Option<String> = "crate::lenient::opt_text",
     /// Organization units.
-    pub organization_units: Vec<String> = "crate::decode::text_list",
+    pub organization_units: Vec<String> = "crate::lenient::text_list",
     /// Signature hash, e.g. `sha256`.
-    pub signature_hash: Option<String> = "crate::decode::opt_text",
+    pub signature_hash: Option<String> = "crate::lenient::opt_text",
 }
 }
 
@@ -60,11 +60,11 @@ crate::record::record! {
 pub struct OrderSubaccount {
     required {}
     /// Subaccount id.
-    pub account_id: Option<i64> = "crate::decode::opt_int",
+    pub account_id: Option<i64> = "crate::lenient::opt_int",
     /// `retail`, `enterprise`, `reseller`, `managed`, ... (open).
-    pub account_type: Option<String> = "crate::decode::opt_text",
+    pub account_type: Option<String> = "crate::lenient::opt_text",
     /// The subaccount's primary organization.
-    pub organization_name: Option<String> = "crate::decode::opt_text",
+    pub organization_name: Option<String> = "crate::lenient::opt_text",
 }
 }
 
@@ -73,9 +73,9 @@ crate::record::record! {
 pub struct OrderOrganization {
     required {}
     /// Organization id.
-    pub id: Option<i64> = "crate::decode::opt_int",
+    pub id: Option<i64> = "crate::lenient::opt_int",
     /// Organization name.
-    pub name: Option<String> = "crate::decode::opt_text",
+    pub name: Option<String> = "crate::lenient::opt_text",
 }
 }
 
@@ -84,30 +84,30 @@ crate::record::record! {
 pub struct SubaccountOrder {
     required {
         /// Order id.
-        pub id: i64 = "crate::decode::int",
+        pub id: i64 = "crate::lenient::int",
     }
     /// The certificate (immediate subaccounts only).
-    pub certificate: Option<OrderCertificate> = "crate::decode::nested",
+    pub certificate: Option<OrderCertificate> = "crate::lenient::nested",
     /// The organization (immediate subaccounts only).
-    pub organization: Option<OrderOrganization> = "crate::decode::nested",
+    pub organization: Option<OrderOrganization> = "crate::lenient::nested",
     /// The subaccount that placed the order.
-    pub subaccount: Option<OrderSubaccount> = "crate::decode::nested",
+    pub subaccount: Option<OrderSubaccount> = "crate::lenient::nested",
     /// The product.
-    pub product: Option<Product> = "crate::decode::nested",
+    pub product: Option<Product> = "crate::lenient::nested",
     /// Order price.
-    pub order_price: Option<Price> = "crate::decode::nested",
+    pub order_price: Option<Price> = "crate::lenient::nested",
     /// Reissue costs per other currency (present only after such reissues).
-    pub order_prices: Vec<Price> = "crate::decode::list",
+    pub order_prices: Vec<Price> = "crate::lenient::list",
     /// Order status (open vocabulary).
-    pub status: Option<String> = "crate::decode::opt_text",
+    pub status: Option<String> = "crate::lenient::opt_text",
     /// Domains on the order.
-    pub number_of_sans: Option<i64> = "crate::decode::opt_int",
+    pub number_of_sans: Option<i64> = "crate::lenient::opt_int",
     /// Creation time, ISO 8601 with offset.
-    pub date_created: Option<String> = "crate::decode::opt_text",
+    pub date_created: Option<String> = "crate::lenient::opt_text",
     /// Issue time (issued only; a date or a full timestamp, as sent).
-    pub date_issued: Option<String> = "crate::decode::opt_text",
+    pub date_issued: Option<String> = "crate::lenient::opt_text",
     /// Validity in years.
-    pub validity_years: Option<i64> = "crate::decode::opt_int",
+    pub validity_years: Option<i64> = "crate::lenient::opt_int",
 }
 }
 
@@ -122,7 +122,7 @@ pub struct SubaccountOrderList {
 
 #[derive(Deserialize)]
 struct Wire {
-    #[serde(default, deserialize_with = "crate::decode::list")]
+    #[serde(default, deserialize_with = "crate::lenient::list")]
     orders: Vec<SubaccountOrder>,
     #[serde(default)]
     page: Option<Page>,

@@ -53,48 +53,48 @@ crate::record::record! {
 pub struct UsedVoucherCode {
     required {
         /// Voucher code id.
-        pub id: i64 = "crate::decode::int",
+        pub id: i64 = "crate::lenient::int",
         /// The code itself.
-        pub value: String = "crate::decode::req_text",
+        pub value: String = "crate::lenient::req_text",
     }
     /// Product display name, e.g. `Basic OV` (not an identifier).
-    pub product_name: Option<String> = "crate::decode::opt_text",
+    pub product_name: Option<String> = "crate::lenient::opt_text",
     /// FQDNs the voucher allows.
-    pub no_of_fqdns: Option<i64> = "crate::decode::opt_int",
+    pub no_of_fqdns: Option<i64> = "crate::lenient::opt_int",
     /// Wildcard names the voucher allows.
-    pub no_of_wildcards: Option<i64> = "crate::decode::opt_int",
+    pub no_of_wildcards: Option<i64> = "crate::lenient::opt_int",
     /// `N/A`, `STANDARD`, `EXPEDITED`, ...
-    pub shipping_method: Option<String> = "crate::decode::opt_text",
+    pub shipping_method: Option<String> = "crate::lenient::opt_text",
     /// Order validity in years (0 when set in days).
-    pub validity_years: Option<i64> = "crate::decode::opt_int",
+    pub validity_years: Option<i64> = "crate::lenient::opt_int",
     /// Order validity in days (0 when set in years).
-    pub validity_days: Option<i64> = "crate::decode::opt_int",
+    pub validity_days: Option<i64> = "crate::lenient::opt_int",
     /// Always `used` for this endpoint; kept open.
-    pub status: Option<String> = "crate::decode::opt_text",
+    pub status: Option<String> = "crate::lenient::opt_text",
     /// When the code was created.
-    pub created_date: Option<String> = "crate::decode::opt_text",
+    pub created_date: Option<String> = "crate::lenient::opt_text",
     /// The voucher order the code belongs to.
-    pub voucher_order_id: Option<i64> = "crate::decode::opt_int",
+    pub voucher_order_id: Option<i64> = "crate::lenient::opt_int",
     /// When the code was used to request a certificate.
-    pub cert_request_date: Option<String> = "crate::decode::opt_text",
+    pub cert_request_date: Option<String> = "crate::lenient::opt_text",
     /// Certificate validity start (`null` until issued).
-    pub cert_validity_start_date: Option<String> = "crate::decode::opt_text",
+    pub cert_validity_start_date: Option<String> = "crate::lenient::opt_text",
     /// Certificate validity end (`null` until issued).
-    pub cert_validity_end_date: Option<String> = "crate::decode::opt_text",
+    pub cert_validity_end_date: Option<String> = "crate::lenient::opt_text",
     /// Organization on the certificate request.
-    pub cert_organization: Option<String> = "crate::decode::opt_text",
+    pub cert_organization: Option<String> = "crate::lenient::opt_text",
     /// Common name on the certificate request.
-    pub cert_common_name: Option<String> = "crate::decode::opt_text",
+    pub cert_common_name: Option<String> = "crate::lenient::opt_text",
     /// Certificate order id (sent as a string by the JSON endpoint).
-    pub certificate_order_id: Option<i64> = "crate::decode::opt_int",
+    pub certificate_order_id: Option<i64> = "crate::lenient::opt_int",
     /// When the voucher code expires (`YYYY-MM-DD`).
-    pub voucher_validity_end_date: Option<String> = "crate::decode::opt_text",
+    pub voucher_validity_end_date: Option<String> = "crate::lenient::opt_text",
     /// Order validity start (`null` until issued).
-    pub order_valid_from: Option<String> = "crate::decode::opt_text",
+    pub order_valid_from: Option<String> = "crate::lenient::opt_text",
     /// Order validity end (`null` until issued).
-    pub order_valid_till: Option<String> = "crate::decode::opt_text",
+    pub order_valid_till: Option<String> = "crate::lenient::opt_text",
     /// Server licenses included (sent as a string by the JSON endpoint).
-    pub server_licenses: Option<i64> = "crate::decode::opt_int",
+    pub server_licenses: Option<i64> = "crate::lenient::opt_int",
 }
 }
 
@@ -103,10 +103,10 @@ crate::record::record! {
 pub struct UsedVoucherCodeList {
     required {}
     /// The codes (empty when the API sends none).
-    pub codes: Vec<UsedVoucherCode> = "crate::decode::list",
+    pub codes: Vec<UsedVoucherCode> = "crate::lenient::list",
     /// Present when the API paginated the answer.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub page: Option<Page> = "crate::decode::nested",
+    pub page: Option<Page> = "crate::lenient::nested",
 }
 }
 

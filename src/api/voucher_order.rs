@@ -13,24 +13,24 @@ pub struct VoucherCode {
     fallback product_name_id <- product.name_id;
     required {
         /// Voucher code id (documented as a string, sent as a number).
-        pub id: i64 = "crate::decode::int",
+        pub id: i64 = "crate::lenient::int",
     }
     /// The code.
-    pub value: Option<String> = "crate::decode::opt_text",
+    pub value: Option<String> = "crate::lenient::opt_text",
     /// The product, when the API nests it.
-    pub product: Option<Product> = "crate::decode::nested",
+    pub product: Option<Product> = "crate::lenient::nested",
     /// Product identifier (from `product_name_id`, else `product.name_id`).
-    pub product_name_id: Option<String> = "crate::decode::opt_text",
+    pub product_name_id: Option<String> = "crate::lenient::opt_text",
     /// FQDN SAN slots.
-    pub no_of_fqdns: Option<i64> = "crate::decode::opt_int",
+    pub no_of_fqdns: Option<i64> = "crate::lenient::opt_int",
     /// Wildcard SAN slots.
-    pub no_of_wildcards: Option<i64> = "crate::decode::opt_int",
+    pub no_of_wildcards: Option<i64> = "crate::lenient::opt_int",
     /// Validity in years.
-    pub validity_years: Option<i64> = "crate::decode::opt_int",
+    pub validity_years: Option<i64> = "crate::lenient::opt_int",
     /// Validity in days.
-    pub validity_days: Option<i64> = "crate::decode::opt_int",
+    pub validity_days: Option<i64> = "crate::lenient::opt_int",
     /// Code status (open vocabulary: `active`, `used`, ...).
-    pub status: Option<String> = "crate::decode::opt_text",
+    pub status: Option<String> = "crate::lenient::opt_text",
 }
 }
 
@@ -39,30 +39,30 @@ crate::record::record! {
 pub struct VoucherOrder {
     required {
         /// Voucher order id.
-        pub id: i64 = "crate::decode::int",
+        pub id: i64 = "crate::lenient::int",
     }
     /// Organization name.
-    pub name: Option<String> = "crate::decode::opt_text",
+    pub name: Option<String> = "crate::lenient::opt_text",
     /// Order status (open: `active`, `used`, `completed`, `canceled`, ...).
-    pub status: Option<String> = "crate::decode::opt_text",
+    pub status: Option<String> = "crate::lenient::opt_text",
     /// Total cost.
-    pub cost: Option<f64> = "crate::decode::opt_num",
+    pub cost: Option<f64> = "crate::lenient::opt_num",
     /// Currency of `cost`.
-    pub currency: Option<String> = "crate::decode::opt_text",
+    pub currency: Option<String> = "crate::lenient::opt_text",
     /// Creation time, `YYYY-MM-DD HH:MM:SS`.
-    pub created_date: Option<String> = "crate::decode::opt_text",
+    pub created_date: Option<String> = "crate::lenient::opt_text",
     /// Expiry date, `YYYY-MM-DD`.
-    pub expiration_date: Option<String> = "crate::decode::opt_text",
+    pub expiration_date: Option<String> = "crate::lenient::opt_text",
     /// Whether the order can still be canceled.
-    pub can_cancel: Option<bool> = "crate::decode::opt_bool",
+    pub can_cancel: Option<bool> = "crate::lenient::opt_bool",
     /// The codes of the order.
-    pub codes: Vec<VoucherCode> = "crate::decode::list",
+    pub codes: Vec<VoucherCode> = "crate::lenient::list",
     /// Order note.
-    pub notes: Option<String> = "crate::decode::opt_text",
+    pub notes: Option<String> = "crate::lenient::opt_text",
     /// When a code was used for a certificate request.
-    pub used_from: Option<String> = "crate::decode::opt_text",
+    pub used_from: Option<String> = "crate::lenient::opt_text",
     /// When the voucher expires.
-    pub valid_till: Option<String> = "crate::decode::opt_text",
+    pub valid_till: Option<String> = "crate::lenient::opt_text",
 }
 }
 

@@ -14,7 +14,7 @@
 
 use super::row::{FieldError, Kind, Row, Sink, KINDS, NCOLS};
 use crate::api::used_codes::UsedVoucherCode;
-use crate::decode::{is_blank, parse_int};
+use crate::lenient::{is_blank, parse_int};
 
 /// Integer columns per record.
 pub const INTS: usize = 8;

@@ -4,8 +4,8 @@
 
 use super::row::{FieldError, Kind, Row, Sink, KINDS, NCOLS};
 use crate::api::used_codes::UsedVoucherCode;
-use crate::decode::{is_blank, parse_int};
 use crate::error::Error;
+use crate::lenient::{is_blank, parse_int};
 use crate::text::write_json_str;
 use std::fmt::Write;
 
@@ -123,7 +123,7 @@ fn write_row(out: &mut String, r: &Row<'_>) -> Result<(), FieldError> {
 ///
 /// Up to 15 plain digits without a leading zero (the common case, and always within the safe
 /// integer range) are copied as they are, which is what `i64`'s formatting would print;
-/// anything else goes through [`parse_int`](crate::decode::parse_int).
+/// anything else goes through [`parse_int`](crate::lenient::parse_int).
 #[inline]
 fn write_int(out: &mut String, s: &str) -> Result<bool, String> {
     let b = s.as_bytes();

@@ -23,11 +23,11 @@
 //! - Blank lines are skipped: an empty line, or a line holding one field that is empty or
 //!   only white space (e.g. `   `, or a stray `""`). Such a line can never be a record (a
 //!   record has at least 21 fields), so nothing is lost.
-//! - Cells decode with the JSON decoder's text rules ([`crate::decode`]): integer columns
+//! - Cells decode with the JSON decoder's text rules ([`crate::lenient`]): integer columns
 //!   (`id`, `no_of_fqdns`, `no_of_wildcards`, `validity_years`, `validity_days`,
 //!   `voucher_order_id`, `certificate_order_id`, `server_licenses`) with
-//!   [`parse_int`](crate::decode::parse_int), the other columns with
-//!   [`text`](crate::decode::text) (blank or `" "` is `None`, anything else is kept
+//!   [`parse_int`](crate::lenient::parse_int), the other columns with
+//!   [`text`](crate::lenient::text) (blank or `" "` is `None`, anything else is kept
 //!   verbatim, surrounding spaces included). `id` and `value` must not be blank. So a CSV
 //!   record equals the JSON endpoint's record for the same code.
 //!

@@ -1,8 +1,8 @@
 //! One complete CSV record -> header mapping, checks, and a typed record or JSON object.
 
 use crate::api::used_codes::{UsedVoucherCode, COLUMNS};
-use crate::decode::{is_blank, parse_int, text};
 use crate::error::Error;
+use crate::lenient::{is_blank, parse_int, text};
 
 /// Number of known columns.
 pub(crate) const NCOLS: usize = COLUMNS.len();
@@ -10,13 +10,13 @@ pub(crate) const NCOLS: usize = COLUMNS.len();
 /// How a column decodes (same rules as the JSON model's `deserialize_with`).
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 pub(crate) enum Kind {
-    /// `decode::int`: an integer; blank is an error.
+    /// `lenient::int`: an integer; blank is an error.
     ReqInt,
-    /// `decode::req_text`: text; blank is an error.
+    /// `lenient::req_text`: text; blank is an error.
     ReqText,
-    /// `decode::opt_int`.
+    /// `lenient::opt_int`.
     Int,
-    /// `decode::opt_text`.
+    /// `lenient::opt_text`.
     Text,
 }
 

@@ -1,14 +1,14 @@
 //! The scanner and writer: reads the wire JSON once, writes the normalised JSON as it goes.
 //!
-//! Every rule mirrors a function of [`crate::decode`] as serde_json drives it (numbers are
+//! Every rule mirrors a function of [`crate::lenient`] as serde_json drives it (numbers are
 //! classified as serde_json classifies them: `u64`, negative `i64`, or `f64`), so the output is
 //! `serde_json::to_string` of what the serde path decodes. `tests` checks that on generated
 //! hostile documents.
 
 use crate::api::Page;
 use crate::config::redact;
-use crate::decode::{float_int, int_text, is_blank, parse_bool, parse_num, safe_int, IntError};
 use crate::error::{MAX_ENTRY_CHARS, MAX_ERROR_ENTRIES};
+use crate::lenient::{float_int, int_text, is_blank, parse_bool, parse_num, safe_int, IntError};
 use crate::record::{Field, Kind, Schema};
 use crate::text::{clip, clip_marked, write_json_str};
 use std::collections::HashSet;
@@ -382,7 +382,7 @@ impl<'a> Tx<'a> {
 
     // ---- the rules ------------------------------------------------------------------------
 
-    /// `decode::opt_int` of the next value.
+    /// `lenient::opt_int` of the next value.
     fn int(&mut self) -> R<Option<i64>> {
         let t = self.tok()?;
         match t {
@@ -393,7 +393,7 @@ impl<'a> Tx<'a> {
         }
     }
 
-    /// The integer of number token `a..b` by `decode::opt_int`'s rules, and whether its
+    /// The integer of number token `a..b` by `lenient::opt_int`'s rules, and whether its
     /// literal is already what serde_json prints for it (an integer literal).
     fn num_int(&self, a: usize, b: usize) -> R<(i64, bool)> {
         let shown = || clip(self.src(a, b), 40);
@@ -631,7 +631,7 @@ impl Tx<'_> {
         self.drop_to(self.pos);
     }
 
-    /// `decode::opt_int`: the value, and how to write it (`Keep` for a canonical literal).
+    /// `lenient::opt_int`: the value, and how to write it (`Keep` for a canonical literal).
     fn int_rep(&mut self) -> R<(Option<i64>, Rep)> {
         let t = self.tok()?;
         match t {
@@ -649,7 +649,7 @@ impl Tx<'_> {
         }
     }
 
-    /// `decode::opt_text`: `None` when unset, else how to write the text.
+    /// `lenient::opt_text`: `None` when unset, else how to write the text.
     fn text_rep(&mut self) -> R<Option<Rep>> {
         let t = self.tok()?;
         match t {
@@ -669,7 +669,7 @@ impl Tx<'_> {
         }
     }
 
-    /// `decode::opt_bool`.
+    /// `lenient::opt_bool`.
     fn bool_rep(&mut self) -> R<Rep> {
         let t = self.tok()?;
         let v = match t {
@@ -691,7 +691,7 @@ impl Tx<'_> {
         Ok(Rep::Lit(if v { "true" } else { "false" }))
     }
 
-    /// `decode::opt_num`.
+    /// `lenient::opt_num`.
     fn num_rep(&mut self) -> R<Rep> {
         let t = self.tok()?;
         match t {
@@ -879,7 +879,7 @@ impl Tx<'_> {
         Ok(None)
     }
 
-    /// `decode::text_list`, written out in full (unset entries are dropped).
+    /// `lenient::text_list`, written out in full (unset entries are dropped).
     fn text_list(&mut self, start: usize) -> R<()> {
         let t = self.tok()?;
         match t {
@@ -1198,7 +1198,7 @@ impl Tx<'_> {
 }
 
 impl Tx<'_> {
-    /// `decode::string` of the next value, as a Rust string (`""` when unset), cut to
+    /// `lenient::string` of the next value, as a Rust string (`""` when unset), cut to
     /// [`MAX_ENTRY_CHARS`] characters (the last of them `…` when cut).
     fn string_value(&mut self) -> R<String> {
         let t = self.tok()?;

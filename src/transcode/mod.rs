@@ -4,7 +4,7 @@
 //! (docs/ARCHITECTURE.md: one crossing per response). Decoding it into the Rust records with serde
 //! and printing them again with serde_json cost about twice the raw `fetch` + `res.json()` in
 //! Node (BENCHMARKS.md). This module reads the body once and writes the normalised JSON as it
-//! goes: each field by its [`crate::decode`] rule, unknown keys dropped, missing fields written
+//! goes: each field by its [`crate::lenient`] rule, unknown keys dropped, missing fields written
 //! as their unset value, using the schema (`record::Schema`) that the `record!` macro
 //! generates from the same declaration as the public struct.
 //!
@@ -227,7 +227,7 @@ fn orders(tx: &mut Tx, offset: i64, ends: Option<&mut Vec<usize>>) -> R<Page> {
     Ok(env.page.unwrap_or(Page {
         total: offset
             .saturating_add(env.count as i64)
-            .min(crate::decode::MAX_SAFE_INTEGER),
+            .min(crate::lenient::MAX_SAFE_INTEGER),
         limit: 0,
         offset,
     }))

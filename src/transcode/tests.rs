@@ -541,7 +541,7 @@ fn unsafe_integers_are_decode_errors_naming_the_field() {
     assert_eq!(s.orders[0].id, 9_007_199_254_740_991);
     assert_eq!(s.page.total, 9_007_199_254_740_991);
     // Without a page, the total made from the offset stays in the safe range too.
-    let max = crate::decode::MAX_SAFE_INTEGER;
+    let max = crate::lenient::MAX_SAFE_INTEGER;
     let doc = r#"{"orders":[{"id":1},{"id":2}]}"#;
     assert_eq!(so::decode(doc, max - 1).unwrap().page.total, max);
     assert!(subaccount_orders(doc, max - 1)
