@@ -14,6 +14,22 @@
 // bytes). Errors are the rare path of a network client; boxing them buys nothing measurable.
 #![allow(clippy::result_large_err)]
 
+// Layers, bottom first. A module uses only modules on the lines above its own: none on its
+// own line, none below, so the module graph has no cycle. `tests/layering.rs` reads this list
+// and checks every `crate::` path in src/ against it, the paths a macro expands to included
+// (charged to the module that invokes it). `js` (src/js/, wasm32 only) is the top and the only
+// code that may touch JavaScript (`wasm_bindgen`, `js_sys`, `web_sys`, `gloo_net`).
+//
+//   1. text, calendar, ratelimit, test_support: leaves (text clipped or JSON-escaped, dates,
+//      the limiter, the unit tests' helpers)
+//   2. lenient: the lenient field rules (text forms; the serde decoders)
+//   3. record, path: the record! macro and the Schema it fills in; serde path tracking
+//   4. error: the error type (its ApiErrorEntry is a record)
+//   5. config, retry, query: options, retry policy, query strings
+//   6. api: the endpoints (requests and records)
+//   7. csv, transcode, paging: the CSV parser, the one-pass transcoder, the pager checks
+//   8. js: the wasm-bindgen shell
+
 pub mod api;
 mod calendar;
 pub mod config;
