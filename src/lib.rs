@@ -37,6 +37,7 @@ pub mod csv;
 pub mod error;
 pub mod lenient;
 pub mod paging;
+#[cfg(feature = "testing")]
 mod path;
 pub mod query;
 pub mod ratelimit;

@@ -97,6 +97,7 @@ impl RateLimiter {
     }
 
     /// Requests let through and not yet released.
+    #[cfg(test)]
     pub fn in_flight(&self) -> usize {
         self.in_flight
     }

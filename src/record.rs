@@ -1,16 +1,17 @@
-//! The `record!` macro: one declaration, two structs.
+//! The `record!` macro: one declaration, two structs and a schema.
 //!
 //! Each API record is declared once and expands to:
-//! - the public struct: `Serialize` + `Tsify`, every field always present, unset = `null`
-//!   (so the TypeScript says `field: T | null`, never `field?:`), as the typing rule asks
-//!   (each field has one type; see "How the client copes" in docs/API-NOTES.md);
-//! - a private wire twin: `Deserialize` with the lenient decoders of [`crate::lenient`], where a
-//!   missing optional field is simply unset and a missing required field is an error.
-//!
+//! - the public struct: `Tsify`, every field always present, unset = `null` (so the TypeScript
+//!   says `field: T | null`, never `field?:`), as the typing rule asks (each field has one
+//!   type; see "How the client copes" in docs/API-NOTES.md);
 //! - its [`Schema`] (`impl Wire`): the fields and their rules as data, for the one-pass
 //!   transcoder the wasm client decodes with (`fallback a <- b.c;` declares that text field
 //!   `a`, when unset, takes nested field `b.c`; the serde path applies it in the endpoint's
-//!   `decode`).
+//!   `decode`);
+//! - with the `testing` feature only (the serde decode path the tests hold the transcoder to):
+//!   `Serialize` on the public struct, and a private wire twin, `Deserialize` with the lenient
+//!   rules of [`crate::lenient`], where a missing optional field is simply unset and a missing
+//!   required field is an error.
 //!
 //! One struct could not do both: serde needs `#[serde(default)]` to let a field be missing,
 //! and tsify then marks it optional (`?:`) in the typings.
@@ -37,13 +38,15 @@ macro_rules! record {
         }
     ) => {
         $(#[$meta])*
-        #[derive(Clone, Debug, PartialEq, serde::Serialize, tsify::Tsify)]
+        #[derive(Clone, Debug, PartialEq, tsify::Tsify)]
+        #[cfg_attr(feature = "testing", derive(serde::Serialize))]
         #[tsify(missing_as_null)]
         pub struct $name {
             $( $(#[$rmeta])* pub $rfield: $rty, )*
             $( $(#[$fmeta])* pub $field: $ty, )*
         }
 
+        #[cfg(feature = "testing")]
         const _: () = {
             #[derive(serde::Deserialize)]
             struct Wire {
@@ -97,8 +100,10 @@ pub(crate) use record;
 /// A deserializer that reads a struct from a JSON object only. serde's derive would also take
 /// an array (the fields by position), which no API response uses; the transcoder does not
 /// accept it either, and both paths must agree.
+#[cfg(feature = "testing")]
 pub(crate) struct ObjectOnly<D>(pub D);
 
+#[cfg(feature = "testing")]
 impl<'de, D: serde::Deserializer<'de>> serde::Deserializer<'de> for ObjectOnly<D> {
     type Error = D::Error;
 

@@ -8,7 +8,9 @@ pub mod subaccount_orders;
 pub mod used_codes;
 pub mod voucher_order;
 
+#[cfg(feature = "testing")]
 use crate::error::{Error, Result};
+#[cfg(feature = "testing")]
 use serde::Deserialize;
 
 /// The media type a request asks for.
@@ -66,6 +68,7 @@ pub struct Page {
 
 /// Decodes a JSON body into `T`, as a `decode` error with the position on failure.
 /// A struct is read from a JSON object only (see `record::ObjectOnly`).
+#[cfg(feature = "testing")]
 pub fn decode_json<'a, T: Deserialize<'a>>(body: &'a str) -> Result<T> {
     let fail =
         |e: serde_json::Error| Error::decode(format!("the response is not the expected JSON: {e}"));
@@ -86,6 +89,7 @@ pub fn decode_json<'a, T: Deserialize<'a>>(body: &'a str) -> Result<T> {
 ///
 /// [`MAX_ERROR_ENTRIES`]: crate::error::MAX_ERROR_ENTRIES
 /// [`MAX_ENTRY_CHARS`]: crate::error::MAX_ENTRY_CHARS
+#[cfg(feature = "testing")]
 pub fn decode_error_body(body: &str) -> Vec<crate::error::ApiErrorEntry> {
     use crate::error::{MAX_ENTRY_CHARS, MAX_ERROR_ENTRIES};
     use crate::text::clip_marked;
@@ -109,6 +113,7 @@ pub fn decode_error_body(body: &str) -> Vec<crate::error::ApiErrorEntry> {
 }
 
 /// A list of error entries, one entry as an object, or `null`.
+#[cfg(feature = "testing")]
 fn one_or_many<'de, D: serde::Deserializer<'de>>(
     d: D,
 ) -> std::result::Result<Vec<crate::error::ApiErrorEntry>, D::Error> {

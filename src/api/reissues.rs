@@ -1,9 +1,13 @@
 //! `GET /order/certificate/{order_id}/reissue` (DigiCert's "List reissues"): the reissues of an
 //! order. Quirks: docs/API-NOTES.md.
 
-use super::{decode_json, RequestSpec};
+#[cfg(feature = "testing")]
+use super::decode_json;
+use super::RequestSpec;
+#[cfg(feature = "testing")]
 use crate::error::Result;
 use serde::Deserialize;
+#[cfg(feature = "testing")]
 use std::collections::HashSet;
 use tsify::Tsify;
 
@@ -93,6 +97,7 @@ pub fn request(id: u64, opts: &ReissueOptions) -> RequestSpec {
 }
 
 /// Decodes a JSON body, de-duplicating by serial number when asked.
+#[cfg(feature = "testing")]
 pub fn decode(body: &str, opts: &ReissueOptions) -> Result<ReissueList> {
     let mut list: ReissueList = decode_json(body)?;
     if opts.dedupe_by_serial == Some(true) {
@@ -102,6 +107,7 @@ pub fn decode(body: &str, opts: &ReissueOptions) -> Result<ReissueList> {
 }
 
 /// Keeps the first certificate of each serial number; those without one are all kept.
+#[cfg(feature = "testing")]
 pub fn dedupe_by_serial(certs: &mut Vec<ReissuedCertificate>) {
     let mut seen = HashSet::new();
     certs.retain(|c| match &c.serial_number {

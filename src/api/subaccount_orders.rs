@@ -1,10 +1,14 @@
 //! `GET /account/subaccount/order` (DigiCert's "List subaccount orders"): orders of subaccounts,
 //! paginated. Quirks: docs/API-NOTES.md.
 
-use super::{decode_json, Page, Price, Product, RequestSpec};
+#[cfg(feature = "testing")]
+use super::decode_json;
+use super::{Page, Price, Product, RequestSpec};
 use crate::error::Result;
+#[cfg(feature = "testing")]
 use crate::lenient::MAX_SAFE_INTEGER;
 use crate::query::{build_query, EndpointSpec, FilterKind, Query};
+#[cfg(feature = "testing")]
 use serde::{Deserialize, Serialize};
 use tsify::Tsify;
 
@@ -112,7 +116,8 @@ pub struct SubaccountOrder {
 }
 
 /// The response of `listSubaccountOrders`.
-#[derive(Clone, Debug, PartialEq, Serialize, Tsify)]
+#[derive(Clone, Debug, PartialEq, Tsify)]
+#[cfg_attr(feature = "testing", derive(Serialize))]
 pub struct SubaccountOrderList {
     /// The orders of this page (empty when the API leaves the key out).
     pub orders: Vec<SubaccountOrder>,
@@ -120,6 +125,7 @@ pub struct SubaccountOrderList {
     pub page: Page,
 }
 
+#[cfg(feature = "testing")]
 #[derive(Deserialize)]
 struct Wire {
     #[serde(default, deserialize_with = "crate::lenient::list")]
@@ -197,6 +203,7 @@ pub fn request(q: &Query) -> Result<RequestSpec> {
 
 /// Decodes a JSON body. `offset` is the one requested, used when the API sends no `page`
 /// (then `total` is `offset` plus the orders, at most [`MAX_SAFE_INTEGER`]).
+#[cfg(feature = "testing")]
 pub fn decode(body: &str, offset: i64) -> Result<SubaccountOrderList> {
     let wire: Wire = decode_json(body)?;
     let page = wire.page.unwrap_or(Page {

@@ -1,7 +1,9 @@
 //! `GET /voucher/download/used-codes` (DigiCert's "List used voucher codes"): used voucher codes,
 //! as JSON or CSV. Quirks: docs/API-NOTES.md.
 
-use super::{decode_json, Accept, Page, RequestSpec};
+#[cfg(feature = "testing")]
+use super::decode_json;
+use super::{Accept, Page, RequestSpec};
 use crate::error::Result;
 use crate::query::{build_query, EndpointSpec, FilterKind, Query};
 
@@ -159,6 +161,7 @@ pub fn request(q: &Query, accept: Accept) -> Result<RequestSpec> {
 }
 
 /// Decodes a JSON body.
+#[cfg(feature = "testing")]
 pub fn decode(body: &str) -> Result<UsedVoucherCodeList> {
     decode_json(body)
 }

@@ -1,7 +1,10 @@
 //! `GET /voucher/{id}` (DigiCert's "Get voucher order details"): one voucher order and its codes.
 //! Quirks: docs/API-NOTES.md.
 
-use super::{decode_json, Product, RequestSpec};
+#[cfg(feature = "testing")]
+use super::decode_json;
+use super::{Product, RequestSpec};
+#[cfg(feature = "testing")]
 use crate::error::Result;
 
 crate::record::record! {
@@ -72,6 +75,7 @@ pub fn request(id: u64) -> RequestSpec {
 }
 
 /// Decodes a JSON body.
+#[cfg(feature = "testing")]
 pub fn decode(body: &str) -> Result<VoucherOrder> {
     let mut order: VoucherOrder = decode_json(body)?;
     for code in &mut order.codes {

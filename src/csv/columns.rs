@@ -13,6 +13,7 @@
 //! objects JS builds equal `listUsedVoucherCodes` records.
 
 use super::row::{FieldError, Kind, Row, Sink, KINDS, NCOLS};
+#[cfg(feature = "testing")]
 use crate::api::used_codes::UsedVoucherCode;
 use crate::lenient::{is_blank, parse_int};
 
@@ -226,6 +227,7 @@ impl Columns {
     }
 
     /// Appends an already decoded record.
+    #[cfg(feature = "testing")]
     pub fn record(&mut self, r: &UsedVoucherCode) {
         let texts: [Option<&str>; TEXTS] = [
             Some(r.value.as_str()),

@@ -26,8 +26,8 @@
 //! - Cells decode with the JSON decoder's text rules ([`crate::lenient`]): integer columns
 //!   (`id`, `no_of_fqdns`, `no_of_wildcards`, `validity_years`, `validity_days`,
 //!   `voucher_order_id`, `certificate_order_id`, `server_licenses`) with
-//!   [`parse_int`](crate::lenient::parse_int), the other columns with
-//!   [`text`](crate::lenient::text) (blank or `" "` is `None`, anything else is kept
+//!   [`parse_int`](crate::lenient::parse_int), the other columns as text
+//!   ([`is_blank`](crate::lenient::is_blank), blank or `" "`, is `None`, anything else is kept
 //!   verbatim, surrounding spaces included). `id` and `value` must not be blank. So a CSV
 //!   record equals the JSON endpoint's record for the same code.
 //!
@@ -57,11 +57,15 @@
 //!
 //! # Output
 //!
-//! Either typed records ([`CsvParser::push`] + [`CsvParser::take_records`]) or, the fast
-//! path for the JS shell, each batch written straight into a JSON array string
-//! ([`CsvParser::push_json`]) that is byte-identical to
-//! `serde_json::to_string(&Vec<UsedVoucherCode>)` of the same records, without building a
-//! `UsedVoucherCode` per row.
+//! What ships is columns: [`CsvParser::push_columns`] and [`CsvParser::finish_columns`]
+//! append each batch to a [`Columns`], a few flat arrays the JS shell turns into record
+//! objects, without building a `UsedVoucherCode` per row.
+//!
+//! With the `testing` feature (the tests, benchmarks and fuzz targets; `records.rs`), the
+//! parser also gives typed records (`push`, `finish`, `take_records`, and the whole-input
+//! `parse`) and JSON array strings (`push_json`, `finish_json`, `parse_to_json`) that are
+//! byte-identical to `serde_json::to_string(&Vec<UsedVoucherCode>)` of the same records; the
+//! tests hold the columns to them, as in this example:
 //!
 //! ```
 //! use certcentral_wasm::csv::CsvParser;
@@ -87,18 +91,24 @@
 )]
 
 mod columns;
-pub(crate) mod json;
+#[cfg(feature = "testing")]
+mod json;
 mod plain;
+#[cfg(feature = "testing")]
+mod records;
 mod row;
 
 pub use columns::{Columns, TextEnd, ASCII, ASCII_KEEP, INTS, NULL, REPEAT, TEXTS, UNICODE};
 #[cfg(test)]
 mod tests;
 
+#[cfg(feature = "testing")]
 use crate::api::used_codes::UsedVoucherCode;
 use crate::error::{Error, ErrorKind};
 use csv_core::{ReadRecordResult, Reader};
-use row::{Decoder, Fail, Fields, RecordSink, Sink};
+#[cfg(feature = "testing")]
+pub use records::{parse, parse_to_json, Parsed};
+use row::{Decoder, Fail, Fields, Sink};
 
 /// A header row with more fields than this is refused (it bounds the memory a hostile
 /// header can take before the column count is known).
@@ -110,10 +120,11 @@ pub const DEFAULT_MAX_ERRORS: usize = 1000;
 
 /// Streaming parser of the used-codes CSV export.
 ///
-/// Feed chunks with [`push`](Self::push) (or [`push_json`](Self::push_json)), end with
-/// [`finish`](Self::finish) (or [`finish_json`](Self::finish_json)), and drain
-/// [`take_records`](Self::take_records) / [`take_errors`](Self::take_errors) after each call
-/// to keep memory flat. Once a call returned `Err`, every later call returns the same error.
+/// Feed chunks with [`push_columns`](Self::push_columns), end with
+/// [`finish_columns`](Self::finish_columns), and drain [`take_errors`](Self::take_errors)
+/// after each call to keep memory flat (with `testing`: `push`/`finish` and `take_records`,
+/// or `push_json`/`finish_json`, the same way). Once a call returned `Err`, every later call
+/// returns the same error.
 pub struct CsvParser {
     rdr: Reader,
     /// The first bytes of the input, held until there are 3 of them, so `csv_core` sees a
@@ -124,6 +135,8 @@ pub struct CsvParser {
     failed: Option<Error>,
     buf: RecordBuf,
     dec: Decoder,
+    /// Records completed by `push` and not yet taken (`testing` only).
+    #[cfg(feature = "testing")]
     records: Vec<UsedVoucherCode>,
     /// `csv_core` is between records (it just returned one) and `buf` is empty: the next
     /// line may take the simple-line fast path.
@@ -204,6 +217,7 @@ impl CsvParser {
                 too_many: false,
             },
             dec: Decoder::new(collect_errors, max_errors),
+            #[cfg(feature = "testing")]
             records: Vec::new(),
             at_start: false,
             fast: true,
@@ -221,55 +235,19 @@ impl CsvParser {
         self
     }
 
-    /// Feeds the next chunk; the records it completes are queued for
-    /// [`take_records`](Self::take_records). In strict mode a bad row is returned as `Err`
-    /// (records completed before it stay queued).
-    pub fn push(&mut self, chunk: &[u8]) -> Result<(), Error> {
-        let mut recs = std::mem::take(&mut self.records);
-        let r = self.guarded(|p| p.feed_chunk(chunk, &mut RecordSink(&mut recs)));
-        self.records = recs;
-        r
-    }
-
-    /// Ends the input: parses the last record (one without a final line ending) and checks
-    /// for an unterminated quote and for a missing header. Calling it again does nothing.
-    pub fn finish(&mut self) -> Result<(), Error> {
-        let mut recs = std::mem::take(&mut self.records);
-        let r = self.guarded(|p| p.finish_inner(&mut RecordSink(&mut recs)));
-        self.records = recs;
-        r
-    }
-
-    /// Like [`push`](Self::push), but appends the records this chunk completes to `out` as
-    /// ONE JSON array (`[]` when there are none), byte-identical to
-    /// `serde_json::to_string(&records)`; returns how many records it holds. Records still
-    /// queued by earlier [`push`](Self::push) calls come first in the array. On `Err`, `out`
-    /// is left as it was.
-    pub fn push_json(&mut self, chunk: &[u8], out: &mut String) -> Result<usize, Error> {
-        self.json_batch(out, chunk.len(), |p, sink| p.feed_chunk(chunk, sink))
-    }
-
-    /// Like [`finish`](Self::finish), writing the last records as one JSON array (see
-    /// [`push_json`](Self::push_json)).
-    pub fn finish_json(&mut self, out: &mut String) -> Result<usize, Error> {
-        self.json_batch(out, self.buf.outlen, |p, sink| p.finish_inner(sink))
-    }
-
-    /// Like [`push`](Self::push), but appends the records this chunk completes to `cols` in
-    /// columns (see [`Columns`]); returns how many records it added. Records still queued by
-    /// earlier [`push`](Self::push) calls come first. On `Err`, `cols` is left as it was.
+    /// Feeds the next chunk and appends the records it completes to `cols` in columns (see
+    /// [`Columns`]); returns how many records it added. In strict mode a bad row is returned
+    /// as `Err`. Records still queued by earlier `push` calls (`testing`) come first. On
+    /// `Err`, `cols` is left as it was.
     pub fn push_columns(&mut self, chunk: &[u8], cols: &mut Columns) -> Result<usize, Error> {
         self.column_batch(cols, |p, sink| p.feed_chunk(chunk, sink))
     }
 
-    /// Like [`finish`](Self::finish), writing the last records in columns.
+    /// Ends the input, appending the last records to `cols` in columns: parses the last record
+    /// (one without a final line ending) and checks for an unterminated quote and for a
+    /// missing header. Calling it again does nothing.
     pub fn finish_columns(&mut self, cols: &mut Columns) -> Result<usize, Error> {
         self.column_batch(cols, |p, sink| p.finish_inner(sink))
-    }
-
-    /// The records completed so far and not yet taken.
-    pub fn take_records(&mut self) -> Vec<UsedVoucherCode> {
-        std::mem::take(&mut self.records)
     }
 
     /// In `collect_errors` mode: the bad rows met so far and not yet taken, in input order.
@@ -294,11 +272,6 @@ impl CsvParser {
         self.dec.rows
     }
 
-    /// True once the header row has been read and mapped.
-    pub fn has_header(&self) -> bool {
-        self.dec.has_header()
-    }
-
     /// Runs `f` unless the parser already failed; remembers a failure.
     fn guarded<T>(&mut self, f: impl FnOnce(&mut Self) -> Result<T, Error>) -> Result<T, Error> {
         if let Some(e) = &self.failed {
@@ -317,43 +290,20 @@ impl CsvParser {
         f: impl FnOnce(&mut Self, &mut columns::ColumnSink<'_>) -> Result<(), Error>,
     ) -> Result<usize, Error> {
         let before = cols.clone_len();
-        let pending = std::mem::take(&mut self.records);
-        for rec in &pending {
-            cols.record(rec);
-        }
+        #[cfg(feature = "testing")]
+        let pending = self.queued_into(cols);
         let r = self.guarded(|p| f(p, &mut columns::ColumnSink(cols)));
         match r {
             Ok(()) => Ok(cols.len.saturating_sub(before)),
             Err(e) => {
                 cols.truncate_records(before);
-                self.records = pending;
+                #[cfg(feature = "testing")]
+                {
+                    self.records = pending;
+                }
                 Err(e)
             }
         }
-    }
-
-    fn json_batch(
-        &mut self,
-        out: &mut String,
-        hint: usize,
-        f: impl FnOnce(&mut Self, &mut json::JsonSink<'_>) -> Result<(), Error>,
-    ) -> Result<usize, Error> {
-        let mark = out.len();
-        out.reserve(hint.saturating_add(hint / 2).saturating_add(2));
-        let pending = std::mem::take(&mut self.records);
-        let r = self.guarded(|p| {
-            let mut sink = json::JsonSink::begin(out);
-            for rec in &pending {
-                sink.serde_record(rec)?;
-            }
-            f(p, &mut sink)?;
-            Ok(sink.end())
-        });
-        if r.is_err() {
-            out.truncate(mark);
-            self.records = pending;
-        }
-        r
     }
 
     fn feed_chunk<S: Sink>(&mut self, chunk: &[u8], sink: &mut S) -> Result<(), Error> {
@@ -589,40 +539,4 @@ impl CsvParser {
         }
         Ok(())
     }
-}
-
-/// Everything one whole input gives: the records and, in `collect_errors` mode, the bad rows.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct Parsed {
-    /// The records, in input order.
-    pub records: Vec<UsedVoucherCode>,
-    /// The bad rows (always empty in strict mode, where the first one is the `Err`): the
-    /// first [`DEFAULT_MAX_ERRORS`] of them.
-    pub errors: Vec<Error>,
-    /// How many bad rows the input had (kept in `errors` or not).
-    pub error_count: u64,
-}
-
-/// Parses a whole used-codes CSV export held in memory (see the module docs).
-pub fn parse(input: &[u8], collect_errors: bool) -> Result<Parsed, Error> {
-    let mut p = CsvParser::new(collect_errors);
-    p.push(input)?;
-    p.finish()?;
-    Ok(Parsed {
-        records: p.take_records(),
-        errors: p.take_errors(),
-        error_count: p.error_count(),
-    })
-}
-
-/// Parses a whole export into one JSON array string (see [`CsvParser::push_json`]) and the
-/// bad rows of `collect_errors` mode.
-pub fn parse_to_json(input: &[u8], collect_errors: bool) -> Result<(String, Vec<Error>), Error> {
-    let mut p = CsvParser::new(collect_errors);
-    let mut out = String::with_capacity(input.len().saturating_add(input.len() / 2));
-    let mut tail = String::new();
-    p.push_json(input, &mut out)?;
-    p.finish_json(&mut tail)?;
-    json::join_arrays(&mut out, &tail);
-    Ok((out, p.take_errors()))
 }

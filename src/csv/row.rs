@@ -1,8 +1,8 @@
 //! One complete CSV record -> header mapping, checks, and a typed record or JSON object.
 
-use crate::api::used_codes::{UsedVoucherCode, COLUMNS};
+use crate::api::used_codes::COLUMNS;
 use crate::error::Error;
-use crate::lenient::{is_blank, parse_int, text};
+use crate::lenient::is_blank;
 
 /// Number of known columns.
 pub(crate) const NCOLS: usize = COLUMNS.len();
@@ -92,48 +92,6 @@ impl FieldError {
 pub(crate) trait Sink {
     /// Decodes and stores one checked row; on `Err` nothing is stored.
     fn row(&mut self, row: &Row<'_>) -> Result<(), FieldError>;
-}
-
-/// Collects typed records.
-pub(crate) struct RecordSink<'a>(pub(crate) &'a mut Vec<UsedVoucherCode>);
-
-impl Sink for RecordSink<'_> {
-    fn row(&mut self, r: &Row<'_>) -> Result<(), FieldError> {
-        self.0.push(decode_record(r)?);
-        Ok(())
-    }
-}
-
-#[inline]
-fn int(r: &Row<'_>, j: usize) -> Result<Option<i64>, FieldError> {
-    parse_int(r.get(j)).map_err(|m| FieldError::new(j, m))
-}
-
-/// The typed record of a checked row.
-pub(crate) fn decode_record(r: &Row<'_>) -> Result<UsedVoucherCode, FieldError> {
-    Ok(UsedVoucherCode {
-        id: int(r, 0)?.ok_or_else(|| FieldError::unset_int(0))?,
-        value: text(r.get(1)).ok_or_else(|| FieldError::unset_text(1))?,
-        product_name: text(r.get(2)),
-        no_of_fqdns: int(r, 3)?,
-        no_of_wildcards: int(r, 4)?,
-        shipping_method: text(r.get(5)),
-        validity_years: int(r, 6)?,
-        validity_days: int(r, 7)?,
-        status: text(r.get(8)),
-        created_date: text(r.get(9)),
-        voucher_order_id: int(r, 10)?,
-        cert_request_date: text(r.get(11)),
-        cert_validity_start_date: text(r.get(12)),
-        cert_validity_end_date: text(r.get(13)),
-        cert_organization: text(r.get(14)),
-        cert_common_name: text(r.get(15)),
-        certificate_order_id: int(r, 16)?,
-        voucher_validity_end_date: text(r.get(17)),
-        order_valid_from: text(r.get(18)),
-        order_valid_till: text(r.get(19)),
-        server_licenses: int(r, 20)?,
-    })
 }
 
 /// Why a record was refused: a bad row (lenient mode goes on), a bad row past the bound of

@@ -151,7 +151,7 @@ pub fn voucher_order(body: &str) -> Result<String> {
 }
 
 /// `listOrderReissues`: `{"certificates":[...]}`, de-duplicated by serial number when asked
-/// (as [`crate::api::reissues::dedupe_by_serial`]).
+/// (as the serde path's `api::reissues::dedupe_by_serial`).
 pub fn reissues(body: &str, dedupe_by_serial: bool) -> Result<String> {
     const SERIAL: usize = index_of(ReissuedCertificate::SCHEMA.fields, "serial_number");
     run(body, |tx| {
@@ -173,6 +173,7 @@ pub fn reissues(body: &str, dedupe_by_serial: bool) -> Result<String> {
 /// The entries of an error body `{"errors": [{"code", "message"}, ...]}` or `{"errors":
 /// {"code", "message"}}`, capped as [`error_body`] says; anything else gives none (as
 /// [`crate::api::decode_error_body`], which the tests hold it to).
+#[cfg(feature = "testing")]
 pub fn error_entries(body: &str) -> Vec<ApiErrorEntry> {
     error_body(body, None).entries
 }
@@ -235,6 +236,7 @@ fn orders(tx: &mut Tx, offset: i64, ends: Option<&mut Vec<usize>>) -> R<Page> {
 
 /// `listSubaccountOrders`: `{"orders":[...],"page":{...}}`; `offset` is the one requested,
 /// used when the API sends no `page`.
+#[cfg(feature = "testing")]
 pub fn subaccount_orders(body: &str, offset: i64) -> Result<String> {
     run(body, |tx| {
         tx.out.push_str("{\"orders\":");
