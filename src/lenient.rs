@@ -112,19 +112,25 @@ pub(crate) fn safe_int<S: fmt::Display>(
     }
 }
 
+/// `f` as an `i64` when it is a whole number within the safe range (±[`MAX_SAFE_INTEGER`]):
+/// the one conversion of a float to an integer (the conversion is then exact).
+pub(crate) fn safe_whole(f: f64) -> Option<i64> {
+    (is_whole(f) && f.abs() <= MAX_SAFE_INTEGER as f64).then_some(f as i64)
+}
+
+fn is_whole(f: f64) -> bool {
+    f.is_finite() && f.fract() == 0.0
+}
+
 /// An integral float within the safe range as an `i64`; `shown` is how it was written.
 pub(crate) fn float_int<S: fmt::Display>(
     f: f64,
     shown: impl FnOnce() -> S,
 ) -> Result<i64, IntError> {
-    if !f.is_finite() || f.fract() != 0.0 {
-        Err(IntError::not_int(format!("expected an integer, got {f}")))
-    } else if f.abs() > MAX_SAFE_INTEGER as f64 {
-        Err(IntError::out_of_range(shown()))
-    } else {
-        // In range and integral: the conversion is exact.
-        Ok(f as i64)
+    if !is_whole(f) {
+        return Err(IntError::not_int(format!("expected an integer, got {f}")));
     }
+    safe_whole(f).ok_or_else(|| IntError::out_of_range(shown()))
 }
 
 /// A number written as text (`"37"`, `"12.50"`); blank is `None`.

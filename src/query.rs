@@ -6,6 +6,7 @@
 //! caller passes can add a parameter or change the path.
 
 use crate::error::{Error, Result};
+use crate::lenient::{safe_whole, MAX_SAFE_INTEGER};
 use crate::text::clip;
 use serde::Deserialize;
 use std::collections::BTreeMap;
@@ -14,7 +15,6 @@ use tsify::Tsify;
 
 /// The largest page the API serves (and the default it uses).
 pub const MAX_LIMIT: i64 = 1000;
-const MAX_SAFE_INTEGER: f64 = 9_007_199_254_740_991.0;
 const MAX_FILTER_NAME: usize = 64;
 const MAX_VALUE_BYTES: usize = 4096;
 
@@ -139,30 +139,23 @@ fn valid_name(name: &str) -> bool {
 
 /// A non-negative integer from a JS number, or an `invalid_input` error naming `what`.
 pub fn whole_number(v: f64, what: &str) -> Result<i64> {
-    if v.is_finite() && v.fract() == 0.0 && (0.0..=MAX_SAFE_INTEGER).contains(&v) {
-        Ok(v as i64)
-    } else {
-        Err(Error::invalid_input(format!(
+    match safe_whole(v) {
+        Some(n) if n >= 0 => Ok(n),
+        _ => Err(Error::invalid_input(format!(
             "{what} must be a whole number >= 0, got {v}"
-        )))
+        ))),
     }
 }
 
 /// A path id: a positive integer, given as a number or a string of digits.
 pub fn path_id(v: &IdInput, what: &str) -> Result<u64> {
     let n = match v {
-        IdInput::Number(f) => {
-            if f.is_finite() && f.fract() == 0.0 && *f >= 1.0 && *f <= MAX_SAFE_INTEGER {
-                Some(*f as u64)
-            } else {
-                None
-            }
-        }
+        IdInput::Number(f) => safe_whole(*f).filter(|n| *n >= 1).map(i64::unsigned_abs),
         IdInput::Text(s) => {
             if !s.is_empty() && s.len() <= 16 && s.bytes().all(|b| b.is_ascii_digit()) {
                 s.parse::<u64>()
                     .ok()
-                    .filter(|n| *n >= 1 && *n as f64 <= MAX_SAFE_INTEGER)
+                    .filter(|n| *n >= 1 && *n <= MAX_SAFE_INTEGER.unsigned_abs())
             } else {
                 None
             }
@@ -289,13 +282,10 @@ fn filter_value(name: &str, kind: FilterKind, v: &FilterValue) -> Result<String>
         },
         FilterKind::Text => match v {
             FilterValue::Text(s) => s.clone(),
-            FilterValue::Number(n) if n.is_finite() => {
-                if n.fract() == 0.0 && n.abs() <= MAX_SAFE_INTEGER {
-                    format!("{}", *n as i64)
-                } else {
-                    format!("{n}")
-                }
-            }
+            FilterValue::Number(n) if n.is_finite() => match safe_whole(*n) {
+                Some(i) => i.to_string(),
+                None => format!("{n}"),
+            },
             _ => {
                 return Err(Error::invalid_input(format!(
                     "filters.{name} must be a string"

@@ -159,7 +159,7 @@ pub fn reissues(data: &[u8]) {
 /// The first 8 bytes (when present) are the requested offset, one the client sends (0 to
 /// 2^53 - 1, as `query::whole_number` allows).
 pub fn subaccount_orders(data: &[u8]) {
-    const MAX_SAFE: i64 = 9_007_199_254_740_991;
+    const MAX_SAFE: i64 = certcentral_wasm::lenient::MAX_SAFE_INTEGER;
     let (offset, body) = if data.len() >= 8 {
         let (o, b) = data.split_at(8);
         let o = i64::from_le_bytes(o.try_into().unwrap_or([0; 8]));

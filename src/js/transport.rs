@@ -137,7 +137,7 @@ impl Transport {
     /// A transport for `opts`, seeding jitter from `Math.random`.
     pub fn new(opts: ClientOptions) -> Self {
         let limits = opts.rate_limit.clone();
-        let seed = (js_sys::Math::random() * 9_007_199_254_740_991.0) as u64;
+        let seed = (js_sys::Math::random() * crate::lenient::MAX_SAFE_INTEGER as f64) as u64;
         Transport {
             opts,
             limiter: RefCell::new(RateLimiter::new(limits)),
