@@ -108,7 +108,7 @@ use crate::error::{Error, ErrorKind};
 use csv_core::{ReadRecordResult, Reader};
 #[cfg(feature = "testing")]
 pub use records::{parse, parse_to_json, Parsed};
-use row::{Decoder, Fail, Fields, Sink};
+use row::{Decoder, Fields, Refusal, Sink};
 
 /// A header row with more fields than this is refused (it bounds the memory a hostile
 /// header can take before the column count is known).
@@ -454,15 +454,15 @@ impl CsvParser {
 
     /// A record's outcome: a bad row is counted, and collected (lenient mode, up to the
     /// bound) or returned.
-    fn settle(&mut self, r: Result<(), Fail>) -> Result<(), Error> {
+    fn settle(&mut self, r: Result<(), Refusal>) -> Result<(), Error> {
         let d = &mut self.dec;
         match r {
             Ok(()) => Ok(()),
-            Err(Fail::Dropped) => {
+            Err(Refusal::Dropped) => {
                 d.error_count = d.error_count.saturating_add(1);
                 Ok(())
             }
-            Err(Fail::Row(e)) => {
+            Err(Refusal::Row(e)) => {
                 d.error_count = d.error_count.saturating_add(1);
                 if d.collect_errors {
                     d.kept = d.kept.saturating_add(1);
@@ -472,7 +472,7 @@ impl CsvParser {
                     Err(e)
                 }
             }
-            Err(Fail::Fatal(e)) => Err(e),
+            Err(Refusal::Fatal(e)) => Err(e),
         }
     }
 

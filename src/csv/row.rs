@@ -96,7 +96,7 @@ pub(crate) trait Sink {
 
 /// Why a record was refused: a bad row (lenient mode goes on), a bad row past the bound of
 /// kept errors (only counted: no `Error` is built for it), or a fatal error.
-pub(crate) enum Fail {
+pub(crate) enum Refusal {
     Row(Error),
     Dropped,
     Fatal(Error),
@@ -179,11 +179,11 @@ impl Decoder {
 
     /// A bad row's failure: its error, built by `e`, or `Dropped` (nothing built) when
     /// `collect_errors` mode already keeps `max_errors` of them.
-    fn row_fail(&self, e: impl FnOnce() -> Error) -> Fail {
+    fn row_fail(&self, e: impl FnOnce() -> Error) -> Refusal {
         if self.collect_errors && self.kept >= self.max_errors as u64 {
-            Fail::Dropped
+            Refusal::Dropped
         } else {
-            Fail::Row(e())
+            Refusal::Row(e())
         }
     }
 
@@ -201,7 +201,7 @@ impl Decoder {
         unterminated: bool,
         line: impl Fn() -> u64,
         sink: &mut S,
-    ) -> Result<(), Fail> {
+    ) -> Result<(), Refusal> {
         let (out, ends) = (f.out, f.ends);
         if unterminated {
             let e = || {
@@ -214,7 +214,7 @@ impl Decoder {
             return Err(if self.cols.is_some() {
                 self.row_fail(e)
             } else {
-                Fail::Fatal(e())
+                Refusal::Fatal(e())
             });
         }
         if ends.len() <= 1 && !too_many {
@@ -227,7 +227,7 @@ impl Decoder {
             }
         }
         let Some(cols) = &self.cols else {
-            return self.header(&f, line()).map_err(Fail::Fatal);
+            return self.header(&f, line()).map_err(Refusal::Fatal);
         };
         if too_many || ends.len() != self.ncols {
             return Err(self.row_fail(|| {

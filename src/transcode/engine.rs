@@ -13,9 +13,9 @@ use crate::record::{Field, Kind, Schema};
 use crate::text::{clip, clip_marked, write_json_str};
 use std::collections::HashSet;
 
-/// A failure: what went wrong, and the byte offset in the input.
+/// What is wrong with the wire JSON, and the byte offset in the input where it is.
 #[derive(Debug)]
-pub(crate) struct Fail {
+pub(crate) struct JsonError {
     pub msg: String,
     pub at: usize,
     /// For an integer outside the safe range: where the value is (`orders[3].id`), built
@@ -23,7 +23,7 @@ pub(crate) struct Fail {
     pub path: Option<String>,
 }
 
-impl Fail {
+impl JsonError {
     /// The failure, inside field `name` of a record.
     pub fn in_field(mut self, name: &str) -> Self {
         if let Some(p) = &mut self.path {
@@ -51,7 +51,7 @@ impl Fail {
     }
 }
 
-pub(crate) type R<T> = Result<T, Fail>;
+pub(crate) type R<T> = Result<T, JsonError>;
 
 /// serde_json's nesting limit.
 const MAX_DEPTH: u32 = 128;
@@ -123,7 +123,7 @@ impl<'a> Tx<'a> {
     }
 
     pub fn fail<T>(&self, msg: impl Into<String>) -> R<T> {
-        Err(Fail {
+        Err(JsonError {
             msg: msg.into(),
             at: self.pos,
             path: None,
@@ -336,7 +336,7 @@ impl<'a> Tx<'a> {
         }
         match t.parse::<f64>() {
             Ok(f) if f.is_finite() => Ok(Num::F(f)),
-            _ => Err(Fail {
+            _ => Err(JsonError {
                 msg: "number out of range".into(),
                 at: a,
                 path: None,
@@ -410,7 +410,7 @@ impl<'a> Tx<'a> {
 
     /// Fails with an integer error; one outside the safe range gets its path on the way out.
     fn int_fail<T>(&self, e: IntError) -> R<T> {
-        Err(Fail {
+        Err(JsonError {
             msg: e.msg,
             at: self.pos,
             path: e.out_of_range.then(String::new),

@@ -38,7 +38,7 @@ use crate::api::voucher_order::VoucherOrder;
 use crate::api::Page;
 use crate::error::{ApiErrorEntry, Error, Result};
 use crate::record::{index_of, Schema, Wire};
-use engine::{write_i64, Fail, Tx, R};
+use engine::{write_i64, JsonError, Tx, R};
 pub use http_error::http_error;
 
 /// Runs `f` over `body` and checks that nothing but white space follows.
@@ -46,7 +46,7 @@ fn run(body: &str, f: impl FnOnce(&mut Tx) -> R<()>) -> Result<String> {
     let mut tx = Tx::new(body);
     match f(&mut tx).and_then(|_| tx.end()) {
         Ok(()) => Ok(tx.out),
-        Err(Fail { msg, at, path }) => {
+        Err(JsonError { msg, at, path }) => {
             let (line, column) = tx.position(at);
             let path = match path {
                 Some(p) if !p.is_empty() => format!("{p}: "),
