@@ -38,7 +38,7 @@ pub fn create_client(options: JsValue) -> std::result::Result<Client, JsValue> {
 }
 
 /// Hands a transcoded JSON text to JS: one `JSON.parse`.
-fn to_js_value(json: &str) -> Result<JsValue> {
+fn parse_json(json: &str) -> Result<JsValue> {
     js_sys::JSON::parse(json).map_err(|_| Error::decode("could not hand the result to JS"))
 }
 
@@ -147,7 +147,7 @@ impl Client {
         spawn(&self.inner, async move {
             let call = CallOptions::parse(&opts)?;
             let spec = used_codes::request(&parse_query(&query)?, Accept::Json)?;
-            to_js_value(&get_decoded(&t, &spec, &call, transcode::used_codes).await?)
+            parse_json(&get_decoded(&t, &spec, &call, transcode::used_codes).await?)
         })
     }
 
@@ -178,7 +178,7 @@ impl Client {
         spawn(&self.inner, async move {
             let call = CallOptions::parse(&opts)?;
             let spec = voucher_order::request(parse_id(&voucher_order_id, "voucherOrderId")?);
-            to_js_value(&get_decoded(&t, &spec, &call, transcode::voucher_order).await?)
+            parse_json(&get_decoded(&t, &spec, &call, transcode::voucher_order).await?)
         })
     }
 
@@ -205,7 +205,7 @@ impl Client {
             let dedupe = ro.dedupe_by_serial == Some(true);
             let list =
                 get_decoded(&t, &spec, &call, |body| transcode::reissues(body, dedupe)).await?;
-            to_js_value(&list)
+            parse_json(&list)
         })
     }
 
@@ -225,7 +225,7 @@ impl Client {
                 // An offset was sent: an answer for another one is not the page asked for.
                 paging::check_offset(asked as i64, &page.page)?;
             }
-            to_js_value(&page.into_list_json())
+            parse_json(&page.into_list_json())
         })
     }
 
@@ -267,7 +267,7 @@ impl Client {
                 count += take;
             }
             out.push(']');
-            to_js_value(&out)
+            parse_json(&out)
         })
     }
 
@@ -462,7 +462,7 @@ fn outcome(r: Result<OrdersPage>, asked: i64, t: &Transport) -> JsValue {
     };
     let checked = r.and_then(|page| {
         paging::check_page(asked, &page.page, page.len)?;
-        Ok((to_js_value(&page.json)?, page))
+        Ok((parse_json(&page.json)?, page))
     });
     match checked {
         Ok((orders, page)) => {
