@@ -1,4 +1,4 @@
 //! The shared wasm-bindgen tests, run in Node by wasm-bindgen-test-runner.
 #![cfg(target_arch = "wasm32")]
 
-mod common;
+mod wasm_tests;
