@@ -6,9 +6,15 @@
 //! The crate is a sans-IO core ([`api`], [`query`], [`lenient`], [`error`]) that builds
 //! requests and decodes responses in plain Rust, and a thin wasm-bindgen shell (`js`,
 //! wasm32 only) that moves bytes over `fetch` and hands typed values to JavaScript. The shell
-//! decodes with [`transcode`] (wire JSON straight to the records' JSON, for one `JSON.parse`);
-//! each endpoint's serde `decode` gives the same records as Rust structs, and the tests hold
-//! the two equal.
+//! decodes with [`transcode`] (wire JSON straight to the records' JSON, for one `JSON.parse`)
+//! and parses CSV into columns ([`csv::Columns`]).
+//!
+//! What ships is that: the core the shell calls, and the shell. The `testing` feature (turned
+//! on by the tests, benchmarks and fuzz targets, never by the package) adds what only they
+//! call: each endpoint's serde `decode` (the same records as Rust structs; the tests hold the
+//! transcoder equal to it), the records' `Serialize` and serde twins, and the CSV parser's
+//! typed-record and JSON outputs (`CsvParser::push`, `take_records`, `push_json`,
+//! `csv::parse`, `csv::parse_to_json`).
 
 // `Error` carries the request URL, the API's error entries and CSV positions (about 130
 // bytes). Errors are the rare path of a network client; boxing them buys nothing measurable.
