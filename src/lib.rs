@@ -26,6 +26,7 @@ mod path;
 pub mod query;
 pub mod ratelimit;
 pub mod retry;
+pub mod scheduler;
 pub mod transcode;
 
 pub use error::{Error, ErrorKind};
