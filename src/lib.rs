@@ -31,7 +31,8 @@
 //   2. lenient: the lenient field rules (text forms; the serde decoders)
 //   3. record, path: the record! macro and the Schema it fills in; serde path tracking
 //   4. error: the error type (its ApiErrorEntry is a record)
-//   5. config, retry, query: options, retry policy, query strings
+//   5. config, retry, query, scheduler: options, retry policy, query strings, the request
+//      queue per key
 //   6. api: the endpoints (requests and records)
 //   7. csv, transcode, paging: the CSV parser, the one-pass transcoder, the pager checks
 //   8. js: the wasm-bindgen shell
@@ -49,6 +50,7 @@ pub mod query;
 pub mod ratelimit;
 mod record;
 pub mod retry;
+pub mod scheduler;
 #[cfg(test)]
 mod test_support;
 mod text;

@@ -5,4 +5,5 @@ pub mod client;
 pub mod csv;
 pub mod error;
 pub mod options;
+pub mod queue;
 pub mod transport;

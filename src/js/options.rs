@@ -40,6 +40,21 @@ export interface ClientOptions {
   maxResponseBytes?: number;
   /** Client-side rate limiter: DigiCert's published limits by default; `false` turns it off. */
   rateLimit?: false | RateLimitWindow[];
+  /** Requests in flight at once, over every call and iterator of every client with this key
+   *  (default 1: DigiCert asks for one request at a time). */
+  maxConcurrency?: number;
+  /** Told when a 429 pauses the queue (every queued request waits `retryAfterMs`). */
+  onRateLimit?: (event: RateLimitEvent) => void;
+}
+
+/** What `onRateLimit` sees. */
+export interface RateLimitEvent {
+  /** How long the queue pauses, in ms (`Retry-After`, or the backoff when there is none). */
+  retryAfterMs: number;
+  /** 0 for the first attempt of the call that got the 429, then 1, 2, ... */
+  attempt: number;
+  /** The request URL (it never holds the key). */
+  url: string;
 }
 
 /** One rolling window of the client-side rate limiter. */
@@ -110,6 +125,9 @@ pub struct ClientOptions {
     pub on_response: Option<Function>,
     pub max_response_bytes: f64,
     pub rate_limit: Vec<Window>,
+    /// Requests of this key in flight at once (default 1).
+    pub max_concurrency: usize,
+    pub on_rate_limit: Option<Function>,
 }
 
 /// Per-call options, parsed.
@@ -133,6 +151,8 @@ const CLIENT_KEYS: &[&str] = &[
     "allowInsecureHttp",
     "maxResponseBytes",
     "rateLimit",
+    "maxConcurrency",
+    "onRateLimit",
 ];
 const CALL_KEYS: &[&str] = &["signal", "timeoutMs", "maxRetries"];
 
@@ -289,6 +309,13 @@ impl ClientOptions {
             .map(|n| number(n, "maxResponseBytes", 1.0, 4_294_967_296.0))
             .transpose()?
             .unwrap_or(DEFAULT_MAX_RESPONSE_BYTES);
+        let max_concurrency = get(&v, "maxConcurrency")?
+            .map(|n| number(n, "maxConcurrency", 1.0, 64.0))
+            .transpose()?
+            .map_or(1, |n| n as usize);
+        let on_rate_limit = get(&v, "onRateLimit")?
+            .map(|f| function(f, "onRateLimit"))
+            .transpose()?;
         let rate_limit = match get(&v, "rateLimit")? {
             Some(r) => rate_limit(r)?,
             None => DIGICERT_LIMITS.to_vec(),
@@ -305,6 +332,8 @@ impl ClientOptions {
             on_response,
             max_response_bytes,
             rate_limit,
+            max_concurrency,
+            on_rate_limit,
         })
     }
 }

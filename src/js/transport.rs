@@ -2,10 +2,10 @@
 //! limiter. It only moves bytes; building requests and decoding bodies is the core's job.
 
 use super::options::{CallOptions, ClientOptions};
+use super::queue::{self, Queue};
 use crate::api::RequestSpec;
 use crate::config::{check_url_length, redact};
 use crate::error::{Error, ErrorKind, Result};
-use crate::ratelimit::RateLimiter;
 use crate::retry::{parse_retry_after, Outcome, RetryPolicy, Rng};
 use gloo_net::http::Headers;
 use js_sys::{Function, Promise, Reflect, Uint8Array};
@@ -44,10 +44,10 @@ extern "C" {
     fn clear_timeout(id: &JsValue);
 }
 
-/// A client's shared state: its options, limiter and random source.
+/// A client's shared state: its options, its key's queue and a random source.
 pub struct Transport {
     pub opts: ClientOptions,
-    limiter: RefCell<RateLimiter>,
+    queue: Rc<Queue>,
     rng: RefCell<Rng>,
 }
 
@@ -74,18 +74,6 @@ impl Fetched {
             .with_status(self.status)
             .with_url(self.url.clone())
         })
-    }
-}
-
-/// A rate-limiter slot taken for one attempt; dropping it releases the slot (the attempt's
-/// window starts then). Dropped once the response headers arrived or the attempt failed.
-struct Slot<'a>(&'a RefCell<RateLimiter>);
-
-impl Drop for Slot<'_> {
-    fn drop(&mut self) {
-        if let Ok(mut l) = self.0.try_borrow_mut() {
-            l.release(now_ms());
-        }
     }
 }
 
@@ -136,11 +124,18 @@ fn aborted() -> Error {
 impl Transport {
     /// A transport for `opts`, seeding jitter from `Math.random`.
     pub fn new(opts: ClientOptions) -> Self {
-        let limits = opts.rate_limit.clone();
         let seed = (js_sys::Math::random() * crate::lenient::MAX_SAFE_INTEGER as f64) as u64;
+        // Clients with the same key (or, without one, the same base URL: a proxy) share one
+        // queue, so one budget.
+        let id = format!(
+            "{}\u{0}{}",
+            opts.api_key.as_deref().unwrap_or(""),
+            opts.base_url
+        );
+        let queue = queue::shared(&id, opts.max_concurrency, opts.rate_limit.clone());
         Transport {
             opts,
-            limiter: RefCell::new(RateLimiter::new(limits)),
+            queue,
             rng: RefCell::new(Rng::new(seed)),
         }
     }
@@ -176,9 +171,9 @@ impl Transport {
         let signal = call.signal.as_ref();
         let mut retry = 0u32;
         loop {
-            let slot = self.wait_for_rate_limit(signal).await?;
+            let mut turn = self.queue.turn(retry > 0, signal).await?;
             let result = self
-                .attempt(&url, spec.accept.header(), timeout, signal, retry, slot)
+                .attempt(&url, spec.accept.header(), timeout, signal, retry)
                 .await;
             let outcome = match &result {
                 Ok(r) if (200..300).contains(&r.status) => return result.map(|r| r.fetched),
@@ -188,9 +183,26 @@ impl Transport {
                 Err(_) => return result.map(|r| r.fetched),
             };
             let rand = self.rng.borrow_mut().next_f64();
+            if let Outcome::Status(429, _) = outcome {
+                // The whole queue waits this out: Retry-After, or the backoff (even when this
+                // call has no retry left, the next request must not walk into the limit).
+                let wait = RetryPolicy {
+                    max_retries: u32::MAX,
+                    ..policy
+                }
+                .delay_ms(retry, outcome, rand)
+                .unwrap_or(0.0);
+                turn.rate_limited(wait);
+                self.rate_limit_event(wait, retry, &url);
+            }
+            drop(turn);
             match policy.delay_ms(retry, outcome, rand) {
                 Some(delay) => {
-                    sleep(delay, signal).await?;
+                    // After a 429 the queue's cooldown is the wait; other retries back off
+                    // on their own.
+                    if !matches!(outcome, Outcome::Status(429, _)) {
+                        sleep(delay, signal).await?;
+                    }
                     retry += 1;
                 }
                 None => {
@@ -203,13 +215,14 @@ impl Transport {
         }
     }
 
-    async fn wait_for_rate_limit(&self, signal: Option<&AbortSignal>) -> Result<Slot<'_>> {
-        loop {
-            let wait = self.limiter.borrow_mut().try_acquire(now_ms());
-            match wait {
-                None => return Ok(Slot(&self.limiter)),
-                Some(ms) => sleep(ms, signal).await?,
-            }
+    /// Tells `onRateLimit` that a 429 paused the queue (a throwing hook is ignored).
+    fn rate_limit_event(&self, wait_ms: f64, attempt: u32, url: &str) {
+        if let Some(f) = &self.opts.on_rate_limit {
+            let ev = js_sys::Object::new();
+            let _ = Reflect::set(&ev, &"retryAfterMs".into(), &JsValue::from_f64(wait_ms));
+            let _ = Reflect::set(&ev, &"attempt".into(), &JsValue::from(attempt));
+            let _ = Reflect::set(&ev, &"url".into(), &JsValue::from_str(url));
+            let _ = f.call1(&JsValue::UNDEFINED, &ev);
         }
     }
 
@@ -222,7 +235,6 @@ impl Transport {
         timeout_ms: f64,
         signal: Option<&AbortSignal>,
         attempt: u32,
-        slot: Slot<'_>,
     ) -> Result<RawResponse> {
         let key = self.opts.api_key.as_deref();
         // The header set without the key (io.js shows it to onRequest, then adds the key).
@@ -248,8 +260,6 @@ impl Transport {
             Ok(p) => JsFuture::from(p).await,
             Err(e) => Err(e),
         };
-        // The server has seen the request (or it failed): its rate-limit window starts now.
-        drop(slot);
         let r = outcome.map_err(|e| {
             let kind = match field(&e, "kind").as_string().as_deref() {
                 Some("aborted") => ErrorKind::Aborted,

@@ -411,7 +411,8 @@ test('rate limit 5 per 500 ms on the server only (client limiter off, maxRetries
     const results = await load(client);
     const rejected = results.filter((r) => r.status === 'rejected').map((r) => r.reason);
     assert.ok(limited.stats.rateLimited > 0, 'the server answered 429');
-    assert.ok(rejected.length >= 20, `${rejected.length} calls failed`);
+    // Fewer than before the shared cooldown (a 429 pauses the whole queue), but some.
+    assert.ok(rejected.length > 0, `${rejected.length} calls failed`);
     for (const e of rejected) assertError(e, 'http', 429);
   } finally {
     await limited.close();

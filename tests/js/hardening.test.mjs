@@ -849,10 +849,11 @@ hard('4 say no: Retry-After in each HTTP date form (IMF-fixdate, RFC 850, asctim
     sentValues.push(value);
     json(res, 429, { errors: [{ code: 'request_limit_exceeded', message: 'slow down' }] }, { 'Retry-After': value });
   });
-  const client = await clientOf(A, { maxRetries: 0 });
   const problems = [];
   for (const f of ['IMF-fixdate', 'RFC 850', 'asctime']) {
     form = f;
+    // One key per form: a 429 pauses its key's whole queue for the Retry-After (30 s here).
+    const client = await clientOf(A, { maxRetries: 0, apiKey: `KEYMARKER-retry-after-${f.replace(/\W/g, '')}` });
     const e = await failure(() => client.listSubaccountOrders(), `429 with a ${f} Retry-After`);
     assertCCE(e, 'http', f);
     assert.equal(e.status, 429);
