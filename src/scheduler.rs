@@ -147,11 +147,13 @@ impl Scheduler {
     }
 
     /// Requests waiting to start.
+    #[cfg(test)]
     pub fn queued(&self) -> usize {
         self.queue.len()
     }
 
     /// Requests started and not finished.
+    #[cfg(test)]
     pub fn in_flight(&self) -> usize {
         self.in_flight.len()
     }
