@@ -89,7 +89,7 @@ fn strip_comments(text: &str) -> String {
         } else if b[i] == b'\'' {
             // A char literal ('"', '\'', '\u{..}') is copied whole; a lifetime is just a quote.
             let end = if rest.get(1) == Some(&b'\\') {
-                rest.iter().skip(2).position(|&c| c == b'\'').map(|n| n + 3)
+                rest.iter().skip(3).position(|&c| c == b'\'').map(|n| n + 4)
             } else {
                 let ch = std::str::from_utf8(&rest[1..rest.len().min(5)])
                     .or_else(|e| std::str::from_utf8(&rest[1..1 + e.valid_up_to()]))
