@@ -1,19 +1,24 @@
 //! `createClient` and the client's methods.
 //!
-//! Each method parses its JS arguments once, lets the core build the request, fetches it
-//! through the [`Transport`], lets the core transcode the body ([`crate::transcode`]: the
-//! wire JSON read once, the normalised JSON written as it goes), and hands the typed result
-//! back as ONE JSON string parsed by `JSON.parse` (one boundary crossing per response, never
-//! one per field).
+//! Every method is one path over an [`Endpoint`] of the core: its JS arguments are read once
+//! into the endpoint's input, the core validates them and builds the request, the
+//! [`Transport`] fetches it, and the core transcodes the body ([`crate::transcode`]: the wire
+//! JSON read once, the normalised JSON written as it goes); the typed result goes back as ONE
+//! JSON string parsed by `JSON.parse` (one boundary crossing per response, never one per
+//! field).
 
 use super::error::to_js;
 use super::options::{object, CallOptions, ClientOptions};
 use super::transport::{Fetched, Transport};
-use crate::api::{reissues, subaccount_orders, used_codes, voucher_order, Accept, RequestSpec};
+use crate::api::reissues::{ListOrderReissues, ReissueOptions};
+use crate::api::subaccount_orders::ListSubaccountOrders;
+use crate::api::used_codes::ListUsedVoucherCodes;
+use crate::api::voucher_order::GetVoucherOrder;
+use crate::api::{Accept, Endpoint, RequestSpec};
 use crate::error::{Error, ErrorKind, Result};
 use crate::paging::{self, PageGuard};
-use crate::query::{path_id, whole_number, IdInput, Query};
-use crate::transcode::{self, OrdersPage};
+use crate::query::{path_id, whole_number, IdInput, ListQuery, Query};
+use crate::transcode::OrdersPage;
 use js_sys::{Object, Promise, Reflect};
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -60,10 +65,19 @@ fn parse_query(v: &JsValue) -> Result<Query> {
         .map_err(|e| Error::invalid_input(format!("invalid query: {e}")))
 }
 
-fn parse_id(v: &JsValue, what: &str) -> Result<u64> {
-    let id: IdInput = serde_wasm_bindgen::from_value(v.clone())
-        .map_err(|_| Error::invalid_input(format!("{what} must be a positive integer")))?;
-    path_id(&id, what)
+/// An id as JS passed it (a number or a string; checked by the endpoint).
+fn read_id(v: &JsValue, what: &str) -> Result<IdInput> {
+    serde_wasm_bindgen::from_value(v.clone())
+        .map_err(|_| Error::invalid_input(format!("{what} must be a positive integer")))
+}
+
+fn reissue_options(options: JsValue) -> Result<ReissueOptions> {
+    if options.is_undefined() || options.is_null() {
+        return Ok(Default::default());
+    }
+    object(&options, "options", &["showArchived", "dedupeBySerial"])?;
+    serde_wasm_bindgen::from_value(options)
+        .map_err(|e| Error::invalid_input(format!("invalid reissue options: {e}")))
 }
 
 /// Runs a call as a Promise; its error leaves through the client's key scrubber.
@@ -124,14 +138,38 @@ async fn get_decoded<T>(
     decode(r.text()?).map_err(|e| of_response(e, &r))
 }
 
-/// One page of subaccount orders: the orders as a JSON array, with the page.
-async fn orders_page(t: &Transport, q: &Query, call: &CallOptions) -> Result<OrdersPage> {
-    let spec = subaccount_orders::request(q)?;
-    let offset = q.offset.map(|o| o as i64).unwrap_or(0);
-    get_decoded(t, &spec, call, |body| {
-        transcode::subaccount_orders_page(body, offset)
-    })
-    .await
+impl Client {
+    /// The one path of the single-response methods: read the call options, read and validate
+    /// the arguments (`input`, then the endpoint's rules), fetch the endpoint's request in
+    /// `accept`, and hand the body over: JSON transcoded and parsed once, CSV as its text.
+    fn call<E>(
+        &self,
+        accept: Accept,
+        opts: JsValue,
+        input: impl FnOnce() -> Result<E::Input> + 'static,
+    ) -> Promise
+    where
+        E: Endpoint,
+        E::Args: 'static,
+        E::Reading: 'static,
+    {
+        let t = self.inner.clone();
+        spawn(&self.inner, async move {
+            let call = CallOptions::parse(&opts)?;
+            let (args, reading) = E::args(&input()?)?;
+            let spec = E::request_as(&args, accept)?;
+            match accept {
+                Accept::Json => {
+                    let transcode = |body: &str| E::transcode(&args, &reading, body);
+                    to_js_value(&get_decoded(&t, &spec, &call, transcode).await?)
+                }
+                Accept::Csv => {
+                    let r = fetch_checked(&t, &spec, &call).await?;
+                    Ok(JsValue::from_str(r.text()?))
+                }
+            }
+        })
+    }
 }
 
 #[wasm_bindgen]
@@ -143,12 +181,7 @@ impl Client {
         #[wasm_bindgen(unchecked_optional_param_type = "UsedVoucherCodesQuery")] query: JsValue,
         #[wasm_bindgen(unchecked_optional_param_type = "CallOptions")] opts: JsValue,
     ) -> Promise {
-        let t = self.inner.clone();
-        spawn(&self.inner, async move {
-            let call = CallOptions::parse(&opts)?;
-            let spec = used_codes::request(&parse_query(&query)?, Accept::Json)?;
-            to_js_value(&get_decoded(&t, &spec, &call, transcode::used_codes).await?)
-        })
+        self.call::<ListUsedVoucherCodes>(Accept::Json, opts, move || parse_query(&query))
     }
 
     /// Exports used voucher codes as CSV text (`Accept: text/csv`).
@@ -158,13 +191,7 @@ impl Client {
         #[wasm_bindgen(unchecked_optional_param_type = "UsedVoucherCodesQuery")] query: JsValue,
         #[wasm_bindgen(unchecked_optional_param_type = "CallOptions")] opts: JsValue,
     ) -> Promise {
-        let t = self.inner.clone();
-        spawn(&self.inner, async move {
-            let call = CallOptions::parse(&opts)?;
-            let spec = used_codes::request(&parse_query(&query)?, Accept::Csv)?;
-            let r = fetch_checked(&t, &spec, &call).await?;
-            Ok(JsValue::from_str(r.text()?))
-        })
+        self.call::<ListUsedVoucherCodes>(Accept::Csv, opts, move || parse_query(&query))
     }
 
     /// Gets one voucher order.
@@ -174,11 +201,8 @@ impl Client {
         #[wasm_bindgen(unchecked_param_type = "number | string")] voucher_order_id: JsValue,
         #[wasm_bindgen(unchecked_optional_param_type = "CallOptions")] opts: JsValue,
     ) -> Promise {
-        let t = self.inner.clone();
-        spawn(&self.inner, async move {
-            let call = CallOptions::parse(&opts)?;
-            let spec = voucher_order::request(parse_id(&voucher_order_id, "voucherOrderId")?);
-            to_js_value(&get_decoded(&t, &spec, &call, transcode::voucher_order).await?)
+        self.call::<GetVoucherOrder>(Accept::Json, opts, move || {
+            read_id(&voucher_order_id, "voucherOrderId")
         })
     }
 
@@ -190,22 +214,11 @@ impl Client {
         #[wasm_bindgen(unchecked_optional_param_type = "ReissueOptions")] options: JsValue,
         #[wasm_bindgen(unchecked_optional_param_type = "CallOptions")] opts: JsValue,
     ) -> Promise {
-        let t = self.inner.clone();
-        spawn(&self.inner, async move {
-            let call = CallOptions::parse(&opts)?;
-            let id = parse_id(&order_id, "orderId")?;
-            let ro: reissues::ReissueOptions = if options.is_undefined() || options.is_null() {
-                Default::default()
-            } else {
-                object(&options, "options", &["showArchived", "dedupeBySerial"])?;
-                serde_wasm_bindgen::from_value(options)
-                    .map_err(|e| Error::invalid_input(format!("invalid reissue options: {e}")))?
-            };
-            let spec = reissues::request(id, &ro);
-            let dedupe = ro.dedupe_by_serial == Some(true);
-            let list =
-                get_decoded(&t, &spec, &call, |body| transcode::reissues(body, dedupe)).await?;
-            to_js_value(&list)
+        self.call::<ListOrderReissues>(Accept::Json, opts, move || {
+            let id = read_id(&order_id, "orderId")?;
+            // The id is refused before the options are read, as it always was.
+            path_id(&id, "orderId")?;
+            Ok((id, reissue_options(options)?))
         })
     }
 
@@ -216,17 +229,7 @@ impl Client {
         #[wasm_bindgen(unchecked_optional_param_type = "SubaccountOrdersQuery")] query: JsValue,
         #[wasm_bindgen(unchecked_optional_param_type = "CallOptions")] opts: JsValue,
     ) -> Promise {
-        let t = self.inner.clone();
-        spawn(&self.inner, async move {
-            let call = CallOptions::parse(&opts)?;
-            let q = parse_query(&query)?;
-            let page = orders_page(&t, &q, &call).await?;
-            if let Some(asked) = q.offset {
-                // An offset was sent: an answer for another one is not the page asked for.
-                paging::check_offset(asked as i64, &page.page)?;
-            }
-            to_js_value(&page.into_list_json())
-        })
+        self.call::<ListSubaccountOrders>(Accept::Json, opts, move || parse_query(&query))
     }
 
     /// Collects subaccount orders over all pages, at most `max` of them.
@@ -241,6 +244,7 @@ impl Client {
         spawn(&self.inner, async move {
             let call = CallOptions::parse(&opts)?;
             let (q, max) = split_max(&query)?;
+            let (q, ()) = ListSubaccountOrders::args(&q)?;
             let mut pager = Pager::new(q);
             // The pages' arrays joined into one: `[` + each page's records + `]`.
             let mut out = String::from("[");
@@ -289,7 +293,7 @@ impl Client {
 
     fn order_pages(&self, query: JsValue, opts: JsValue) -> Result<OrderPages> {
         let mut call = CallOptions::parse(&opts)?;
-        let q = parse_query(&query)?;
+        let (q, ()) = ListSubaccountOrders::args(&parse_query(&query)?)?;
         // Our own controller, so `close()` can stop a request the caller no longer wants.
         let controller = AbortController::new()
             .map_err(|_| Error::new(ErrorKind::Network, "AbortController is not available"))?;
@@ -309,8 +313,8 @@ impl Client {
         Ok(OrderPages {
             transport: self.inner.clone(),
             state: Rc::new(RefCell::new(PagesState {
-                step: q.limit.map(|l| l as i64),
-                next_offset: q.offset.map(|o| o as i64).unwrap_or(0),
+                step: q.limit(),
+                next_offset: q.offset().unwrap_or(0),
                 query: q,
                 total: None,
                 done: false,
@@ -368,9 +372,15 @@ fn split_max(query: &JsValue) -> Result<(Query, f64)> {
     Ok((parse_query(&rest)?, max))
 }
 
+/// One page of subaccount orders at `q`'s offset: the orders as a JSON array, with the page.
+async fn orders_page(t: &Transport, q: &ListQuery, call: &CallOptions) -> Result<OrdersPage> {
+    let spec = ListSubaccountOrders::request(q);
+    get_decoded(t, &spec, call, |body| ListSubaccountOrders::page(q, body)).await
+}
+
 /// Paging state: where the next page starts and when to stop.
 struct Pager {
-    query: Query,
+    query: ListQuery,
     next_offset: i64,
     total: Option<i64>,
     done: bool,
@@ -378,8 +388,8 @@ struct Pager {
 }
 
 impl Pager {
-    fn new(query: Query) -> Self {
-        let next_offset = query.offset.map(|o| o as i64).unwrap_or(0);
+    fn new(query: ListQuery) -> Self {
+        let next_offset = query.offset().unwrap_or(0);
         Pager {
             query,
             next_offset,
@@ -394,8 +404,7 @@ impl Pager {
         if self.done {
             return Ok(None);
         }
-        let mut q = self.query.clone();
-        q.offset = Some(self.next_offset as f64);
+        let q = self.query.at_page(self.next_offset, self.query.limit());
         let page = orders_page(t, &q, call).await?;
         if let Err(e) = self
             .guard
@@ -436,7 +445,7 @@ pub struct OrderPages {
 }
 
 struct PagesState {
-    query: Query,
+    query: ListQuery,
     /// Page size: the query's `limit`, else learnt from the first page.
     step: Option<i64>,
     /// Offset of the next page to request.
@@ -505,8 +514,7 @@ impl OrderPages {
             return;
         };
         let offset = s.next_offset;
-        let mut q = s.query.clone();
-        q.offset = Some(offset as f64);
+        let q = s.query.at_page(offset, s.query.limit());
         s.next_offset = offset.saturating_add(step);
         let t = self.transport.clone();
         let call = self.call.clone();
