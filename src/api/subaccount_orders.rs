@@ -189,7 +189,7 @@ pub struct SubaccountOrdersQuery {
 }
 
 /// `GET /account/subaccount/order`: `listSubaccountOrders`, and the pages of
-/// `iterateSubaccountOrders` and `collectSubaccountOrders`.
+/// `iterateSubaccountOrders` and `collectSubaccountOrders` ([`crate::paging::Paginator`]).
 ///
 /// When the query sends an `offset`, an answer whose `page.offset` is another one is a
 /// `decode` error ([`crate::paging::check_offset`]).
@@ -198,8 +198,8 @@ pub struct ListSubaccountOrders;
 
 impl ListSubaccountOrders {
     /// One page for the pagers: the orders as a JSON array, with the page and where each order
-    /// ends ([`crate::transcode::subaccount_orders_page`]); no offset check (the pagers
-    /// make their own).
+    /// ends ([`crate::transcode::subaccount_orders_page`]); no offset check (the paginator
+    /// makes its own).
     pub fn page(q: &ListQuery, body: &str) -> Result<OrdersPage> {
         crate::transcode::subaccount_orders_page(body, q.offset().unwrap_or(0))
     }
