@@ -330,8 +330,10 @@ pub fn build_query(q: &Query, spec: &EndpointSpec) -> Result<String> {
 /// every name and value percent-encoded, and parsing that string gives the same value back.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct ListQuery {
-    filters: BTreeMap<String, String>,
-    sort: Vec<String>,
+    /// By name (names are unique).
+    filters: Vec<(String, String)>,
+    /// The keys joined by commas.
+    sort: Option<String>,
     offset: Option<i64>,
     limit: Option<i64>,
 }
@@ -343,7 +345,8 @@ fn bad_name(name: &str) -> Error {
     ))
 }
 
-fn check_sort<'a>(keys: Vec<&'a str>, spec: &EndpointSpec) -> Result<Vec<&'a str>> {
+/// The keys, checked, joined by commas.
+fn check_sort(keys: Vec<&str>, spec: &EndpointSpec) -> Result<String> {
     if keys.is_empty() || keys.iter().any(|k| k.is_empty()) {
         return Err(Error::invalid_input("sort must name at least one key"));
     }
@@ -357,7 +360,7 @@ fn check_sort<'a>(keys: Vec<&'a str>, spec: &EndpointSpec) -> Result<Vec<&'a str
             )));
         }
     }
-    Ok(keys)
+    Ok(keys.join(","))
 }
 
 fn no_paging(spec: &EndpointSpec) -> Result<()> {
@@ -403,14 +406,11 @@ impl ListQuery {
                 }
                 let Some(value) = value else { continue };
                 let v = filter_value(name, spec.kind(name), value)?;
-                out.filters.insert(name.clone(), v);
+                out.filters.push((name.clone(), v));
             }
         }
         if let Some(sort) = &q.sort {
-            out.sort = check_sort(sort_keys(sort), spec)?
-                .into_iter()
-                .map(str::to_owned)
-                .collect();
+            out.sort = Some(check_sort(sort_keys(sort), spec)?);
         }
         if q.offset.is_some() || q.limit.is_some() {
             no_paging(spec)?;
@@ -440,15 +440,12 @@ impl ListQuery {
                     return Err(bad_name(filter));
                 }
                 let v = filter_value(filter, spec.kind(filter), &FilterValue::Text(value))?;
-                out.filters.insert(filter.to_owned(), v);
+                out.filters.push((filter.to_owned(), v));
                 continue;
             }
             match name.as_str() {
                 "sort" => {
-                    out.sort = check_sort(value.split(',').map(str::trim).collect(), spec)?
-                        .into_iter()
-                        .map(str::to_owned)
-                        .collect();
+                    out.sort = Some(check_sort(value.split(',').map(str::trim).collect(), spec)?);
                 }
                 "offset" => {
                     no_paging(spec)?;
@@ -467,6 +464,8 @@ impl ListQuery {
                 _ => return Err(unknown_parameter(&name)),
             }
         }
+        // Names are unique (query_pairs refuses a repeated one): in name order, as `new` has them.
+        out.filters.sort_unstable();
         Ok(out)
     }
 
@@ -482,10 +481,10 @@ impl ListQuery {
             out.push_str("%5D=");
             encode_component(&mut out, v);
         }
-        if !self.sort.is_empty() {
+        if let Some(sort) = &self.sort {
             sep(&mut out);
             out.push_str("sort=");
-            encode_component(&mut out, &self.sort.join(","));
+            encode_component(&mut out, sort);
         }
         if let Some(offset) = self.offset {
             sep(&mut out);
@@ -503,9 +502,9 @@ impl ListQuery {
         self.filters.iter().map(|(k, v)| (k.as_str(), v.as_str()))
     }
 
-    /// The sort keys in priority order (`-` for descending); empty when none is sent.
-    pub fn sort(&self) -> &[String] {
-        &self.sort
+    /// The sort keys in priority order (`-` for descending), joined by commas, when sent.
+    pub fn sort(&self) -> Option<&str> {
+        self.sort.as_deref()
     }
 
     /// `offset`, when one is sent.

@@ -141,6 +141,11 @@ async fn get_decoded<T>(
     decode(r.text()?).map_err(|e| of_response(e, &r))
 }
 
+/// How a body becomes the JSON handed to JS (the endpoint's transcoder with its arguments).
+type Transcode = Box<dyn FnOnce(&str) -> Result<String>>;
+/// Reads and validates a call's arguments into its request and transcoder.
+type Prepare = Box<dyn FnOnce() -> Result<(RequestSpec, Transcode)>>;
+
 impl Client {
     /// The one path of the single-response methods: read the call options, read and validate
     /// the arguments (`input`, then the endpoint's rules), fetch the endpoint's request in
@@ -152,27 +157,33 @@ impl Client {
         input: impl FnOnce() -> Result<E::Input> + 'static,
     ) -> Promise
     where
-        E: Endpoint,
+        E: Endpoint + 'static,
         E::Args: 'static,
         E::Reading: 'static,
     {
-        let t = self.inner.clone();
-        spawn(&self.inner, async move {
-            let call = CallOptions::parse(&opts)?;
+        let prepare = move || -> Result<(RequestSpec, Transcode)> {
             let (args, reading) = E::args(&input()?)?;
             let spec = E::request_as(&args, accept)?;
-            match accept {
-                Accept::Json => {
-                    let transcode = |body: &str| E::transcode(&args, &reading, body);
-                    to_js_value(&get_decoded(&t, &spec, &call, transcode).await?)
-                }
-                Accept::Csv => {
-                    let r = fetch_checked(&t, &spec, &call).await?;
-                    Ok(JsValue::from_str(r.text()?))
-                }
-            }
-        })
+            let transcode = move |body: &str| E::transcode(&args, &reading, body);
+            Ok((spec, Box::new(transcode)))
+        };
+        fetch_with(&self.inner, accept, opts, Box::new(prepare))
     }
+}
+
+/// The endpoint-independent part of [`Client::call`] (one copy in the wasm for all methods).
+fn fetch_with(t: &Rc<Transport>, accept: Accept, opts: JsValue, prepare: Prepare) -> Promise {
+    let t2 = t.clone();
+    spawn(t, async move {
+        let call = CallOptions::parse(&opts)?;
+        let (spec, transcode) = prepare()?;
+        let r = fetch_checked(&t2, &spec, &call).await?;
+        let body = r.text()?;
+        match accept {
+            Accept::Json => to_js_value(&transcode(body).map_err(|e| of_response(e, &r))?),
+            Accept::Csv => Ok(JsValue::from_str(body)),
+        }
+    })
 }
 
 #[wasm_bindgen]
@@ -443,9 +454,9 @@ impl Pages {
                 "a page request ended without an answer",
             ))
         });
-        let arrival = match &result {
-            Ok(page) => Ok(Arrival::of(page)),
-            Err(e) => Err(e.clone()),
+        let (arrival, page) = match result {
+            Ok(page) => (Ok(Arrival::of(&page)), Some(page)),
+            Err(e) => (Err(e), None),
         };
         let verdict = self.paginator.borrow_mut().arrived(asked, arrival);
         {
@@ -454,8 +465,8 @@ impl Pages {
                 .borrow_mut()
                 .retain(|f| p.is_in_flight(f.offset));
         }
-        match (verdict, result) {
-            (Verdict::Deliver(range), Ok(page)) => {
+        match (verdict, page) {
+            (Verdict::Deliver(range), Some(page)) => {
                 // Keep one page in flight while the caller works on this one.
                 let ahead = self.paginator.borrow_mut().ahead();
                 if let Some(r) = ahead {
@@ -463,8 +474,8 @@ impl Pages {
                 }
                 Ok(Some((page, range)))
             }
-            (Verdict::Fail(e), _) | (_, Err(e)) => Err(e),
-            (Verdict::Done, _) => Ok(None),
+            (Verdict::Fail(e), _) => Err(e),
+            _ => Ok(None),
         }
     }
 
