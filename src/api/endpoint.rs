@@ -103,6 +103,31 @@ pub trait Endpoint {
     }
 }
 
+/// The arguments of a list endpoint, in its `impl Endpoint`: the caller's [`Query`] validated
+/// against `$spec` into a [`ListQuery`], sent and parsed back as the query string.
+///
+/// [`Query`]: crate::query::Query
+macro_rules! list_arguments {
+    ($spec:expr) => {
+        type Input = $crate::query::Query;
+        type Args = $crate::query::ListQuery;
+        type Reading = ();
+
+        fn args(q: &Self::Input) -> $crate::error::Result<(Self::Args, ())> {
+            Ok(($crate::query::ListQuery::new(q, &$spec)?, ()))
+        }
+
+        fn parts(q: &Self::Args) -> (Option<u64>, String) {
+            (None, q.to_query_string())
+        }
+
+        fn parse_query(_: Option<u64>, raw: &str) -> $crate::error::Result<Self::Args> {
+            $crate::query::ListQuery::parse(raw, &$spec)
+        }
+    };
+}
+pub(crate) use list_arguments;
+
 /// The segments of a path pattern or a path after its leading `/`; `None` without one.
 fn segments(path: &str) -> Option<std::str::Split<'_, char>> {
     path.strip_prefix('/').map(|p| p.split('/'))

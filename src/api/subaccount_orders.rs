@@ -4,7 +4,7 @@
 use super::{decode_json, Endpoint, Page, Price, Product};
 use crate::decode::MAX_SAFE_INTEGER;
 use crate::error::Result;
-use crate::query::{EndpointSpec, FilterKind, ListQuery, Query};
+use crate::query::{EndpointSpec, FilterKind, ListQuery};
 use crate::transcode::OrdersPage;
 use serde::{Deserialize, Serialize};
 use tsify::Tsify;
@@ -213,23 +213,9 @@ impl ListSubaccountOrders {
 }
 
 impl Endpoint for ListSubaccountOrders {
-    type Input = Query;
-    type Args = ListQuery;
-    type Reading = ();
+    super::endpoint::list_arguments!(SPEC);
     type Output = SubaccountOrderList;
     const PATH: &'static str = "/account/subaccount/order";
-
-    fn args(q: &Query) -> Result<(ListQuery, ())> {
-        Ok((ListQuery::new(q, &SPEC)?, ()))
-    }
-
-    fn parts(q: &ListQuery) -> (Option<u64>, String) {
-        (None, q.to_query_string())
-    }
-
-    fn parse_query(_: Option<u64>, raw: &str) -> Result<ListQuery> {
-        ListQuery::parse(raw, &SPEC)
-    }
 
     fn decode(q: &ListQuery, _: &(), body: &str) -> Result<SubaccountOrderList> {
         let list = decode(body, q.offset().unwrap_or(0))?;

@@ -3,7 +3,7 @@
 
 use super::{decode_json, Accept, Endpoint, Page};
 use crate::error::Result;
-use crate::query::{EndpointSpec, FilterKind, ListQuery, Query};
+use crate::query::{EndpointSpec, FilterKind};
 
 use tsify::Tsify;
 
@@ -156,30 +156,16 @@ pub struct UsedVoucherCodesQuery {
 pub struct ListUsedVoucherCodes;
 
 impl Endpoint for ListUsedVoucherCodes {
-    type Input = Query;
-    type Args = ListQuery;
-    type Reading = ();
+    super::endpoint::list_arguments!(SPEC);
     type Output = UsedVoucherCodeList;
     const PATH: &'static str = "/voucher/download/used-codes";
     const FORMATS: &'static [Accept] = &[Accept::Json, Accept::Csv];
 
-    fn args(q: &Query) -> Result<(ListQuery, ())> {
-        Ok((ListQuery::new(q, &SPEC)?, ()))
-    }
-
-    fn parts(q: &ListQuery) -> (Option<u64>, String) {
-        (None, q.to_query_string())
-    }
-
-    fn parse_query(_: Option<u64>, raw: &str) -> Result<ListQuery> {
-        ListQuery::parse(raw, &SPEC)
-    }
-
-    fn decode(_: &ListQuery, _: &(), body: &str) -> Result<UsedVoucherCodeList> {
+    fn decode(_: &Self::Args, _: &(), body: &str) -> Result<UsedVoucherCodeList> {
         decode(body)
     }
 
-    fn transcode(_: &ListQuery, _: &(), body: &str) -> Result<String> {
+    fn transcode(_: &Self::Args, _: &(), body: &str) -> Result<String> {
         crate::transcode::used_codes(body)
     }
 }
@@ -273,7 +259,7 @@ pub(crate) mod tests {
 
     #[test]
     fn requests() {
-        let q: Query = serde_json::from_str(r#"{"filters":{"date_valid_till":{"after":"2023-01-01"},"product_name_id":"ssl_basic"},"sort":"-id","limit":50}"#).unwrap();
+        let q: crate::query::Query = serde_json::from_str(r#"{"filters":{"date_valid_till":{"after":"2023-01-01"},"product_name_id":"ssl_basic"},"sort":"-id","limit":50}"#).unwrap();
         let (args, ()) = ListUsedVoucherCodes::args(&q).unwrap();
         let r = ListUsedVoucherCodes::request_as(&args, Accept::Csv).unwrap();
         assert_eq!(r.accept, Accept::Csv);
