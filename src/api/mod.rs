@@ -1,12 +1,16 @@
-//! The four endpoints: one module each, holding the request it makes and the model it decodes.
+//! The four endpoints: one module each, holding the model it decodes and its [`Endpoint`]:
+//! path, arguments, request, decoding, both ways ([`route`] parses a request back).
 //!
-//! Everything here is pure Rust: a [`RequestSpec`] says what to fetch, and each module's
-//! `decode` turns a response body into typed records. The JS shell moves the bytes.
+//! Everything here is pure Rust: a [`RequestSpec`] says what to fetch, and each endpoint's
+//! `decode`/`transcode` turns a response body into typed records. The JS shell moves the bytes.
 
+mod endpoint;
 pub mod reissues;
 pub mod subaccount_orders;
 pub mod used_codes;
 pub mod voucher_order;
+
+pub use endpoint::{route, Endpoint, Route};
 
 use crate::error::{Error, Result};
 use serde::Deserialize;
@@ -37,16 +41,6 @@ pub struct RequestSpec {
     pub path: String,
     /// The `Accept` header to send.
     pub accept: Accept,
-}
-
-impl RequestSpec {
-    /// A JSON GET of `path`.
-    pub fn json(path: String) -> Self {
-        RequestSpec {
-            path,
-            accept: Accept::Json,
-        }
-    }
 }
 
 crate::model::record! {

@@ -1,10 +1,11 @@
 //! `GET /account/subaccount/order` (DigiCert's "List subaccount orders"): orders of subaccounts,
 //! paginated. Quirks: docs/API-NOTES.md.
 
-use super::{decode_json, Page, Price, Product, RequestSpec};
+use super::{decode_json, Endpoint, Page, Price, Product};
 use crate::decode::MAX_SAFE_INTEGER;
 use crate::error::Result;
-use crate::query::{build_query, EndpointSpec, FilterKind, Query};
+use crate::query::{EndpointSpec, FilterKind, ListQuery};
+use crate::transcode::OrdersPage;
 use serde::{Deserialize, Serialize};
 use tsify::Tsify;
 
@@ -187,12 +188,46 @@ pub struct SubaccountOrdersQuery {
     pub limit: Option<f64>,
 }
 
-/// The request for `q`.
-pub fn request(q: &Query) -> Result<RequestSpec> {
-    Ok(RequestSpec::json(format!(
-        "/account/subaccount/order{}",
-        build_query(q, &SPEC)?
-    )))
+/// `GET /account/subaccount/order`: `listSubaccountOrders`, and the pages of
+/// `iterateSubaccountOrders` and `collectSubaccountOrders` ([`crate::paging::Paginator`]).
+///
+/// When the query sends an `offset`, an answer whose `page.offset` is another one is a
+/// `decode` error ([`crate::paging::check_offset`]).
+#[derive(Clone, Copy, Debug)]
+pub struct ListSubaccountOrders;
+
+impl ListSubaccountOrders {
+    /// One page for the pagers: the orders as a JSON array, with the page and where each order
+    /// ends ([`crate::transcode::subaccount_orders_page`]); no offset check (the paginator
+    /// makes its own).
+    pub fn page(q: &ListQuery, body: &str) -> Result<OrdersPage> {
+        crate::transcode::subaccount_orders_page(body, q.offset().unwrap_or(0))
+    }
+
+    fn check(q: &ListQuery, page: &Page) -> Result<()> {
+        match q.offset() {
+            Some(asked) => crate::paging::check_offset(asked, page),
+            None => Ok(()),
+        }
+    }
+}
+
+impl Endpoint for ListSubaccountOrders {
+    super::endpoint::list_arguments!(SPEC);
+    type Output = SubaccountOrderList;
+    const PATH: &'static str = "/account/subaccount/order";
+
+    fn decode(q: &ListQuery, _: &(), body: &str) -> Result<SubaccountOrderList> {
+        let list = decode(body, q.offset().unwrap_or(0))?;
+        Self::check(q, &list.page)?;
+        Ok(list)
+    }
+
+    fn transcode(q: &ListQuery, _: &(), body: &str) -> Result<String> {
+        let page = Self::page(q, body)?;
+        Self::check(q, &page.page)?;
+        Ok(page.into_list_json())
+    }
 }
 
 /// Decodes a JSON body. `offset` is the one requested, used when the API sends no `page`

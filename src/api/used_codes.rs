@@ -1,9 +1,9 @@
 //! `GET /voucher/download/used-codes` (DigiCert's "List used voucher codes"): used voucher codes,
 //! as JSON or CSV. Quirks: docs/API-NOTES.md.
 
-use super::{decode_json, Accept, Page, RequestSpec};
+use super::{decode_json, Accept, Endpoint, Page};
 use crate::error::Result;
-use crate::query::{build_query, EndpointSpec, FilterKind, Query};
+use crate::query::{EndpointSpec, FilterKind};
 
 use tsify::Tsify;
 
@@ -150,12 +150,24 @@ pub struct UsedVoucherCodesQuery {
     pub limit: Option<f64>,
 }
 
-/// The request for `q`, as JSON or CSV.
-pub fn request(q: &Query, accept: Accept) -> Result<RequestSpec> {
-    Ok(RequestSpec {
-        path: format!("/voucher/download/used-codes{}", build_query(q, &SPEC)?),
-        accept,
-    })
+/// `GET /voucher/download/used-codes`: `listUsedVoucherCodes` (JSON) and
+/// `exportUsedVoucherCodesCsv` (CSV, the body handed over as text).
+#[derive(Clone, Copy, Debug)]
+pub struct ListUsedVoucherCodes;
+
+impl Endpoint for ListUsedVoucherCodes {
+    super::endpoint::list_arguments!(SPEC);
+    type Output = UsedVoucherCodeList;
+    const PATH: &'static str = "/voucher/download/used-codes";
+    const FORMATS: &'static [Accept] = &[Accept::Json, Accept::Csv];
+
+    fn decode(_: &Self::Args, _: &(), body: &str) -> Result<UsedVoucherCodeList> {
+        decode(body)
+    }
+
+    fn transcode(_: &Self::Args, _: &(), body: &str) -> Result<String> {
+        crate::transcode::used_codes(body)
+    }
 }
 
 /// Decodes a JSON body.
@@ -247,8 +259,9 @@ pub(crate) mod tests {
 
     #[test]
     fn requests() {
-        let q: Query = serde_json::from_str(r#"{"filters":{"date_valid_till":{"after":"2023-01-01"},"product_name_id":"ssl_basic"},"sort":"-id","limit":50}"#).unwrap();
-        let r = request(&q, Accept::Csv).unwrap();
+        let q: crate::query::Query = serde_json::from_str(r#"{"filters":{"date_valid_till":{"after":"2023-01-01"},"product_name_id":"ssl_basic"},"sort":"-id","limit":50}"#).unwrap();
+        let (args, ()) = ListUsedVoucherCodes::args(&q).unwrap();
+        let r = ListUsedVoucherCodes::request_as(&args, Accept::Csv).unwrap();
         assert_eq!(r.accept, Accept::Csv);
         assert_eq!(r.path, "/voucher/download/used-codes?filters%5Bdate_valid_till%5D=%3E2023-01-01&filters%5Bproduct_name_id%5D=ssl_basic&sort=-id&limit=50");
     }
