@@ -3,9 +3,9 @@
 //!
 //! Records cross into JS once per batch, in columns ([`Columns`]: the integers in one
 //! `Float64Array`, the text cells in two strings, the ASCII ones and the others, with
-//! offsets); `buildBatch` (below) makes the objects in one tight loop, or appends to the
-//! columns of `parseUsedVoucherCodesCsvColumns`. This beat writing the batch as JSON text
-//! and `JSON.parse`-ing it (see BENCHMARKS.md).
+//! offsets); `buildBatch` (`src/js/csv_build.js`) makes the objects in one tight loop, or
+//! appends to the columns of `parseUsedVoucherCodesCsvColumns`. This beat writing the batch
+//! as JSON text and `JSON.parse`-ing it (see BENCHMARKS.md).
 
 use super::error::to_js;
 use super::options::object;
@@ -105,115 +105,7 @@ export interface ParsedUsedVoucherCodeColumns {
 export type CsvInput = string | Uint8Array | ArrayBuffer | Blob | ReadableStream<Uint8Array>;
 "#;
 
-#[wasm_bindgen(inline_js = "
-// The text cells of a batch, in order: `T(c)` is the next cell (of text column `c`).
-function cells(a, u, aBase, uBase, ends, flags, kept) {
-  let t = 0;
-  let sa = 0;
-  let su = 0;
-  return (c) => {
-    const f = flags[t];
-    let v = null;
-    if (f === 0 || f === 3) {
-      const e = ends[t] - aBase;
-      v = a.slice(sa, e);
-      sa = e;
-      if (f === 3) kept[c] = v;
-    } else if (f === 4) {
-      v = kept[c];
-    } else if (f === 2) {
-      const e = ends[t] - uBase;
-      v = u.slice(su, e);
-      su = e;
-    }
-    t++;
-    return v;
-  };
-}
-
-// Appends one batch (n records) to `target`: record objects to an array (from its end), or
-// the columns to a `newColumns()` accumulator.
-export function buildBatch(target, nums, a, u, aBase, uBase, ends, flags, kept, n) {
-  const T = cells(a, u, aBase, uBase, ends, flags, kept);
-  if (Array.isArray(target)) buildRecords(target, nums, T, n);
-  else buildColumns(target, nums, T, n);
-}
-
-function buildRecords(out, nums, T, n) {
-  const at = out.length;
-  const N = (x) => (x === x ? x : null);
-  for (let i = 0, k = 0; i < n; i++, k += 8) {
-    const value = T(0), product_name = T(1), shipping_method = T(2), status = T(3), created_date = T(4),
-      cert_request_date = T(5), cert_validity_start_date = T(6), cert_validity_end_date = T(7),
-      cert_organization = T(8), cert_common_name = T(9), voucher_validity_end_date = T(10),
-      order_valid_from = T(11), order_valid_till = T(12);
-    out[at + i] = {
-      id: nums[k],
-      value,
-      product_name,
-      no_of_fqdns: N(nums[k + 1]),
-      no_of_wildcards: N(nums[k + 2]),
-      shipping_method,
-      validity_years: N(nums[k + 3]),
-      validity_days: N(nums[k + 4]),
-      status,
-      created_date,
-      voucher_order_id: N(nums[k + 5]),
-      cert_request_date,
-      cert_validity_start_date,
-      cert_validity_end_date,
-      cert_organization,
-      cert_common_name,
-      certificate_order_id: N(nums[k + 6]),
-      voucher_validity_end_date,
-      order_valid_from,
-      order_valid_till,
-      server_licenses: N(nums[k + 7]),
-    };
-  }
-}
-
-const INTS = ['id', 'no_of_fqdns', 'no_of_wildcards', 'validity_years', 'validity_days',
-  'voucher_order_id', 'certificate_order_id', 'server_licenses'];
-const TEXTS = ['value', 'product_name', 'shipping_method', 'status', 'created_date',
-  'cert_request_date', 'cert_validity_start_date', 'cert_validity_end_date', 'cert_organization',
-  'cert_common_name', 'voucher_validity_end_date', 'order_valid_from', 'order_valid_till'];
-const FIELDS = ['id', 'value', 'product_name', 'no_of_fqdns', 'no_of_wildcards', 'shipping_method',
-  'validity_years', 'validity_days', 'status', 'created_date', 'voucher_order_id',
-  'cert_request_date', 'cert_validity_start_date', 'cert_validity_end_date', 'cert_organization',
-  'cert_common_name', 'certificate_order_id', 'voucher_validity_end_date', 'order_valid_from',
-  'order_valid_till', 'server_licenses'];
-
-export function newColumns() {
-  return { n: 0, nums: [], texts: TEXTS.map(() => []) };
-}
-
-function buildColumns(acc, nums, T, n) {
-  acc.nums.push(nums.slice());
-  const texts = acc.texts;
-  for (let i = 0; i < n; i++) {
-    for (let c = 0; c < 13; c++) texts[c].push(T(c));
-  }
-  acc.n += n;
-}
-
-export function finishColumns(acc) {
-  const n = acc.n;
-  const ints = INTS.map(() => new Float64Array(n));
-  let row = 0;
-  for (const chunk of acc.nums) {
-    for (let k = 0; k < chunk.length; k += 8, row++) {
-      for (let j = 0; j < 8; j++) ints[j][row] = chunk[k + j];
-    }
-  }
-  const out = { length: n };
-  for (const name of FIELDS) {
-    const j = INTS.indexOf(name);
-    out[name] = j >= 0 ? ints[j] : acc.texts[TEXTS.indexOf(name)];
-  }
-  return out;
-}
-")]
+#[wasm_bindgen(module = "/src/js/csv_build.js")]
 extern "C" {
     #[wasm_bindgen(js_name = buildBatch)]
     #[allow(clippy::too_many_arguments)]
