@@ -319,23 +319,7 @@ impl Client {
     }
 }
 
-#[wasm_bindgen(inline_js = "
-export function iteratePages(pages, error) {
-  return (async function* () {
-    if (error) throw error;
-    try {
-      for (;;) {
-        const orders = await pages.next();
-        if (orders === undefined) return;
-        yield* orders;
-      }
-    } finally {
-      pages.close();
-      pages.free();
-    }
-  })();
-}
-")]
+#[wasm_bindgen(module = "/src/js/iterate.js")]
 extern "C" {
     #[wasm_bindgen(js_name = iteratePages)]
     fn iterate_pages(pages: JsValue, error: JsValue) -> JsValue;
