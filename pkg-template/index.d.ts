@@ -6,7 +6,7 @@ import type { Client, ClientOptions } from './certcentral_wasm.js';
 
 export type {
   // client
-  Client, ClientOptions, CallOptions, RateLimitWindow, RequestEvent, ResponseEvent,
+  Client, ClientOptions, CallOptions, RateLimitWindow, RateLimitEvent, RequestEvent, ResponseEvent,
   // errors
   CertCentralErrorKind, ApiErrorEntry,
   // queries

@@ -2,11 +2,13 @@
 import initWasm, * as glue from './certcentral_wasm.js';
 import { makeApi, CertCentralError } from './api.js';
 
+/** @typedef {{ __registerErrorClass(ctor: typeof CertCentralError): void }} Glue the glue's one export its typings leave out */
+
 let started;
 let done = false;
 function ready() {
   started ??= initWasm({ module_or_path: new URL('./certcentral_wasm_bg.wasm', import.meta.url) }).then(() => {
-    glue.__registerErrorClass(CertCentralError);
+    /** @type {Glue} */ (/** @type {unknown} */ (glue)).__registerErrorClass(CertCentralError);
     done = true;
   });
   return started;

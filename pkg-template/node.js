@@ -4,11 +4,13 @@ import { readFileSync } from 'node:fs';
 import * as glue from './certcentral_wasm.js';
 import { makeApi, CertCentralError } from './api.js';
 
+/** @typedef {{ __registerErrorClass(ctor: typeof CertCentralError): void }} Glue the glue's one export its typings leave out */
+
 let done = false;
 function readySync() {
   if (!done) {
     glue.initSync({ module: readFileSync(new URL('./certcentral_wasm_bg.wasm', import.meta.url)) });
-    glue.__registerErrorClass(CertCentralError);
+    /** @type {Glue} */ (/** @type {unknown} */ (glue)).__registerErrorClass(CertCentralError);
     done = true;
   }
 }

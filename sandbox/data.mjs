@@ -160,9 +160,25 @@ const floorSec = (ms) => Math.floor(ms / 1000) * 1000;
 // ---------------------------------------------------------------------------------------------
 
 /**
+ * A record as the API sends it, quirks included (see the header): typed loosely on purpose,
+ * the sandbox reads it the way a client reads the API's JSON.
+ * @typedef {Record<string, any>} WireRecord
+ */
+
+/**
+ * @typedef {object} Dataset
+ * @property {WireRecord[]} subaccountOrders
+ * @property {WireRecord[]} usedCodes
+ * @property {WireRecord[]} voucherOrders
+ * @property {Map<number, WireRecord[]>} reissues by order id
+ * @property {WireRecord[]} subaccounts
+ * @property {string} referenceDate
+ */
+
+/**
  * Build the dataset.
- * @returns {{ subaccountOrders: object[], usedCodes: object[], voucherOrders: object[],
- *             reissues: Map<number, object[]>, subaccounts: object[], referenceDate: string }}
+ * @param {{ seed?: number, orders?: number, usedCodes?: number }} [options]
+ * @returns {Dataset}
  */
 export function generateDataset({ seed = 1, orders = 5000, usedCodes = 20000 } = {}) {
   const rng = new Rng(seed);
@@ -234,7 +250,7 @@ export function generateDataset({ seed = 1, orders = 5000, usedCodes = 20000 } =
     ]);
     const issuedMs = ISSUED_LIKE.has(status) ? created + rng.int(60, 3 * 86400) * 1000 : null;
     const validTillMs = issuedMs === null ? null : issuedMs + validityYears * YEAR;
-    if (status === 'issued' && validTillMs < REF_MS) status = 'expired';
+    if (status === 'issued' && validTillMs !== null && validTillMs < REF_MS) status = 'expired';
     const issued = issuedMs !== null;
 
     // Names on the certificate
@@ -342,7 +358,7 @@ export function generateDataset({ seed = 1, orders = 5000, usedCodes = 20000 } =
         list.push(r);
       }
       // The duplicate-primary bug: copies of the primary certificate inside the reissue list.
-      if (issued && rng.chance(0.18)) {
+      if (issued && validTillMs !== null && rng.chance(0.18)) {
         const u = makeUser();
         const primary = {
           id: certId, thumbprint, serial_number: serial, common_name: cn, dns_names: dns.slice(),
@@ -371,7 +387,9 @@ export function generateDataset({ seed = 1, orders = 5000, usedCodes = 20000 } =
   }
 
   // Voucher orders (the codes are attached after the used codes exist) ---------------------------
+  /** @type {WireRecord[]} */
   const voucherOrders = [];
+  /** @type {Record<string, any>[]} the generator's notes on each voucher order */
   const vmeta = [];
   let voucherId = 25240;
   for (let i = 0; i < nVoucherOrders; i++) {

@@ -23,9 +23,8 @@ fi
 log "wasm-bindgen $wb ready"
 
 if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
-  # `npm install`, not `npm ci`: with this machine's npm config (omit-lockfile-registry-resolved)
-  # the lockfile leaves out other platforms' optional packages (rollup, esbuild), which
-  # `npm ci` then refuses as "out of sync". `npm install` installs exactly the locked versions.
+  # `npm install` installs exactly the locked versions and leaves package-lock.json as it is
+  # (docs/TOOLCHAIN.md); `npm ci` works from the lockfile too.
   log "installing npm dev tools (npm install from package-lock.json)"
   npm install --no-audit --no-fund --loglevel=error
 fi

@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
 # Runs every test of the project, after installing what this machine lacks (scripts/setup.sh).
-#   lint   cargo fmt --check, cargo clippy -D warnings (native and wasm32), tsc --checkJs over the
-#          package's hand-written JS (tsconfig.checkjs.json)
+#   lint   cargo fmt --check, cargo clippy -D warnings (native and wasm32)
 #   native cargo test (the sans-IO core, CSV property tests)
 #   sandbox node --test sandbox/test/
 #   build  scripts/build.sh + scripts/pack.sh (npm pack, installed into a scratch project)
+#   js-types tsc over every hand-written JS file, JSDoc types, --strict: tsconfig.checkjs.json
+#          (the package and the demo page) and tsconfig.checkjs.node.json (the Node loader, the
+#          sandbox, the tests' helpers); after the build, for the generated glue's typings
 #   wasm   wasm-bindgen tests against a live sandbox, in Node and in headless Chromium
 #   js     node --test tests/js/ (the installed package: client, CSV, faults, packaging,
 #          typings, demo page end-to-end in Chromium)
@@ -29,10 +31,10 @@ step() {
 step fmt cargo fmt --all -- --check
 step clippy cargo clippy --all-targets --quiet -- -D warnings
 step clippy-wasm cargo clippy --target wasm32-unknown-unknown --all-targets --quiet -- -D warnings
-step js-types node_modules/.bin/tsc -p tsconfig.checkjs.json
 step native cargo test --quiet
 step sandbox node --test sandbox/test/
 step build bash -c 'bash scripts/build.sh && bash scripts/pack.sh'
+step js-types bash -c 'r=0; for c in tsconfig.checkjs.json tsconfig.checkjs.node.json; do node_modules/.bin/tsc -p "$c" || r=1; done; exit $r'
 
 # A sandbox for the wasm-bindgen tests (their URL is compiled in).
 sb_log=$(mktemp)

@@ -33,9 +33,11 @@
 //   4. error: the error type (its ApiErrorEntry is a record)
 //   5. config, retry, query, scheduler: options, retry policy, query strings, the request
 //      queue per key
-//   6. api: the endpoints (requests and records)
-//   7. csv, transcode, paging: the CSV parser, the one-pass transcoder, the pager checks
-//   8. js: the wasm-bindgen shell
+//   6. api: the endpoints (records, arguments, requests, routes)
+//   7. csv, transcode: the CSV parser; the one-pass transcoder and each endpoint's
+//      (`Transcode`)
+//   8. paging: the pager (what to fetch next, what to hand out, the checks)
+//   9. js: the wasm-bindgen shell
 
 pub mod api;
 mod calendar;

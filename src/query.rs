@@ -1,7 +1,7 @@
 //! Filters, sort, offset and limit -> a validated, percent-encoded query string.
 //!
 //! Every list endpoint describes itself with an [`EndpointSpec`]: which filters it knows (and
-//! of what kind), and which keys it sorts by. [`build_query`] validates a caller's [`Query`]
+//! of what kind), and which keys it sorts by. [`ListQuery::new`] validates a caller's [`Query`]
 //! against it *before* anything is sent, and encodes every name and value so that nothing a
 //! caller passes can add a parameter or change the path.
 
@@ -97,7 +97,7 @@ pub enum Sort {
     Many(Vec<String>),
 }
 
-/// The endpoint-independent query: what [`build_query`] validates.
+/// The endpoint-independent query: what [`ListQuery::new`] validates.
 #[derive(Clone, Debug, Default, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Query {
@@ -151,15 +151,7 @@ pub fn whole_number(v: f64, what: &str) -> Result<i64> {
 pub fn path_id(v: &IdInput, what: &str) -> Result<u64> {
     let n = match v {
         IdInput::Number(f) => safe_whole(*f).filter(|n| *n >= 1).map(i64::unsigned_abs),
-        IdInput::Text(s) => {
-            if !s.is_empty() && s.len() <= 16 && s.bytes().all(|b| b.is_ascii_digit()) {
-                s.parse::<u64>()
-                    .ok()
-                    .filter(|n| *n >= 1 && *n <= MAX_SAFE_INTEGER.unsigned_abs())
-            } else {
-                None
-            }
-        }
+        IdInput::Text(s) => whole_text(s).filter(|n| *n >= 1).map(i64::unsigned_abs),
     };
     n.ok_or_else(|| Error::invalid_input(format!("{what} must be a positive integer")))
 }
@@ -308,72 +300,291 @@ fn sort_keys(sort: &Sort) -> Vec<&str> {
     }
 }
 
-/// Validates `q` against `spec` and returns the query string, `""` or `"?a=b&..."`.
+/// Validates `q` against `spec` and returns the query string, `""` or `"?a=b&..."` (`testing`
+/// only: the tests and the fuzz target call it; the client goes through [`ListQuery`]).
+#[cfg(feature = "testing")]
 pub fn build_query(q: &Query, spec: &EndpointSpec) -> Result<String> {
-    let mut out = String::new();
-    let sep = |out: &mut String| out.push(if out.is_empty() { '?' } else { '&' });
+    Ok(ListQuery::new(q, spec)?.to_query_string())
+}
 
-    if let Some(filters) = &q.filters {
-        for (name, value) in filters {
-            if !valid_name(name) {
-                return Err(Error::invalid_input(format!(
-                    "filter name {:?} is not allowed: use lowercase letters, digits and _",
-                    short(name)
-                )));
+/// A list query validated against one endpoint's [`EndpointSpec`]: every value as it is sent
+/// (dates checked and normalised, ids as decimal digits, sort keys known to the endpoint).
+///
+/// Made from a caller's [`Query`] ([`ListQuery::new`]) or from a raw query string
+/// ([`ListQuery::parse`]), under the same rules; [`ListQuery::to_query_string`] writes it with
+/// every name and value percent-encoded, and parsing that string gives the same value back.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ListQuery {
+    /// By name (names are unique).
+    filters: Vec<(String, String)>,
+    /// The keys joined by commas.
+    sort: Option<String>,
+    offset: Option<i64>,
+    limit: Option<i64>,
+}
+
+fn bad_name(name: &str) -> Error {
+    Error::invalid_input(format!(
+        "filter name {:?} is not allowed: use lowercase letters, digits and _",
+        short(name)
+    ))
+}
+
+/// The keys, checked, joined by commas.
+fn check_sort(keys: Vec<&str>, spec: &EndpointSpec) -> Result<String> {
+    if keys.is_empty() || keys.iter().any(|k| k.is_empty()) {
+        return Err(Error::invalid_input("sort must name at least one key"));
+    }
+    for k in &keys {
+        let bare = k.strip_prefix('-').unwrap_or(k);
+        if !spec.sort_keys.contains(&bare) {
+            return Err(Error::invalid_input(format!(
+                "unknown sort key {:?}; this endpoint sorts by {}",
+                short(k),
+                spec.sort_keys.join(", ")
+            )));
+        }
+    }
+    Ok(keys.join(","))
+}
+
+fn no_paging(spec: &EndpointSpec) -> Result<()> {
+    if spec.paged {
+        Ok(())
+    } else {
+        Err(Error::invalid_input(
+            "this endpoint takes no offset or limit",
+        ))
+    }
+}
+
+fn check_limit(limit: Option<i64>, shown: &dyn std::fmt::Display) -> Result<i64> {
+    limit
+        .filter(|l| (1..=MAX_LIMIT).contains(l))
+        .ok_or_else(|| {
+            Error::invalid_input(format!(
+                "limit must be a whole number from 1 to {MAX_LIMIT}, got {shown}"
+            ))
+        })
+}
+
+/// A whole number >= 0 written in decimal digits (at most 2^53 - 1), as a query string sends
+/// `offset` and `limit`.
+fn whole_text(s: &str) -> Option<i64> {
+    if s.is_empty() || s.len() > 16 || !s.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    s.parse::<i64>().ok().filter(|n| *n <= MAX_SAFE_INTEGER)
+}
+
+impl ListQuery {
+    /// Validates a caller's query against `spec` (`invalid_input` errors, checked in the order
+    /// filters, sort, offset, limit).
+    pub fn new(q: &Query, spec: &EndpointSpec) -> Result<Self> {
+        let mut out = ListQuery::default();
+        if let Some(filters) = &q.filters {
+            for (name, value) in filters {
+                if !valid_name(name) {
+                    return Err(bad_name(name));
+                }
+                let Some(value) = value else { continue };
+                let v = filter_value(name, spec.kind(name), value)?;
+                out.filters.push((name.clone(), v));
             }
-            let Some(value) = value else { continue };
-            let v = filter_value(name, spec.kind(name), value)?;
+        }
+        if let Some(sort) = &q.sort {
+            out.sort = Some(check_sort(sort_keys(sort), spec)?);
+        }
+        if q.offset.is_some() || q.limit.is_some() {
+            no_paging(spec)?;
+        }
+        if let Some(offset) = q.offset {
+            out.offset = Some(whole_number(offset, "offset")?);
+        }
+        if let Some(limit) = q.limit {
+            out.limit = Some(check_limit(whole_number(limit, "limit").ok(), &limit)?);
+        }
+        Ok(out)
+    }
+
+    /// Parses a raw query string (the text after `?`, percent-encoded as sent; `+` is a
+    /// space) under the same rules as [`ListQuery::new`]. Also refused (`invalid_input`): a
+    /// parameter other than `filters[name]`, `sort`, `offset` and `limit` (the last two only
+    /// on a paged endpoint), one given twice, and a malformed one (no `=`, a bad `%` escape,
+    /// not UTF-8).
+    pub fn parse(raw: &str, spec: &EndpointSpec) -> Result<Self> {
+        let mut out = ListQuery::default();
+        for (name, value) in query_pairs(raw)? {
+            if let Some(filter) = name
+                .strip_prefix("filters[")
+                .and_then(|n| n.strip_suffix(']'))
+            {
+                if !valid_name(filter) {
+                    return Err(bad_name(filter));
+                }
+                let v = filter_value(filter, spec.kind(filter), &FilterValue::Text(value))?;
+                out.filters.push((filter.to_owned(), v));
+                continue;
+            }
+            match name.as_str() {
+                "sort" => {
+                    out.sort = Some(check_sort(value.split(',').map(str::trim).collect(), spec)?);
+                }
+                "offset" => {
+                    no_paging(spec)?;
+                    out.offset = Some(whole_text(&value).ok_or_else(|| {
+                        Error::invalid_input(format!(
+                            "offset must be a whole number >= 0, got {:?}",
+                            short(&value)
+                        ))
+                    })?);
+                }
+                "limit" => {
+                    no_paging(spec)?;
+                    let shown = format!("{:?}", short(&value));
+                    out.limit = Some(check_limit(whole_text(&value), &shown)?);
+                }
+                _ => return Err(unknown_parameter(&name)),
+            }
+        }
+        // Names are unique (query_pairs refuses a repeated one): in name order, as `new` has them.
+        out.filters.sort_unstable();
+        Ok(out)
+    }
+
+    /// The query string: `""`, or `?` and the parameters (filters by name, then sort, offset,
+    /// limit), every name and value percent-encoded.
+    pub fn to_query_string(&self) -> String {
+        let mut out = String::new();
+        let sep = |out: &mut String| out.push(if out.is_empty() { '?' } else { '&' });
+        for (name, v) in &self.filters {
             sep(&mut out);
             out.push_str("filters%5B");
-            out.push_str(name);
+            encode_component(&mut out, name);
             out.push_str("%5D=");
-            encode_component(&mut out, &v);
+            encode_component(&mut out, v);
         }
+        if let Some(sort) = &self.sort {
+            sep(&mut out);
+            out.push_str("sort=");
+            encode_component(&mut out, sort);
+        }
+        if let Some(offset) = self.offset {
+            sep(&mut out);
+            let _ = write!(out, "offset={offset}");
+        }
+        if let Some(limit) = self.limit {
+            sep(&mut out);
+            let _ = write!(out, "limit={limit}");
+        }
+        out
     }
 
-    if let Some(sort) = &q.sort {
-        let keys = sort_keys(sort);
-        if keys.is_empty() || keys.iter().any(|k| k.is_empty()) {
-            return Err(Error::invalid_input("sort must name at least one key"));
-        }
-        for k in &keys {
-            let bare = k.strip_prefix('-').unwrap_or(k);
-            if !spec.sort_keys.contains(&bare) {
-                return Err(Error::invalid_input(format!(
-                    "unknown sort key {:?}; this endpoint sorts by {}",
-                    short(k),
-                    spec.sort_keys.join(", ")
-                )));
-            }
-        }
-        sep(&mut out);
-        out.push_str("sort=");
-        encode_component(&mut out, &keys.join(","));
+    /// The filters, by name, with their values as sent.
+    pub fn filters(&self) -> impl Iterator<Item = (&str, &str)> {
+        self.filters.iter().map(|(k, v)| (k.as_str(), v.as_str()))
     }
 
-    if !spec.paged && (q.offset.is_some() || q.limit.is_some()) {
-        return Err(Error::invalid_input(
-            "this endpoint takes no offset or limit",
-        ));
+    /// The sort keys in priority order (`-` for descending), joined by commas, when sent.
+    pub fn sort(&self) -> Option<&str> {
+        self.sort.as_deref()
     }
-    if let Some(offset) = q.offset {
-        let offset = whole_number(offset, "offset")?;
-        sep(&mut out);
-        let _ = write!(out, "offset={offset}");
+
+    /// `offset`, when one is sent.
+    pub fn offset(&self) -> Option<i64> {
+        self.offset
     }
-    if let Some(limit) = q.limit {
-        let limit = whole_number(limit, "limit")
-            .ok()
-            .filter(|l| (1..=MAX_LIMIT).contains(l))
-            .ok_or_else(|| {
-                Error::invalid_input(format!(
-                    "limit must be a whole number from 1 to {MAX_LIMIT}, got {limit}"
-                ))
-            })?;
-        sep(&mut out);
-        let _ = write!(out, "limit={limit}");
+
+    /// `limit`, when one is sent.
+    pub fn limit(&self) -> Option<i64> {
+        self.limit
+    }
+
+    /// The same query for another page: `offset` (at least 0) and `limit` (kept within
+    /// 1..=[`MAX_LIMIT`]; `None` sends none).
+    pub fn at_page(&self, offset: i64, limit: Option<i64>) -> Self {
+        ListQuery {
+            offset: Some(offset.max(0)),
+            limit: limit.map(|l| l.clamp(1, MAX_LIMIT)),
+            ..self.clone()
+        }
+    }
+}
+
+/// The `invalid_input` error for a query parameter an endpoint does not take.
+pub fn unknown_parameter(name: &str) -> Error {
+    Error::invalid_input(format!("unknown query parameter {:?}", short(name)))
+}
+
+/// Refuses any query parameter: for an endpoint that takes none.
+pub fn no_parameters(raw: &str) -> Result<()> {
+    match query_pairs(raw)?.first() {
+        Some((name, _)) => Err(unknown_parameter(name)),
+        None => Ok(()),
+    }
+}
+
+/// The `name=value` pairs of a raw query string (the text after `?`), percent-decoded (`+` is
+/// a space). `""` has none. `invalid_input` errors: an empty parameter (`a=1&&b=2`), one
+/// without `=`, a bad `%` escape, text that is not UTF-8, a name given twice (after decoding,
+/// so `filters[a]` and `filters%5Ba%5D` are the same name).
+pub fn query_pairs(raw: &str) -> Result<Vec<(String, String)>> {
+    let mut out: Vec<(String, String)> = Vec::new();
+    if raw.is_empty() {
+        return Ok(out);
+    }
+    for part in raw.split('&') {
+        let Some((name, value)) = part.split_once('=') else {
+            return Err(Error::invalid_input(format!(
+                "query parameter {:?} is not name=value",
+                short(part)
+            )));
+        };
+        let (name, value) = (percent_decode(name)?, percent_decode(value)?);
+        if out.iter().any(|(n, _)| *n == name) {
+            return Err(Error::invalid_input(format!(
+                "query parameter {:?} is given twice",
+                short(&name)
+            )));
+        }
+        out.push((name, value));
     }
     Ok(out)
+}
+
+/// Decodes `%XX` escapes and `+` (a space) of one query name or value.
+pub fn percent_decode(s: &str) -> Result<String> {
+    let bad = || {
+        Error::invalid_input(format!(
+            "query text {:?} is not percent-encoded UTF-8",
+            short(s)
+        ))
+    };
+    let b = s.as_bytes();
+    let mut out = Vec::with_capacity(b.len());
+    let mut i = 0;
+    while let Some(&c) = b.get(i) {
+        match c {
+            b'%' => {
+                let hex = b.get(i + 1..i + 3).ok_or_else(bad)?;
+                let hex = std::str::from_utf8(hex).map_err(|_| bad())?;
+                if !hex.bytes().all(|h| h.is_ascii_hexdigit()) {
+                    return Err(bad());
+                }
+                out.push(u8::from_str_radix(hex, 16).map_err(|_| bad())?);
+                i += 3;
+            }
+            b'+' => {
+                out.push(b' ');
+                i += 1;
+            }
+            _ => {
+                out.push(c);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8(out).map_err(|_| bad())
 }
 
 #[cfg(test)]

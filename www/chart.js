@@ -8,6 +8,14 @@ const observers = new WeakMap();
  * Draws a bar chart into `container` and keeps it sized to it.
  * data: [[label, value], ...]; kind: 'rows' (horizontal bars, one per label) or
  * 'columns' (vertical bars, e.g. months; `tick(label, i)` returns an axis label or null).
+ * @param {HTMLElement} container
+ * @param {object} chart
+ * @param {string} chart.title
+ * @param {[string, number][]} chart.data
+ * @param {'rows' | 'columns'} [chart.kind]
+ * @param {(label: string, i: number) => string | null} [chart.tick]
+ * @param {string} [chart.valueLabel] what the values count, plural
+ * @returns {HTMLElement}
  */
 export function barChart(container, { title, data, kind = 'rows', tick, valueLabel = 'rows' }) {
   observers.get(container)?.disconnect();

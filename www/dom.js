@@ -1,6 +1,22 @@
 // Tiny DOM helpers. Everything that may hold data goes through createElement/createTextNode
 // (textContent), never innerHTML: names like `<img src=x onerror=...>` stay text.
 
+/**
+ * The element with this id: index.html has every id the scripts look up. The typed variants
+ * say what kind of element the page has there.
+ * @param {string} id
+ * @returns {HTMLElement}
+ */
+export const $ = (id) => /** @type {HTMLElement} */ (document.getElementById(id));
+/** @param {string} id */
+export const $input = (id) => /** @type {HTMLInputElement} */ ($(id));
+/** @param {string} id */
+export const $select = (id) => /** @type {HTMLSelectElement} */ ($(id));
+/** @param {string} id */
+export const $button = (id) => /** @type {HTMLButtonElement} */ ($(id));
+/** @param {string} id */
+export const $progress = (id) => /** @type {HTMLProgressElement} */ ($(id));
+
 const nf = new Intl.NumberFormat('en-US');
 const nf1 = new Intl.NumberFormat('en-US', { maximumFractionDigits: 1 });
 
@@ -80,8 +96,24 @@ export function replace(el, ...children) {
 }
 
 /**
+ * A table column: `get(row)` gives the value, shown through `format` or `text`.
+ * @template R
+ * @typedef {object} Column
+ * @property {string} label
+ * @property {(row: R) => unknown} get
+ * @property {(value: any, row: R) => string} [format]
+ * @property {boolean} [num] right-aligned
+ * @property {boolean} [wrap]
+ * @property {boolean} [mono]
+ */
+
+/**
  * A table inside a horizontally scrolling wrapper.
- * columns: [{ label, get(row) => value, num?: true, cls?: string, wrap?: true }]
+ * @template R
+ * @param {Column<R>[]} columns
+ * @param {R[]} rows
+ * @param {{ caption?: string, label?: string }} [options]
+ * @returns {HTMLElement}
  */
 export function table(columns, rows, { caption, label } = {}) {
   const head = h('tr', {}, columns.map((c) => h('th', { scope: 'col', class: c.num ? 'num' : null, text: c.label })));

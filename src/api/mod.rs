@@ -1,14 +1,17 @@
-//! The four endpoints: one module each, holding the request it makes and the model it decodes.
+//! The four endpoints: one module each, holding the model it decodes and its [`Endpoint`]:
+//! path, arguments, request, decoding, both ways ([`route`] parses a request back).
 //!
-//! Everything here is pure Rust: a [`RequestSpec`] says what to fetch, and each module's
-//! `decode` turns a response body into typed records. The JS shell moves the bytes.
+//! Everything here is pure Rust: a [`RequestSpec`] says what to fetch, and each endpoint's
+//! `decode`/`transcode` turns a response body into typed records. The JS shell moves the bytes.
 
+mod endpoint;
 pub mod reissues;
 pub mod subaccount_orders;
 pub mod used_codes;
 pub mod voucher_order;
 
-#[cfg(feature = "testing")]
+pub use endpoint::{route, Endpoint, Route};
+
 use crate::error::{Error, Result};
 #[cfg(feature = "testing")]
 use serde::Deserialize;
@@ -41,16 +44,6 @@ pub struct RequestSpec {
     pub accept: Accept,
 }
 
-impl RequestSpec {
-    /// A JSON GET of `path`.
-    pub fn json(path: String) -> Self {
-        RequestSpec {
-            path,
-            accept: Accept::Json,
-        }
-    }
-}
-
 crate::record::record! {
 /// `page` of a list response: `{ total, limit, offset }`.
 ///
@@ -64,6 +57,17 @@ pub struct Page {
     /// Index of this page's first record.
     pub offset: i64 = "crate::lenient::int_or_zero",
 }
+}
+
+/// Errors (kind `decode`) when the response's offset is not `asked`, the one sent.
+pub fn check_offset(asked: i64, page: &Page) -> Result<()> {
+    if page.offset != asked {
+        return Err(Error::decode(format!(
+            "asked for the page at offset {asked} and got the one at offset {}: the server does not page as documented",
+            page.offset
+        )));
+    }
+    Ok(())
 }
 
 /// Decodes a JSON body into `T`, as a `decode` error with the position on failure.

@@ -3,9 +3,9 @@
 
 #[cfg(feature = "testing")]
 use super::decode_json;
-use super::RequestSpec;
-#[cfg(feature = "testing")]
-use crate::error::Result;
+use super::Endpoint;
+use crate::error::{Error, Result};
+use crate::query::{path_id, query_pairs, unknown_parameter, IdInput};
 use serde::Deserialize;
 #[cfg(feature = "testing")]
 use std::collections::HashSet;
@@ -86,14 +86,81 @@ pub struct ReissueOptions {
     pub dedupe_by_serial: Option<bool>,
 }
 
-/// The request for the reissues of order `id` (already validated).
-pub fn request(id: u64, opts: &ReissueOptions) -> RequestSpec {
-    let q = if opts.show_archived == Some(true) {
-        "?show_archived=true"
-    } else {
-        ""
-    };
-    RequestSpec::json(format!("/order/certificate/{id}/reissue{q}"))
+/// The validated arguments of `listOrderReissues`: what the request is made of.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct ReissueArgs {
+    /// The order (a positive integer up to 2^53 - 1).
+    pub order_id: u64,
+    /// Include archived reissues (`?show_archived=true`).
+    pub show_archived: bool,
+}
+
+/// How a reissue list is read (nothing is sent for it).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct ReissueReading {
+    /// Keep only the first certificate of each serial number (`dedupe_by_serial`).
+    pub dedupe_by_serial: bool,
+}
+
+/// `GET /order/certificate/{order_id}/reissue`: `listOrderReissues`. One query parameter,
+/// `show_archived` (`true` or `false`).
+#[derive(Clone, Copy, Debug)]
+pub struct ListOrderReissues;
+
+impl Endpoint for ListOrderReissues {
+    type Input = (IdInput, ReissueOptions);
+    type Args = ReissueArgs;
+    type Reading = ReissueReading;
+    type Output = ReissueList;
+    const PATH: &'static str = "/order/certificate/{order_id}/reissue";
+
+    fn args((id, opts): &(IdInput, ReissueOptions)) -> Result<(ReissueArgs, ReissueReading)> {
+        let args = ReissueArgs {
+            order_id: path_id(id, "orderId")?,
+            show_archived: opts.show_archived == Some(true),
+        };
+        let reading = ReissueReading {
+            dedupe_by_serial: opts.dedupe_by_serial == Some(true),
+        };
+        Ok((args, reading))
+    }
+
+    fn parts(a: &ReissueArgs) -> (Option<u64>, String) {
+        let q = if a.show_archived {
+            "?show_archived=true"
+        } else {
+            ""
+        };
+        (Some(a.order_id), q.to_owned())
+    }
+
+    fn parse_query(id: Option<u64>, raw: &str) -> Result<ReissueArgs> {
+        let order_id = id.ok_or_else(|| Error::invalid_input("the order id is missing"))?;
+        let mut show_archived = false;
+        for (name, value) in query_pairs(raw)? {
+            show_archived = match (name.as_str(), value.as_str()) {
+                ("show_archived", "true") => true,
+                ("show_archived", "false") => false,
+                ("show_archived", _) => {
+                    return Err(Error::invalid_input("show_archived must be true or false"))
+                }
+                _ => return Err(unknown_parameter(&name)),
+            };
+        }
+        Ok(ReissueArgs {
+            order_id,
+            show_archived,
+        })
+    }
+
+    #[cfg(feature = "testing")]
+    fn decode(_: &ReissueArgs, r: &ReissueReading, body: &str) -> Result<ReissueList> {
+        let opts = ReissueOptions {
+            show_archived: None,
+            dedupe_by_serial: Some(r.dedupe_by_serial),
+        };
+        decode(body, &opts)
+    }
 }
 
 /// Decodes a JSON body, de-duplicating by serial number when asked.
@@ -251,16 +318,16 @@ mod tests {
 
     #[test]
     fn requests() {
-        assert_eq!(
-            request(9, &ReissueOptions::default()).path,
-            "/order/certificate/9/reissue"
-        );
-        let o = ReissueOptions {
-            show_archived: Some(true),
-            dedupe_by_serial: None,
+        let args = |show_archived| ReissueArgs {
+            order_id: 9,
+            show_archived,
         };
         assert_eq!(
-            request(9, &o).path,
+            ListOrderReissues::request(&args(false)).path,
+            "/order/certificate/9/reissue"
+        );
+        assert_eq!(
+            ListOrderReissues::request(&args(true)).path,
             "/order/certificate/9/reissue?show_archived=true"
         );
     }

@@ -3,11 +3,11 @@
 
 #[cfg(feature = "testing")]
 use super::decode_json;
-use super::{Page, Price, Product, RequestSpec};
+use super::{check_offset, Endpoint, Page, Price, Product};
 use crate::error::Result;
 #[cfg(feature = "testing")]
 use crate::lenient::MAX_SAFE_INTEGER;
-use crate::query::{build_query, EndpointSpec, FilterKind, Query};
+use crate::query::{EndpointSpec, FilterKind, ListQuery};
 #[cfg(feature = "testing")]
 use serde::{Deserialize, Serialize};
 use tsify::Tsify;
@@ -193,12 +193,36 @@ pub struct SubaccountOrdersQuery {
     pub limit: Option<f64>,
 }
 
-/// The request for `q`.
-pub fn request(q: &Query) -> Result<RequestSpec> {
-    Ok(RequestSpec::json(format!(
-        "/account/subaccount/order{}",
-        build_query(q, &SPEC)?
-    )))
+/// `GET /account/subaccount/order`: `listSubaccountOrders`, and the pages of
+/// `iterateSubaccountOrders` and `collectSubaccountOrders` ([`crate::paging::Paginator`]).
+///
+/// When the query sends an `offset`, an answer whose `page.offset` is another one is a
+/// `decode` error ([`check_offset`]). Its one-pass transcoding, and the pagers' pages, are
+/// [`crate::transcode::Transcode`] and `ListSubaccountOrders::page` in [`crate::transcode`].
+#[derive(Clone, Copy, Debug)]
+pub struct ListSubaccountOrders;
+
+impl ListSubaccountOrders {
+    /// When the query sent an `offset`: a `decode` error unless the answer's page is there.
+    pub(crate) fn check(q: &ListQuery, page: &Page) -> Result<()> {
+        match q.offset() {
+            Some(asked) => check_offset(asked, page),
+            None => Ok(()),
+        }
+    }
+}
+
+impl Endpoint for ListSubaccountOrders {
+    super::endpoint::list_arguments!(SPEC);
+    type Output = SubaccountOrderList;
+    const PATH: &'static str = "/account/subaccount/order";
+
+    #[cfg(feature = "testing")]
+    fn decode(q: &ListQuery, _: &(), body: &str) -> Result<SubaccountOrderList> {
+        let list = decode(body, q.offset().unwrap_or(0))?;
+        Self::check(q, &list.page)?;
+        Ok(list)
+    }
 }
 
 /// Decodes a JSON body. `offset` is the one requested, used when the API sends no `page`

@@ -3,9 +3,10 @@
 
 #[cfg(feature = "testing")]
 use super::decode_json;
-use super::{Accept, Page, RequestSpec};
+use super::{Accept, Endpoint, Page};
+#[cfg(feature = "testing")]
 use crate::error::Result;
-use crate::query::{build_query, EndpointSpec, FilterKind, Query};
+use crate::query::{EndpointSpec, FilterKind};
 
 use tsify::Tsify;
 
@@ -152,12 +153,21 @@ pub struct UsedVoucherCodesQuery {
     pub limit: Option<f64>,
 }
 
-/// The request for `q`, as JSON or CSV.
-pub fn request(q: &Query, accept: Accept) -> Result<RequestSpec> {
-    Ok(RequestSpec {
-        path: format!("/voucher/download/used-codes{}", build_query(q, &SPEC)?),
-        accept,
-    })
+/// `GET /voucher/download/used-codes`: `listUsedVoucherCodes` (JSON) and
+/// `exportUsedVoucherCodesCsv` (CSV, the body handed over as text).
+#[derive(Clone, Copy, Debug)]
+pub struct ListUsedVoucherCodes;
+
+impl Endpoint for ListUsedVoucherCodes {
+    super::endpoint::list_arguments!(SPEC);
+    type Output = UsedVoucherCodeList;
+    const PATH: &'static str = "/voucher/download/used-codes";
+    const FORMATS: &'static [Accept] = &[Accept::Json, Accept::Csv];
+
+    #[cfg(feature = "testing")]
+    fn decode(_: &Self::Args, _: &(), body: &str) -> Result<UsedVoucherCodeList> {
+        decode(body)
+    }
 }
 
 /// Decodes a JSON body.
@@ -250,8 +260,9 @@ pub(crate) mod tests {
 
     #[test]
     fn requests() {
-        let q: Query = serde_json::from_str(r#"{"filters":{"date_valid_till":{"after":"2023-01-01"},"product_name_id":"ssl_basic"},"sort":"-id","limit":50}"#).unwrap();
-        let r = request(&q, Accept::Csv).unwrap();
+        let q: crate::query::Query = serde_json::from_str(r#"{"filters":{"date_valid_till":{"after":"2023-01-01"},"product_name_id":"ssl_basic"},"sort":"-id","limit":50}"#).unwrap();
+        let (args, ()) = ListUsedVoucherCodes::args(&q).unwrap();
+        let r = ListUsedVoucherCodes::request_as(&args, Accept::Csv).unwrap();
         assert_eq!(r.accept, Accept::Csv);
         assert_eq!(r.path, "/voucher/download/used-codes?filters%5Bdate_valid_till%5D=%3E2023-01-01&filters%5Bproduct_name_id%5D=ssl_basic&sort=-id&limit=50");
     }

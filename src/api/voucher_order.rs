@@ -3,9 +3,9 @@
 
 #[cfg(feature = "testing")]
 use super::decode_json;
-use super::{Product, RequestSpec};
-#[cfg(feature = "testing")]
+use super::{Endpoint, Product};
 use crate::error::Result;
+use crate::query::{no_parameters, path_id, IdInput};
 
 crate::record::record! {
 /// A code inside a voucher order.
@@ -69,9 +69,35 @@ pub struct VoucherOrder {
 }
 }
 
-/// The request for voucher order `id` (already validated).
-pub fn request(id: u64) -> RequestSpec {
-    RequestSpec::json(format!("/voucher/{id}"))
+/// `GET /voucher/{id}`: `getVoucherOrder`. No query parameters.
+#[derive(Clone, Copy, Debug)]
+pub struct GetVoucherOrder;
+
+impl Endpoint for GetVoucherOrder {
+    type Input = IdInput;
+    /// The voucher order id.
+    type Args = u64;
+    type Reading = ();
+    type Output = VoucherOrder;
+    const PATH: &'static str = "/voucher/{id}";
+
+    fn args(id: &IdInput) -> Result<(u64, ())> {
+        Ok((path_id(id, "voucherOrderId")?, ()))
+    }
+
+    fn parts(id: &u64) -> (Option<u64>, String) {
+        (Some(*id), String::new())
+    }
+
+    fn parse_query(id: Option<u64>, raw: &str) -> Result<u64> {
+        no_parameters(raw)?;
+        id.ok_or_else(|| crate::error::Error::invalid_input("the voucher order id is missing"))
+    }
+
+    #[cfg(feature = "testing")]
+    fn decode(_: &u64, _: &(), body: &str) -> Result<VoucherOrder> {
+        decode(body)
+    }
 }
 
 /// Decodes a JSON body.

@@ -1,21 +1,29 @@
 //! `createClient` and the client's methods.
 //!
-//! Each method parses its JS arguments once, lets the core build the request, fetches it
-//! through the [`Transport`], lets the core transcode the body ([`crate::transcode`]: the
-//! wire JSON read once, the normalised JSON written as it goes), and hands the typed result
-//! back as ONE JSON string parsed by `JSON.parse` (one boundary crossing per response, never
-//! one per field).
+//! Every method is one path over an [`Endpoint`] of the core: its JS arguments are read once
+//! into the endpoint's input, the core validates them and builds the request, the
+//! [`Transport`] fetches it, and the core transcodes the body ([`crate::transcode`]: the wire
+//! JSON read once, the normalised JSON written as it goes); the typed result goes back as ONE
+//! JSON string parsed by `JSON.parse` (one boundary crossing per response, never one per
+//! field). The pagers drive the core's [`Paginator`]: it says which page to fetch and what to
+//! hand out; this side only fetches and hands over.
 
 use super::error::to_js;
 use super::options::{object, CallOptions, ClientOptions};
 use super::transport::{Fetched, Transport};
-use crate::api::{reissues, subaccount_orders, used_codes, voucher_order, Accept, RequestSpec};
+use crate::api::reissues::{ListOrderReissues, ReissueOptions};
+use crate::api::subaccount_orders::ListSubaccountOrders;
+use crate::api::used_codes::ListUsedVoucherCodes;
+use crate::api::voucher_order::GetVoucherOrder;
+use crate::api::{Accept, Endpoint, RequestSpec};
 use crate::error::{Error, ErrorKind, Result};
-use crate::paging::{self, PageGuard};
-use crate::query::{path_id, whole_number, IdInput, Query};
-use crate::transcode::{self, OrdersPage};
+use crate::paging::{self, Action, Arrival, PageRequest, Paginator, Verdict};
+use crate::query::{path_id, whole_number, IdInput, ListQuery, Query};
+use crate::transcode::OrdersPage;
 use js_sys::{Object, Promise, Reflect};
 use std::cell::RefCell;
+use std::collections::VecDeque;
+use std::ops::Range;
 use std::rc::Rc;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
@@ -60,10 +68,19 @@ fn parse_query(v: &JsValue) -> Result<Query> {
         .map_err(|e| Error::invalid_input(format!("invalid query: {e}")))
 }
 
-fn parse_id(v: &JsValue, what: &str) -> Result<u64> {
-    let id: IdInput = serde_wasm_bindgen::from_value(v.clone())
-        .map_err(|_| Error::invalid_input(format!("{what} must be a positive integer")))?;
-    path_id(&id, what)
+/// An id as JS passed it (a number or a string; checked by the endpoint).
+fn read_id(v: &JsValue, what: &str) -> Result<IdInput> {
+    serde_wasm_bindgen::from_value(v.clone())
+        .map_err(|_| Error::invalid_input(format!("{what} must be a positive integer")))
+}
+
+fn reissue_options(options: JsValue) -> Result<ReissueOptions> {
+    if options.is_undefined() || options.is_null() {
+        return Ok(Default::default());
+    }
+    object(&options, "options", &["showArchived", "dedupeBySerial"])?;
+    serde_wasm_bindgen::from_value(options)
+        .map_err(|e| Error::invalid_input(format!("invalid reissue options: {e}")))
 }
 
 /// Runs a call as a Promise; its error leaves through the client's key scrubber.
@@ -124,14 +141,49 @@ async fn get_decoded<T>(
     decode(r.text()?).map_err(|e| of_response(e, &r))
 }
 
-/// One page of subaccount orders: the orders as a JSON array, with the page.
-async fn orders_page(t: &Transport, q: &Query, call: &CallOptions) -> Result<OrdersPage> {
-    let spec = subaccount_orders::request(q)?;
-    let offset = q.offset.map(|o| o as i64).unwrap_or(0);
-    get_decoded(t, &spec, call, |body| {
-        transcode::subaccount_orders_page(body, offset)
+/// How a body becomes the JSON handed to JS (the endpoint's transcoder with its arguments).
+type Transcode = Box<dyn FnOnce(&str) -> Result<String>>;
+/// Reads and validates a call's arguments into its request and transcoder.
+type Prepare = Box<dyn FnOnce() -> Result<(RequestSpec, Transcode)>>;
+
+impl Client {
+    /// The one path of the single-response methods: read the call options, read and validate
+    /// the arguments (`input`, then the endpoint's rules), fetch the endpoint's request in
+    /// `accept`, and hand the body over: JSON transcoded and parsed once, CSV as its text.
+    fn call<E>(
+        &self,
+        accept: Accept,
+        opts: JsValue,
+        input: impl FnOnce() -> Result<E::Input> + 'static,
+    ) -> Promise
+    where
+        E: crate::transcode::Transcode + 'static,
+        E::Args: 'static,
+        E::Reading: 'static,
+    {
+        let prepare = move || -> Result<(RequestSpec, Transcode)> {
+            let (args, reading) = E::args(&input()?)?;
+            let spec = E::request_as(&args, accept)?;
+            let transcode = move |body: &str| E::transcode(&args, &reading, body);
+            Ok((spec, Box::new(transcode)))
+        };
+        fetch_with(&self.inner, accept, opts, Box::new(prepare))
+    }
+}
+
+/// The endpoint-independent part of [`Client::call`] (one copy in the wasm for all methods).
+fn fetch_with(t: &Rc<Transport>, accept: Accept, opts: JsValue, prepare: Prepare) -> Promise {
+    let t2 = t.clone();
+    spawn(t, async move {
+        let call = CallOptions::parse(&opts)?;
+        let (spec, transcode) = prepare()?;
+        let r = fetch_checked(&t2, &spec, &call).await?;
+        let body = r.text()?;
+        match accept {
+            Accept::Json => parse_json(&transcode(body).map_err(|e| of_response(e, &r))?),
+            Accept::Csv => Ok(JsValue::from_str(body)),
+        }
     })
-    .await
 }
 
 #[wasm_bindgen]
@@ -143,12 +195,7 @@ impl Client {
         #[wasm_bindgen(unchecked_optional_param_type = "UsedVoucherCodesQuery")] query: JsValue,
         #[wasm_bindgen(unchecked_optional_param_type = "CallOptions")] opts: JsValue,
     ) -> Promise {
-        let t = self.inner.clone();
-        spawn(&self.inner, async move {
-            let call = CallOptions::parse(&opts)?;
-            let spec = used_codes::request(&parse_query(&query)?, Accept::Json)?;
-            parse_json(&get_decoded(&t, &spec, &call, transcode::used_codes).await?)
-        })
+        self.call::<ListUsedVoucherCodes>(Accept::Json, opts, move || parse_query(&query))
     }
 
     /// Exports used voucher codes as CSV text (`Accept: text/csv`).
@@ -158,13 +205,7 @@ impl Client {
         #[wasm_bindgen(unchecked_optional_param_type = "UsedVoucherCodesQuery")] query: JsValue,
         #[wasm_bindgen(unchecked_optional_param_type = "CallOptions")] opts: JsValue,
     ) -> Promise {
-        let t = self.inner.clone();
-        spawn(&self.inner, async move {
-            let call = CallOptions::parse(&opts)?;
-            let spec = used_codes::request(&parse_query(&query)?, Accept::Csv)?;
-            let r = fetch_checked(&t, &spec, &call).await?;
-            Ok(JsValue::from_str(r.text()?))
-        })
+        self.call::<ListUsedVoucherCodes>(Accept::Csv, opts, move || parse_query(&query))
     }
 
     /// Gets one voucher order.
@@ -174,11 +215,8 @@ impl Client {
         #[wasm_bindgen(unchecked_param_type = "number | string")] voucher_order_id: JsValue,
         #[wasm_bindgen(unchecked_optional_param_type = "CallOptions")] opts: JsValue,
     ) -> Promise {
-        let t = self.inner.clone();
-        spawn(&self.inner, async move {
-            let call = CallOptions::parse(&opts)?;
-            let spec = voucher_order::request(parse_id(&voucher_order_id, "voucherOrderId")?);
-            parse_json(&get_decoded(&t, &spec, &call, transcode::voucher_order).await?)
+        self.call::<GetVoucherOrder>(Accept::Json, opts, move || {
+            read_id(&voucher_order_id, "voucherOrderId")
         })
     }
 
@@ -190,22 +228,11 @@ impl Client {
         #[wasm_bindgen(unchecked_optional_param_type = "ReissueOptions")] options: JsValue,
         #[wasm_bindgen(unchecked_optional_param_type = "CallOptions")] opts: JsValue,
     ) -> Promise {
-        let t = self.inner.clone();
-        spawn(&self.inner, async move {
-            let call = CallOptions::parse(&opts)?;
-            let id = parse_id(&order_id, "orderId")?;
-            let ro: reissues::ReissueOptions = if options.is_undefined() || options.is_null() {
-                Default::default()
-            } else {
-                object(&options, "options", &["showArchived", "dedupeBySerial"])?;
-                serde_wasm_bindgen::from_value(options)
-                    .map_err(|e| Error::invalid_input(format!("invalid reissue options: {e}")))?
-            };
-            let spec = reissues::request(id, &ro);
-            let dedupe = ro.dedupe_by_serial == Some(true);
-            let list =
-                get_decoded(&t, &spec, &call, |body| transcode::reissues(body, dedupe)).await?;
-            parse_json(&list)
+        self.call::<ListOrderReissues>(Accept::Json, opts, move || {
+            let id = read_id(&order_id, "orderId")?;
+            // The id is refused before the options are read, as it always was.
+            path_id(&id, "orderId")?;
+            Ok((id, reissue_options(options)?))
         })
     }
 
@@ -216,17 +243,7 @@ impl Client {
         #[wasm_bindgen(unchecked_optional_param_type = "SubaccountOrdersQuery")] query: JsValue,
         #[wasm_bindgen(unchecked_optional_param_type = "CallOptions")] opts: JsValue,
     ) -> Promise {
-        let t = self.inner.clone();
-        spawn(&self.inner, async move {
-            let call = CallOptions::parse(&opts)?;
-            let q = parse_query(&query)?;
-            let page = orders_page(&t, &q, &call).await?;
-            if let Some(asked) = q.offset {
-                // An offset was sent: an answer for another one is not the page asked for.
-                paging::check_offset(asked as i64, &page.page)?;
-            }
-            parse_json(&page.into_list_json())
-        })
+        self.call::<ListSubaccountOrders>(Accept::Json, opts, move || parse_query(&query))
     }
 
     /// Collects subaccount orders over all pages, at most `max` of them.
@@ -241,30 +258,17 @@ impl Client {
         spawn(&self.inner, async move {
             let call = CallOptions::parse(&opts)?;
             let (q, max) = split_max(&query)?;
-            let mut pager = Pager::new(q);
-            // The pages' arrays joined into one: `[` + each page's records + `]`.
+            let (q, ()) = ListSubaccountOrders::args(&q)?;
+            let paginator = Paginator::collect(&q, max);
+            let pages = Pages::new(t, Rc::new(call), q, paginator);
+            // The pages' records joined into one array.
             let mut out = String::from("[");
-            let mut count = 0usize;
-            while (count as f64) < max {
-                let Some(page) = pager.next_page(&t, &call).await? else {
-                    break;
-                };
-                let room = max - count as f64;
-                // Cut after the last record that fits (`ends` are offsets just after each).
-                let take = if (page.len as f64) > room {
-                    room as usize
-                } else {
-                    page.len
-                };
-                let end = match take.checked_sub(1).and_then(|k| page.ends.get(k)) {
-                    Some(&end) => end,
-                    None => continue,
-                };
-                if count > 0 {
+            while let Some((page, range)) = pages.next().await? {
+                let records = paging::records_json(&page, range).ok_or_else(cut_error)?;
+                if out.len() > 1 && !records.is_empty() {
                     out.push(',');
                 }
-                out.push_str(page.json.get(1..end).unwrap_or(""));
-                count += take;
+                out.push_str(records);
             }
             out.push(']');
             parse_json(&out)
@@ -289,7 +293,7 @@ impl Client {
 
     fn order_pages(&self, query: JsValue, opts: JsValue) -> Result<OrderPages> {
         let mut call = CallOptions::parse(&opts)?;
-        let q = parse_query(&query)?;
+        let (q, ()) = ListSubaccountOrders::args(&parse_query(&query)?)?;
         // Our own controller, so `close()` can stop a request the caller no longer wants.
         let controller = AbortController::new()
             .map_err(|_| Error::new(ErrorKind::Network, "AbortController is not available"))?;
@@ -306,48 +310,23 @@ impl Client {
             }
         }
         call.signal = Some(controller.signal());
+        let paginator = Paginator::iterate(&q);
         Ok(OrderPages {
-            transport: self.inner.clone(),
-            state: Rc::new(RefCell::new(PagesState {
-                step: q.limit.map(|l| l as i64),
-                next_offset: q.offset.map(|o| o as i64).unwrap_or(0),
-                query: q,
-                total: None,
-                done: false,
-                inflight: Default::default(),
-                closed: false,
-                listener,
-                guard: PageGuard::default(),
-            })),
-            call: Rc::new(call),
+            pages: Rc::new(Pages::new(self.inner.clone(), Rc::new(call), q, paginator)),
             controller,
+            listener: RefCell::new(listener),
         })
     }
 }
 
-#[wasm_bindgen(inline_js = "
-export function iteratePages(pages, error) {
-  return (async function* () {
-    if (error) throw error;
-    try {
-      for (;;) {
-        const orders = await pages.next();
-        if (orders === undefined) return;
-        yield* orders;
-      }
-    } finally {
-      pages.close();
-      pages.free();
-    }
-  })();
-}
-")]
+#[wasm_bindgen(module = "/src/js/iterate.js")]
 extern "C" {
     #[wasm_bindgen(js_name = iteratePages)]
     fn iterate_pages(pages: JsValue, error: JsValue) -> JsValue;
 }
 
-fn split_max(query: &JsValue) -> Result<(Query, f64)> {
+/// `collectSubaccountOrders`' query without `max`, and `max` (`None`: `Infinity`).
+fn split_max(query: &JsValue) -> Result<(Query, Option<u64>)> {
     if !query.is_object() {
         return Err(Error::invalid_input(
             "collectSubaccountOrders needs { max }",
@@ -355,8 +334,8 @@ fn split_max(query: &JsValue) -> Result<(Query, f64)> {
     }
     let max = Reflect::get(query, &"max".into()).unwrap_or(JsValue::UNDEFINED);
     let max = match max.as_f64() {
-        Some(m) if m == f64::INFINITY => m,
-        Some(m) => whole_number(m, "max")? as f64,
+        Some(m) if m == f64::INFINITY => None,
+        Some(m) => Some(whole_number(m, "max")?.unsigned_abs()),
         None => {
             return Err(Error::invalid_input(
                 "max must be a whole number (or Infinity)",
@@ -368,238 +347,158 @@ fn split_max(query: &JsValue) -> Result<(Query, f64)> {
     Ok((parse_query(&rest)?, max))
 }
 
-/// Paging state: where the next page starts and when to stop.
-struct Pager {
-    query: Query,
-    next_offset: i64,
-    total: Option<i64>,
-    done: bool,
-    guard: PageGuard,
+/// The error for records the page does not hold (never expected: the paginator's ranges come
+/// from the page).
+fn cut_error() -> Error {
+    Error::decode("could not cut the page's records")
 }
 
-impl Pager {
-    fn new(query: Query) -> Self {
-        let next_offset = query.offset.map(|o| o as i64).unwrap_or(0);
-        Pager {
+/// One page of subaccount orders at `q`'s offset: the orders as a JSON array, with the page.
+async fn orders_page(t: &Transport, q: &ListQuery, call: &CallOptions) -> Result<OrdersPage> {
+    let spec = ListSubaccountOrders::request(q);
+    get_decoded(t, &spec, call, |body| ListSubaccountOrders::page(q, body)).await
+}
+
+/// A page request in flight. Its outcome is in `slot` once `done` has settled (`done` never
+/// rejects, so one nobody waits for any more is no unhandled rejection).
+struct InFlight {
+    offset: i64,
+    done: Promise,
+    slot: Rc<RefCell<Option<Result<OrdersPage>>>>,
+}
+
+/// The pages of one iteration or collection: the core's [`Paginator`], which decides, and the
+/// requests it asked for, which this side runs.
+struct Pages {
+    transport: Rc<Transport>,
+    call: Rc<CallOptions>,
+    query: ListQuery,
+    paginator: RefCell<Paginator>,
+    in_flight: RefCell<VecDeque<InFlight>>,
+}
+
+impl Pages {
+    fn new(
+        transport: Rc<Transport>,
+        call: Rc<CallOptions>,
+        query: ListQuery,
+        paginator: Paginator,
+    ) -> Self {
+        Pages {
+            transport,
+            call,
             query,
-            next_offset,
-            total: None,
-            done: false,
-            guard: PageGuard::default(),
+            paginator: RefCell::new(paginator),
+            in_flight: Default::default(),
         }
     }
 
-    /// The next page's records, or `None` after the last.
-    async fn next_page(&mut self, t: &Transport, call: &CallOptions) -> Result<Option<OrdersPage>> {
-        if self.done {
-            return Ok(None);
-        }
-        let mut q = self.query.clone();
-        q.offset = Some(self.next_offset as f64);
-        let page = orders_page(t, &q, call).await?;
-        if let Err(e) = self
-            .guard
-            .check(self.next_offset, &page.page, page.len, &page.json)
-        {
-            self.done = true;
-            return Err(e);
-        }
-        if let Some(total) = self.total {
-            if total != page.page.total {
-                self.done = true;
-                return Err(Error::decode(format!(
-                    "the result set changed while paging (total {total} became {}): start again, or filter on date_created to page a fixed set",
-                    page.page.total
-                )));
+    /// Starts the request the paginator asked for.
+    fn start(&self, r: PageRequest) {
+        let slot = Rc::new(RefCell::new(None));
+        let (t, call, q, out) = (
+            self.transport.clone(),
+            self.call.clone(),
+            r.query(&self.query),
+            slot.clone(),
+        );
+        let done = future_to_promise(async move {
+            let page = orders_page(&t, &q, &call).await;
+            *out.borrow_mut() = Some(page);
+            Ok(JsValue::UNDEFINED)
+        });
+        self.in_flight.borrow_mut().push_back(InFlight {
+            offset: r.offset,
+            done,
+            slot,
+        });
+    }
+
+    /// The next records to hand out (a page and which of its records), or `None` at the end.
+    async fn next(&self) -> Result<Option<(OrdersPage, Range<usize>)>> {
+        let asked = loop {
+            let action = self.paginator.borrow_mut().next_action();
+            match action {
+                Action::Fetch(r) => self.start(r),
+                Action::Await(offset) => break offset,
+                Action::Done => return Ok(None),
             }
+        };
+        let front = self.in_flight.borrow_mut().pop_front();
+        let result = match front {
+            Some(f) if f.offset == asked => {
+                let _ = JsFuture::from(f.done).await;
+                f.slot.borrow_mut().take()
+            }
+            _ => None,
         }
-        self.total = Some(page.page.total);
-        let n = page.len as i64;
-        self.next_offset = self.next_offset.saturating_add(n);
-        if n == 0 || self.next_offset >= page.page.total {
-            self.done = true;
+        .unwrap_or_else(|| {
+            Err(Error::new(
+                ErrorKind::Network,
+                "a page request ended without an answer",
+            ))
+        });
+        let (arrival, page) = match result {
+            Ok(page) => (Ok(Arrival::of(&page)), Some(page)),
+            Err(e) => (Err(e), None),
+        };
+        let verdict = self.paginator.borrow_mut().arrived(asked, arrival);
+        {
+            let p = self.paginator.borrow();
+            self.in_flight
+                .borrow_mut()
+                .retain(|f| p.is_in_flight(f.offset));
         }
-        Ok(if n == 0 { None } else { Some(page) })
+        match (verdict, page) {
+            (Verdict::Deliver(range), Some(page)) => {
+                // Keep one page in flight while the caller works on this one.
+                let ahead = self.paginator.borrow_mut().ahead();
+                if let Some(r) = ahead {
+                    self.start(r);
+                }
+                Ok(Some((page, range)))
+            }
+            (Verdict::Fail(e), _) => Err(e),
+            _ => Ok(None),
+        }
+    }
+
+    /// Stops: no more requests; the ones in flight are no longer awaited.
+    fn close(&self) {
+        self.paginator.borrow_mut().close();
+        self.in_flight.borrow_mut().clear();
     }
 }
 
-/// Reads subaccount orders page by page (behind `iterateSubaccountOrders`), pipelined: while
-/// the caller waits for page N, page N+1 is already requested (its offset is N's plus the page
-/// size), so the server works on N+1 while this side decodes N; when N is handed out, N+1 is
-/// in flight. At most two requests are in flight; `close()` aborts them.
+/// Reads subaccount orders page by page (behind `iterateSubaccountOrders`), one request ahead
+/// of the caller ([`Paginator::iterate`]): while the caller consumes page N, page N+1 is in
+/// flight; when it asks for N+1, N+2 is requested. `close()` aborts what is in flight.
 #[wasm_bindgen(skip_typescript)]
 pub struct OrderPages {
-    transport: Rc<Transport>,
-    state: Rc<RefCell<PagesState>>,
-    call: Rc<CallOptions>,
+    pages: Rc<Pages>,
     controller: AbortController,
-}
-
-struct PagesState {
-    query: Query,
-    /// Page size: the query's `limit`, else learnt from the first page.
-    step: Option<i64>,
-    /// Offset of the next page to request.
-    next_offset: i64,
-    total: Option<i64>,
-    /// No more pages to hand out.
-    done: bool,
-    /// Requests started, in offset order. Each promise resolves (never rejects) to an
-    /// outcome object, so one nobody waits for cannot be an unhandled rejection.
-    inflight: std::collections::VecDeque<(i64, Promise)>,
-    closed: bool,
     /// The caller's signal and our listener on it.
-    listener: Option<(web_sys::AbortSignal, Closure<dyn FnMut()>)>,
-    /// Stops a pager whose server ignores `offset`.
-    guard: PageGuard,
+    listener: RefCell<Option<Listener>>,
 }
 
-/// `{ ok: orders, total, len }` or `{ err: error }`.
-fn outcome(r: Result<OrdersPage>, asked: i64, t: &Transport) -> JsValue {
-    let o = Object::new();
-    let set = |k: &str, v: &JsValue| {
-        let _ = Reflect::set(&o, &JsValue::from_str(k), v);
-    };
-    let checked = r.and_then(|page| {
-        paging::check_page(asked, &page.page, page.len)?;
-        Ok((parse_json(&page.json)?, page))
-    });
-    match checked {
-        Ok((orders, page)) => {
-            set("ok", &orders);
-            set("total", &JsValue::from_f64(page.page.total as f64));
-            set("len", &JsValue::from_f64(page.len as f64));
-            // The fingerprint as text: a u64 does not fit a JS number.
-            set(
-                "print",
-                &JsValue::from_str(&paging::fingerprint(&page.json).to_string()),
-            );
-        }
-        Err(e) => set("err", &to_js(&t.scrub(e))),
-    }
-    o.into()
-}
-
-fn num(o: &JsValue, k: &str) -> i64 {
-    Reflect::get(o, &JsValue::from_str(k))
-        .ok()
-        .and_then(|v| v.as_f64())
-        .unwrap_or(0.0) as i64
-}
-
-impl OrderPages {
-    /// Starts the request for the next offset, if there is one to start.
-    fn launch(&self) {
-        let mut s = self.state.borrow_mut();
-        if s.closed || s.done || s.inflight.len() >= 2 {
-            return;
-        }
-        if s.total.is_some_and(|t| s.next_offset >= t) {
-            return;
-        }
-        let Some(step) = s
-            .step
-            .or(if s.inflight.is_empty() { Some(0) } else { None })
-        else {
-            // Page size unknown until the first page arrives: one request at a time.
-            return;
-        };
-        let offset = s.next_offset;
-        let mut q = s.query.clone();
-        q.offset = Some(offset as f64);
-        s.next_offset = offset.saturating_add(step);
-        let t = self.transport.clone();
-        let call = self.call.clone();
-        let p = future_to_promise(async move {
-            let r = orders_page(&t, &q, &call).await;
-            Ok(outcome(r, offset, &t))
-        });
-        s.inflight.push_back((offset, p));
-    }
-
-    /// Handles the outcome of the page at `offset`: checks, bookkeeping, the value to hand out.
-    fn settle(&self, offset: i64, out: &JsValue) -> std::result::Result<JsValue, JsValue> {
-        let mut s = self.state.borrow_mut();
-        let err = Reflect::get(out, &"err".into()).unwrap_or(JsValue::UNDEFINED);
-        if !err.is_undefined() {
-            s.done = true;
-            s.inflight.clear();
-            return Err(err);
-        }
-        let (total, len) = (num(out, "total"), num(out, "len"));
-        if len > 0 {
-            let print = Reflect::get(out, &"print".into())
-                .ok()
-                .and_then(|p| p.as_string())
-                .and_then(|p| p.parse::<u64>().ok())
-                .unwrap_or(0);
-            if let Err(e) = s.guard.progress(offset, print) {
-                s.done = true;
-                s.inflight.clear();
-                return Err(to_js(&self.transport.scrub(e)));
-            }
-        }
-        if let Some(known) = s.total {
-            if known != total {
-                s.done = true;
-                s.inflight.clear();
-                let e = Error::decode(format!(
-                    "the result set changed while paging (total {known} became {total}): start again, or filter on date_created to page a fixed set"
-                ));
-                return Err(to_js(&self.transport.scrub(e)));
-            }
-        }
-        s.total = Some(total);
-        let end = offset.saturating_add(len);
-        if s.step.is_none() {
-            // Learnt from the first page; the next request can start now.
-            s.step = Some(len.max(1));
-            s.next_offset = end;
-        }
-        if len == 0 || end >= total {
-            s.done = true;
-            s.inflight.clear();
-        } else if s.step.is_some_and(|step| len < step) {
-            // A short page that is not the last: the pages requested ahead start at the wrong
-            // offset. Drop them and go on from where this page ended, so nothing is skipped.
-            s.inflight.clear();
-            s.next_offset = end;
-        }
-        Ok(if len == 0 {
-            JsValue::UNDEFINED
-        } else {
-            Reflect::get(out, &"ok".into()).unwrap_or(JsValue::UNDEFINED)
-        })
-    }
-}
+/// The caller's signal and our `abort` listener on it.
+type Listener = (web_sys::AbortSignal, Closure<dyn FnMut()>);
 
 #[wasm_bindgen]
 impl OrderPages {
     /// The next page's orders, or `undefined` after the last page.
     #[wasm_bindgen(skip_typescript)]
     pub fn next(&self) -> Promise {
-        self.launch(); // the page to hand out, unless already in flight
-        self.launch(); // and the one after it
-        let front = self.state.borrow_mut().inflight.pop_front();
-        let this = OrderPages {
-            transport: self.transport.clone(),
-            state: self.state.clone(),
-            call: self.call.clone(),
-            controller: self.controller.clone(),
-        };
-        future_to_promise(async move {
-            let Some((offset, p)) = front else {
-                return Ok(JsValue::UNDEFINED);
-            };
-            let out = JsFuture::from(p).await?;
-            let value = this.settle(offset, &out)?;
-            // Keep one page in flight while the caller works on this one (the page after it
-            // is usually already requested; not when the page size was just learnt).
-            let idle = this.state.borrow().inflight.is_empty();
-            if !value.is_undefined() && idle {
-                this.launch();
+        let pages = self.pages.clone();
+        spawn(&pages.transport.clone(), async move {
+            match pages.next().await? {
+                None => Ok(JsValue::UNDEFINED),
+                Some((page, range)) if range.len() == page.len => parse_json(&page.json),
+                Some((page, range)) => {
+                    let records = paging::records_json(&page, range).ok_or_else(cut_error)?;
+                    parse_json(&format!("[{records}]"))
+                }
             }
-            Ok(value)
         })
     }
 
@@ -607,11 +506,8 @@ impl OrderPages {
     #[wasm_bindgen(skip_typescript)]
     pub fn close(&self) {
         self.controller.abort();
-        let mut s = self.state.borrow_mut();
-        s.closed = true;
-        s.done = true;
-        s.inflight.clear();
-        if let Some((signal, cb)) = s.listener.take() {
+        self.pages.close();
+        if let Some((signal, cb)) = self.listener.borrow_mut().take() {
             let _ =
                 signal.remove_event_listener_with_callback("abort", cb.as_ref().unchecked_ref());
         }

@@ -12,7 +12,6 @@ use crate::ratelimit::Limit;
 use crate::scheduler::{Finish, Scheduler, Ticket};
 use js_sys::{Function, Promise};
 use std::cell::RefCell;
-use std::collections::HashMap;
 use std::rc::{Rc, Weak};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
@@ -34,15 +33,16 @@ fn now_ms() -> f64 {
 /// One key's queue.
 pub struct Queue {
     sched: RefCell<Scheduler>,
-    /// The resolve function of each waiting ticket's promise.
-    wakers: RefCell<HashMap<Ticket, Function>>,
+    /// The resolve function of each waiting ticket's promise (a few at a time: a Vec, not a
+    /// HashMap, whose hashing code costs the wasm several KB).
+    wakers: RefCell<Vec<(Ticket, Function)>>,
     /// The pending wake-up timer, if any.
     timer: RefCell<Option<JsValue>>,
     me: Weak<Queue>,
 }
 
 thread_local! {
-    static QUEUES: RefCell<HashMap<String, Weak<Queue>>> = RefCell::new(HashMap::new());
+    static QUEUES: RefCell<Vec<(String, Weak<Queue>)>> = const { RefCell::new(Vec::new()) };
 }
 
 /// The queue shared by clients with `id` (the key and base URL), made with these settings by
@@ -50,18 +50,22 @@ thread_local! {
 pub fn shared(id: &str, max_concurrency: usize, limits: Vec<Limit>) -> Rc<Queue> {
     QUEUES.with(|qs| {
         let mut qs = qs.borrow_mut();
-        qs.retain(|_, q| q.strong_count() > 0);
-        if let Some(q) = qs.get(id).and_then(Weak::upgrade) {
+        qs.retain(|(_, q)| q.strong_count() > 0);
+        if let Some(q) = qs
+            .iter()
+            .find(|(k, _)| k == id)
+            .and_then(|(_, q)| q.upgrade())
+        {
             q.sched.borrow_mut().tighten(max_concurrency);
             return q;
         }
         let q = Rc::new_cyclic(|me| Queue {
             sched: RefCell::new(Scheduler::new(max_concurrency, limits)),
-            wakers: RefCell::new(HashMap::new()),
+            wakers: RefCell::new(Vec::new()),
             timer: RefCell::new(None),
             me: me.clone(),
         });
-        qs.insert(id.to_owned(), Rc::downgrade(&q));
+        qs.push((id.to_owned(), Rc::downgrade(&q)));
         q
     })
 }
@@ -113,7 +117,7 @@ impl Queue {
         };
         let mut on_abort: Option<Closure<dyn FnMut()>> = None;
         let promise = Promise::new(&mut |resolve, reject| {
-            self.wakers.borrow_mut().insert(ticket, resolve);
+            self.wakers.borrow_mut().push((ticket, resolve));
             if let Some(s) = signal {
                 let cb = Closure::once(move || {
                     let _ = reject.call0(&JsValue::UNDEFINED);
@@ -127,7 +131,7 @@ impl Queue {
         if let (Some(s), Some(cb)) = (signal, &on_abort) {
             let _ = s.remove_event_listener_with_callback("abort", cb.as_ref().unchecked_ref());
         }
-        self.wakers.borrow_mut().remove(&ticket);
+        self.wakers.borrow_mut().retain(|(t, _)| *t != ticket);
         if waited.is_err() {
             // Aborted while waiting: out of the queue, unsent. (If it had just been started,
             // finish it at once.)
@@ -156,7 +160,13 @@ impl Queue {
             Err(_) => return,
         };
         for t in &p.start {
-            if let Some(resolve) = self.wakers.borrow_mut().remove(t) {
+            let resolve = {
+                let mut w = self.wakers.borrow_mut();
+                w.iter()
+                    .position(|(x, _)| x == t)
+                    .map(|i| w.swap_remove(i).1)
+            };
+            if let Some(resolve) = resolve {
                 let _ = resolve.call0(&JsValue::UNDEFINED);
             }
         }

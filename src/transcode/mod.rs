@@ -26,6 +26,7 @@
 
 #![deny(clippy::indexing_slicing, clippy::unwrap_used, clippy::panic)]
 
+mod endpoint;
 mod engine;
 mod http_error;
 #[cfg(test)]
@@ -38,6 +39,7 @@ use crate::api::voucher_order::VoucherOrder;
 use crate::api::Page;
 use crate::error::{ApiErrorEntry, Error, Result};
 use crate::record::{index_of, Schema, Wire};
+pub use endpoint::Transcode;
 use engine::{write_i64, JsonError, Tx, R};
 pub use http_error::http_error;
 

@@ -631,3 +631,47 @@ fn dropped_error_entries_allocate_nothing() {
     assert_eq!(got.0.entries, got.1.entries);
     assert_eq!(a, b, "allocations for 101 entries: {a}, for 20,000: {b}");
 }
+
+#[test]
+fn decode_and_transcode_agree_through_the_endpoint() {
+    let body = r#"{"certificates":[{"id":1,"serial_number":"A"},{"id":2,"serial_number":"A"}]}"#;
+    use crate::api::reissues::{self, ListOrderReissues, ReissueArgs};
+    use crate::api::subaccount_orders::ListSubaccountOrders;
+    use crate::api::Endpoint;
+    use crate::error::ErrorKind;
+    let a = ReissueArgs {
+        order_id: 1,
+        show_archived: false,
+    };
+    for dedupe in [false, true] {
+        let reading = reissues::ReissueReading {
+            dedupe_by_serial: dedupe,
+        };
+        let typed = ListOrderReissues::decode(&a, &reading, body).unwrap();
+        let json = ListOrderReissues::transcode(&a, &reading, body).unwrap();
+        let value: serde_json::Value = serde_json::from_str(&json).unwrap();
+        assert_eq!(value, serde_json::to_value(&typed).unwrap());
+        assert_eq!(typed.certificates.len(), if dedupe { 1 } else { 2 });
+    }
+
+    // listSubaccountOrders with an offset: an answer for another offset is a decode error in
+    // both paths; without one, the page is taken as it comes.
+    let body = r#"{"orders":[{"id":1}],"page":{"total":9,"limit":1,"offset":3}}"#;
+    let at = |json: &str| {
+        ListSubaccountOrders::args(&serde_json::from_str(json).unwrap())
+            .unwrap()
+            .0
+    };
+    for q in [at(r#"{"offset":3}"#), at("{}")] {
+        assert!(ListSubaccountOrders::decode(&q, &(), body).is_ok());
+        assert!(ListSubaccountOrders::transcode(&q, &(), body).is_ok());
+    }
+    let q = at(r#"{"offset":4}"#);
+    for e in [
+        ListSubaccountOrders::decode(&q, &(), body).unwrap_err(),
+        ListSubaccountOrders::transcode(&q, &(), body).unwrap_err(),
+    ] {
+        assert_eq!(e.kind, ErrorKind::Decode);
+        assert!(e.message.contains("offset 4"), "{}", e.message);
+    }
+}

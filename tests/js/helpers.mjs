@@ -9,18 +9,30 @@ export const root = resolve(fileURLToPath(new URL('../..', import.meta.url)));
 export const scratch = resolve(process.env.CERTCENTRAL_SCRATCH ?? join(root, 'target/scratch'));
 export const KEY = 'sandbox-key';
 
-/** The package as users get it: imported by name from the scratch project. */
+/**
+ * The package as users get it: imported by name from the scratch project.
+ * @returns {Promise<typeof import('../../pkg-template/index.js')>}
+ */
 export async function loadPackage() {
   return import(pathToFileURL(join(scratch, 'entry.mjs')).href);
 }
 
-/** Starts the sandbox on a free port (rate limit off unless given). */
+/**
+ * Starts the sandbox on a free port (rate limit off unless given).
+ * @param {import('../../sandbox/server.mjs').SandboxOptions} [options]
+ * @returns {Promise<import('../../sandbox/server.mjs').Sandbox>}
+ */
 export async function sandbox(options = {}) {
   const { startSandbox } = await import(pathToFileURL(join(root, 'sandbox/server.mjs')).href);
   return startSandbox({ port: 0, rateLimit: false, ...options });
 }
 
-/** A client of the installed package against `sb`. */
+/**
+ * A client of the installed package against `sb`.
+ * @param {{ baseUrl: string }} sb
+ * @param {import('../../pkg-template/index.js').ClientOptions} [options]
+ * @returns {Promise<import('../../pkg-template/index.js').Client>}
+ */
 export async function clientFor(sb, options = {}) {
   const { createClient } = await loadPackage();
   return createClient({ apiKey: KEY, baseUrl: sb.baseUrl, rateLimit: false, ...options });
@@ -32,7 +44,10 @@ export const CHROMIUM_ARGS = [
   '--disable-dev-shm-usage',
 ];
 
-/** Debian's Chromium through playwright-core; returns { context, close }. */
+/**
+ * Debian's Chromium through playwright-core; returns { context, close }.
+ * @returns {Promise<{ context: import('playwright-core').BrowserContext, close: () => Promise<void> }>}
+ */
 export async function chromium() {
   const { chromium } = await import('playwright-core');
   const dir = mkdtempSync(join(tmpdir(), 'cc-chromium-'));

@@ -130,6 +130,8 @@ function finish(result) {
 /**
  * Runs `body` (ES module code, see the file comment) in a child `node`. Resolves to
  * `{ result, code, signal, timedOut, stdout, stderr }`; the child is killed after `timeoutMs`.
+ * @param {string} body
+ * @param {{ input?: object, env?: NodeJS.ProcessEnv, timeoutMs?: number, nodeArgs?: string[] }} [options]
  */
 export async function runIsolated(body, { input = {}, env = {}, timeoutMs = 60_000, nodeArgs = [] } = {}) {
   const source = `${PRELUDE}

@@ -1,0 +1,25 @@
+/** What went wrong, as `CertCentralError.kind`. */
+export type CertCentralErrorKind =
+  | "http" | "network" | "timeout" | "aborted" | "decode" | "invalid_input" | "csv";
+
+/** The one error class of the package: check `kind`. It never holds the API key. */
+export declare class CertCentralError extends Error {
+  constructor(message: string, init?: Partial<Pick<CertCentralError, "kind" | "status" | "errors" | "url" | "retryAfterMs" | "line" | "column">>);
+  readonly name: "CertCentralError";
+  /** What went wrong. */
+  kind: CertCentralErrorKind;
+  /** HTTP status (http errors, and decode errors of a response), else null. */
+  status: number | null;
+  /** The API's `errors` entries (empty when there were none). */
+  errors: ApiErrorEntry[];
+  /** The request URL (never with the key), else null. */
+  url: string | null;
+  /** What the server's Retry-After asked for, in ms, else null. */
+  retryAfterMs: number | null;
+  /** 1-based line of a CSV error, else null. */
+  line: number | null;
+  /** 1-based column of a CSV error, else null. */
+  column: number | null;
+  /** A plain object of the fields above (what `JSON.stringify` shows). */
+  toJSON(): { name: string; message: string; kind: CertCentralErrorKind; status: number | null; errors: ApiErrorEntry[]; url: string | null; retryAfterMs: number | null; line: number | null; column: number | null };
+}

@@ -1,0 +1,506 @@
+//! The paginator against a fake page source: a list of record ids served by offset and
+//! limit, with the faults a real server shows (short pages, another offset, a changed total,
+//! an ignored offset, empty pages), driven the way the wasm shell drives it.
+
+use super::*;
+use crate::error::ErrorKind;
+use crate::query::Query;
+
+/// A fake server: `ids` paged by offset/limit (`default_limit` when none is sent), with the
+/// faults it is given. Answers are made when a request starts, as a server would.
+struct Source {
+    ids: Vec<i64>,
+    default_limit: usize,
+    /// `total` reported (the number of ids unless set).
+    total: Option<i64>,
+    /// A function of (request number, request, answer) that may change the answer.
+    fault: Box<Fault>,
+    served: usize,
+}
+
+/// Changes an answer, given the request's number and the request.
+type Fault = dyn FnMut(usize, PageRequest, &mut Answer);
+
+#[derive(Clone, Debug)]
+struct Answer {
+    page: Page,
+    ids: Vec<i64>,
+}
+
+impl Source {
+    fn new(n: i64) -> Self {
+        Source {
+            ids: (1..=n).collect(),
+            default_limit: 7,
+            total: None,
+            fault: Box::new(|_, _, _| {}),
+            served: 0,
+        }
+    }
+
+    fn fault(mut self, f: impl FnMut(usize, PageRequest, &mut Answer) + 'static) -> Self {
+        self.fault = Box::new(f);
+        self
+    }
+
+    fn serve(&mut self, r: PageRequest) -> Answer {
+        let size = r.limit.map_or(self.default_limit, |l| l as usize);
+        let from = (r.offset as usize).min(self.ids.len());
+        let to = (from + size).min(self.ids.len());
+        let mut a = Answer {
+            page: Page {
+                total: self.total.unwrap_or(self.ids.len() as i64),
+                limit: r.limit.unwrap_or(0),
+                offset: r.offset,
+            },
+            ids: self.ids[from..to].to_vec(),
+        };
+        (self.fault)(self.served, r, &mut a);
+        self.served += 1;
+        a
+    }
+}
+
+fn arrival(a: &Answer) -> Arrival {
+    Arrival {
+        page: a.page.clone(),
+        len: a.ids.len(),
+        fingerprint: fingerprint(&format!("{:?}", a.ids)),
+    }
+}
+
+/// What one run of the driver saw.
+#[derive(Debug, Default)]
+struct Run {
+    /// Requests in the order they were started.
+    requests: Vec<PageRequest>,
+    /// Records handed out, in order.
+    records: Vec<i64>,
+    error: Option<Error>,
+    /// Most requests in flight at once.
+    most_in_flight: usize,
+    /// Requests dropped (started, never awaited).
+    dropped: usize,
+}
+
+/// Drives `p` over `source` the way `src/js/client.rs` does: `next_action()` until it awaits, feed
+/// the oldest answer, drop what the paginator no longer wants, start the read-ahead.
+fn drive(p: &mut Paginator, source: &mut Source) -> Run {
+    let mut run = Run::default();
+    let mut pending: VecDeque<(i64, Answer)> = VecDeque::new();
+    let start = |r: PageRequest, run: &mut Run, pending: &mut VecDeque<_>, s: &mut Source| {
+        run.requests.push(r);
+        pending.push_back((r.offset, s.serve(r)));
+        run.most_in_flight = run.most_in_flight.max(pending.len());
+    };
+    for _ in 0..10_000 {
+        let asked = match p.next_action() {
+            Action::Fetch(r) => {
+                start(r, &mut run, &mut pending, source);
+                continue;
+            }
+            Action::Await(offset) => offset,
+            Action::Done => return run,
+        };
+        let (offset, answer) = pending.pop_front().expect("awaits a request it started");
+        assert_eq!(offset, asked, "awaits the oldest request");
+        let verdict = p.arrived(asked, Ok(arrival(&answer)));
+        let before = pending.len();
+        pending.retain(|(o, _)| p.is_in_flight(*o));
+        run.dropped += before - pending.len();
+        match verdict {
+            Verdict::Deliver(range) => run.records.extend_from_slice(&answer.ids[range]),
+            Verdict::Done => return run,
+            Verdict::Fail(e) => {
+                run.error = Some(e);
+                return run;
+            }
+        }
+        if let Some(r) = p.ahead() {
+            start(r, &mut run, &mut pending, source);
+        }
+    }
+    panic!("the paginator never ended");
+}
+
+fn offsets(run: &Run) -> Vec<i64> {
+    run.requests.iter().map(|r| r.offset).collect()
+}
+
+fn query(json: &str) -> ListQuery {
+    let q: Query = serde_json::from_str(json).unwrap();
+    ListQuery::new(&q, &crate::api::subaccount_orders::SPEC).unwrap()
+}
+
+fn decode_error(run: &Run, says: &str) {
+    let e = run.error.as_ref().expect("an error");
+    assert_eq!(e.kind, ErrorKind::Decode, "{e:?}");
+    assert!(e.message.contains(says), "{}", e.message);
+}
+
+#[test]
+fn normal_paging_delivers_every_record_once_with_one_request_ahead() {
+    let mut p = Paginator::iterate(&query(r#"{"limit":10}"#));
+    // The caller asks for the first page: it and the one after it are requested.
+    assert_eq!(
+        p.next_action(),
+        Action::Fetch(PageRequest {
+            offset: 0,
+            limit: Some(10)
+        })
+    );
+    assert_eq!(
+        p.next_action(),
+        Action::Fetch(PageRequest {
+            offset: 10,
+            limit: Some(10)
+        })
+    );
+    assert_eq!(p.next_action(), Action::Await(0));
+
+    let run = drive(
+        &mut Paginator::iterate(&query(r#"{"limit":10}"#)),
+        &mut Source::new(25),
+    );
+    assert_eq!(run.records, (1..=25).collect::<Vec<_>>());
+    assert_eq!(
+        offsets(&run),
+        [0, 10, 20],
+        "nothing requested past the total"
+    );
+    assert_eq!(run.most_in_flight, 2);
+    assert_eq!((run.error, run.dropped), (None, 0));
+}
+
+#[test]
+fn the_read_ahead_starts_while_the_caller_consumes_a_page() {
+    let mut p = Paginator::iterate(&query(r#"{"limit":10}"#));
+    let mut s = Source::new(100);
+    let mut answers = VecDeque::new();
+    loop {
+        match p.next_action() {
+            Action::Fetch(r) => answers.push_back(s.serve(r)),
+            Action::Await(_) => break,
+            Action::Done => unreachable!(),
+        }
+    }
+    let a = answers.pop_front().unwrap();
+    assert_eq!(p.arrived(0, Ok(arrival(&a))), Verdict::Deliver(0..10));
+    // Page 2 is in flight while the caller consumes page 1: no other request yet.
+    assert_eq!(p.ahead(), None);
+    // The caller wants page 2: page 3 starts, then page 2 is awaited.
+    assert_eq!(
+        p.next_action(),
+        Action::Fetch(PageRequest {
+            offset: 20,
+            limit: Some(10)
+        })
+    );
+    assert_eq!(p.next_action(), Action::Await(10));
+}
+
+#[test]
+fn the_step_is_learnt_from_the_first_page_when_no_limit_is_sent() {
+    let mut p = Paginator::iterate(&query("{}"));
+    assert_eq!(
+        p.next_action(),
+        Action::Fetch(PageRequest {
+            offset: 0,
+            limit: None
+        })
+    );
+    // Where the second page starts is unknown: one request at a time.
+    assert_eq!(p.next_action(), Action::Await(0));
+    let mut s = Source::new(20);
+    let first = s.serve(PageRequest {
+        offset: 0,
+        limit: None,
+    });
+    assert_eq!(p.arrived(0, Ok(arrival(&first))), Verdict::Deliver(0..7));
+    assert_eq!(
+        p.ahead(),
+        Some(PageRequest {
+            offset: 7,
+            limit: None
+        })
+    );
+    assert_eq!(
+        p.next_action(),
+        Action::Fetch(PageRequest {
+            offset: 14,
+            limit: None
+        })
+    );
+
+    let run = drive(&mut Paginator::iterate(&query("{}")), &mut Source::new(20));
+    assert_eq!(run.records, (1..=20).collect::<Vec<_>>());
+    assert_eq!(offsets(&run), [0, 7, 14]);
+}
+
+#[test]
+fn a_short_middle_page_drops_the_read_ahead_and_goes_on_from_where_it_ended() {
+    // The page at 10 comes back with 9 records: the page requested ahead at 20 is dropped and
+    // paging goes on from 19.
+    let mut s = Source::new(45).fault(|_, r, a| {
+        if r.offset == 10 {
+            a.ids.truncate(9);
+        }
+    });
+    let run = drive(&mut Paginator::iterate(&query(r#"{"limit":10}"#)), &mut s);
+    assert_eq!(run.records, (1..=45).collect::<Vec<_>>(), "nothing skipped");
+    assert_eq!(offsets(&run), [0, 10, 20, 19, 29, 39]);
+    assert_eq!(run.dropped, 1);
+    assert_eq!(run.error, None);
+
+    // A longer page than asked is re-synced the same way: nothing delivered twice.
+    let mut s = Source::new(45).fault(|_, r, a| {
+        if r.offset == 0 {
+            a.ids = (1..=12).collect();
+        }
+    });
+    let run = drive(&mut Paginator::iterate(&query(r#"{"limit":10}"#)), &mut s);
+    assert_eq!(run.records, (1..=45).collect::<Vec<_>>());
+    assert_eq!(offsets(&run), [0, 10, 12, 22, 32, 42]);
+}
+
+#[test]
+fn a_total_that_changes_between_pages_is_a_decode_error() {
+    let mut s = Source::new(30).fault(|n, _, a| {
+        if n >= 1 {
+            a.page.total += 1;
+        }
+    });
+    let run = drive(&mut Paginator::iterate(&query(r#"{"limit":10}"#)), &mut s);
+    decode_error(&run, "result set changed while paging (total 30 became 31)");
+    assert_eq!(
+        run.records,
+        (1..=10).collect::<Vec<_>>(),
+        "the first page only"
+    );
+
+    let mut s = Source::new(30).fault(|n, _, a| {
+        if n >= 1 {
+            a.page.total -= 1;
+        }
+    });
+    let run = drive(
+        &mut Paginator::collect(&query(r#"{"limit":10}"#), None),
+        &mut s,
+    );
+    decode_error(&run, "result set changed");
+}
+
+#[test]
+fn an_answer_for_another_offset_is_a_decode_error_and_nothing_of_it_is_delivered() {
+    let mut s = Source::new(40).fault(|_, _, a| a.page.offset += 7);
+    let run = drive(&mut Paginator::iterate(&query(r#"{"limit":10}"#)), &mut s);
+    decode_error(
+        &run,
+        "asked for the page at offset 0 and got the one at offset 7",
+    );
+    assert!(run.records.is_empty());
+    assert!(run.requests.len() <= 2);
+}
+
+#[test]
+fn a_server_that_ignores_offset_is_stopped_after_the_repeated_page() {
+    let mut s = Source::new(10_000).fault(|_, _, a| {
+        a.ids = (1..=1000).collect();
+        a.page.offset = 0;
+        a.page.total = 1_000_000_000_000_000;
+    });
+    // The first page is right; the second says offset 0: another offset.
+    let run = drive(&mut Paginator::collect(&query("{}"), None), &mut s);
+    decode_error(&run, "offset 1000 and got the one at offset 0");
+
+    // The same records at the right offset: no progress.
+    let mut s = Source::new(10_000).fault(|_, r, a| {
+        a.ids = (1..=1000).collect();
+        a.page.offset = r.offset;
+        a.page.total = 1_000_000_000_000_000;
+    });
+    for mut p in [
+        Paginator::iterate(&query("{}")),
+        Paginator::collect(&query("{}"), None),
+    ] {
+        let run = drive(&mut p, &mut s);
+        decode_error(&run, "repeats the page before it (no progress)");
+        assert_eq!(run.records, (1..=1000).collect::<Vec<_>>(), "never twice");
+        assert!(run.requests.len() < 5, "{:?}", offsets(&run));
+    }
+}
+
+#[test]
+fn an_empty_page_short_of_the_total_is_a_decode_error_and_past_it_the_end() {
+    let mut s = Source::new(50).fault(|_, r, a| {
+        if r.offset >= 20 {
+            a.ids.clear();
+        }
+    });
+    let run = drive(&mut Paginator::iterate(&query(r#"{"limit":10}"#)), &mut s);
+    decode_error(
+        &run,
+        "the page at offset 20 is empty though the total is 50",
+    );
+    assert_eq!(run.records.len(), 20);
+
+    // A total smaller than what was sent: paging stops at the total, keeping what came.
+    let mut s = Source::new(10);
+    s.total = Some(9);
+    let run = drive(&mut Paginator::iterate(&query(r#"{"limit":10}"#)), &mut s);
+    assert_eq!((run.records.len(), run.error), (10, None));
+
+    // An empty page at the total is the normal end.
+    let mut p = Paginator::iterate(&query(r#"{"offset":10,"limit":10}"#));
+    assert!(matches!(p.next_action(), Action::Fetch(_)));
+    let empty = Arrival {
+        page: Page {
+            total: 10,
+            limit: 10,
+            offset: 10,
+        },
+        len: 0,
+        fingerprint: fingerprint("[]"),
+    };
+    assert_eq!(p.arrived(10, Ok(empty)), Verdict::Done);
+    assert_eq!(p.next_action(), Action::Done);
+}
+
+#[test]
+fn collect_stops_at_max_one_request_at_a_time() {
+    let q = query(r#"{"limit":10}"#);
+    let run = drive(&mut Paginator::collect(&q, Some(23)), &mut Source::new(100));
+    assert_eq!(run.records, (1..=23).collect::<Vec<_>>());
+    assert_eq!(offsets(&run), [0, 10, 20], "nothing past max");
+    assert_eq!(run.most_in_flight, 1);
+
+    let run = drive(&mut Paginator::collect(&q, Some(20)), &mut Source::new(100));
+    assert_eq!((run.records.len(), offsets(&run)), (20, vec![0, 10]));
+    let run = drive(&mut Paginator::collect(&q, Some(0)), &mut Source::new(100));
+    assert!(run.requests.is_empty() && run.records.is_empty());
+    let run = drive(&mut Paginator::collect(&q, Some(500)), &mut Source::new(25));
+    assert_eq!(run.records.len(), 25);
+    let run = drive(&mut Paginator::collect(&q, None), &mut Source::new(25));
+    assert_eq!(run.records.len(), 25);
+    // A short page in a collection: it goes on from where the page ended.
+    let mut s = Source::new(30).fault(|_, r, a| {
+        if r.offset == 0 {
+            a.ids.truncate(5);
+        }
+    });
+    let run = drive(&mut Paginator::collect(&q, Some(100)), &mut s);
+    assert_eq!(run.records, (1..=30).collect::<Vec<_>>());
+    assert_eq!(offsets(&run), [0, 5, 15, 25]);
+}
+
+#[test]
+fn limit_and_offset_come_from_the_query() {
+    let q = query(r#"{"offset":5,"limit":10,"sort":"id","filters":{"status":"issued"}}"#);
+    let run = drive(&mut Paginator::iterate(&q), &mut Source::new(30));
+    assert_eq!(run.records, (6..=30).collect::<Vec<_>>());
+    assert_eq!(offsets(&run), [5, 15, 25]);
+    assert!(run.requests.iter().all(|r| r.limit == Some(10)));
+    // The request keeps the query's filters and sort, with the page's offset and limit.
+    assert_eq!(
+        run.requests[1].query(&q).to_query_string(),
+        "?filters%5Bstatus%5D=issued&sort=id&offset=15&limit=10"
+    );
+    let run = drive(
+        &mut Paginator::collect(&query(r#"{"offset":3}"#), Some(10)),
+        &mut Source::new(30),
+    );
+    assert_eq!(run.records, (4..=13).collect::<Vec<_>>());
+    assert!(run.requests.iter().all(|r| r.limit.is_none()));
+}
+
+#[test]
+fn a_failed_request_ends_the_paging_and_close_stops_it() {
+    let mut p = Paginator::iterate(&query(r#"{"limit":10}"#));
+    assert!(matches!(p.next_action(), Action::Fetch(_)));
+    assert!(matches!(p.next_action(), Action::Fetch(_)));
+    let e = Error::new(ErrorKind::Timeout, "slow");
+    assert_eq!(p.arrived(0, Err(e.clone())), Verdict::Fail(e));
+    assert!(!p.is_in_flight(10), "the read-ahead is dropped");
+    assert_eq!((p.next_action(), p.ahead()), (Action::Done, None));
+
+    let mut p = Paginator::iterate(&query(r#"{"limit":10}"#));
+    assert!(matches!(p.next_action(), Action::Fetch(_)));
+    p.close();
+    assert!(p.is_finished() && !p.is_in_flight(0));
+    assert_eq!(p.next_action(), Action::Done);
+
+    // An answer for a request that is not the oldest in flight is refused.
+    let mut p = Paginator::iterate(&query(r#"{"limit":10}"#));
+    assert!(matches!(p.next_action(), Action::Fetch(_)));
+    let a = arrival(&Source::new(30).serve(PageRequest {
+        offset: 10,
+        limit: Some(10),
+    }));
+    assert!(matches!(p.arrived(10, Ok(a)), Verdict::Fail(_)));
+}
+
+/// Random lists, page sizes and short pages: every record once, in order, for iterate and
+/// collect (up to max), never more than one request ahead.
+#[test]
+fn property_short_pages_never_skip_or_repeat_a_record() {
+    let mut rng = crate::test_support::Rng::new(0x5eed_9a6e);
+    for case in 0..2000 {
+        let n = rng.below(120) as i64;
+        let limit = rng
+            .below(3)
+            .checked_sub(1)
+            .map(|_| 1 + rng.below(25) as i64);
+        let offset = if rng.below(4) == 0 {
+            rng.below(30) as i64
+        } else {
+            0
+        };
+        let cut = 1 + rng.below(6);
+        let seed = rng.below(1000);
+        let short = move |k: usize, _: PageRequest, a: &mut Answer| {
+            // Some pages (not empty ones) come back short.
+            if (k + seed) % cut == 0 && a.ids.len() > 1 {
+                let keep = 1 + (k * 7 + seed) % (a.ids.len() - 1);
+                a.ids.truncate(keep);
+            }
+        };
+        let max = if rng.below(2) == 0 {
+            Some(rng.below(150) as u64)
+        } else {
+            None
+        };
+        let mut s = Source::new(n).fault(short);
+        s.default_limit = 1 + (seed % 20);
+        let q = ListQuery::default().at_page(offset, limit);
+        let want: Vec<i64> = (offset + 1..=n).collect();
+        let run = drive(&mut Paginator::iterate(&q), &mut s);
+        assert_eq!(run.error, None, "case {case}");
+        assert_eq!(run.records, want, "case {case}: iterate");
+        assert!(run.most_in_flight <= 2, "case {case}");
+
+        let mut s = Source::new(n).fault(short);
+        s.default_limit = 1 + (seed % 20);
+        let run = drive(&mut Paginator::collect(&q, max), &mut s);
+        let upto = max.map_or(want.len(), |m| want.len().min(m as usize));
+        assert_eq!(run.records, want[..upto], "case {case}: collect");
+        assert!(run.most_in_flight <= 1, "case {case}");
+    }
+}
+
+#[test]
+fn records_json_cuts_a_transcoded_page_anywhere() {
+    let body = r#"{"orders": [ {"id":1} , {"id":2},{"id":3}
+        ,  {"id":4}], "page":{"total":4,"limit":4,"offset":0}}"#;
+    let page = crate::transcode::subaccount_orders_page(body, 0).unwrap();
+    let ids = |r: Range<usize>| -> Vec<i64> {
+        let s = records_json(&page, r).unwrap();
+        let v: Vec<serde_json::Value> = serde_json::from_str(&format!("[{s}]")).unwrap();
+        v.iter().map(|o| o["id"].as_i64().unwrap()).collect()
+    };
+    assert_eq!(ids(0..4), [1, 2, 3, 4]);
+    assert_eq!(ids(0..2), [1, 2]);
+    assert_eq!(ids(1..3), [2, 3]);
+    assert_eq!(ids(3..4), [4]);
+    assert_eq!(records_json(&page, 2..2), Some(""));
+    assert_eq!(records_json(&page, 3..5), None);
+}

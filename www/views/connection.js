@@ -1,0 +1,92 @@
+// The connection panel: base URL or region, the API key, Connect (a client and a cheap check
+// request), and the badge that says how it went.
+
+import { $, $button, $input, $select, num } from '../dom.js';
+import { InputError, run } from '../alerts.js';
+import { state } from '../state.js';
+import { abortLoadAll } from './orders.js';
+
+const SANDBOX_BASE = `${location.origin}/services/v2`;
+/** @type {Record<string, string>} */
+const REGION_BASE = {
+  us: 'https://www.digicert.com/services/v2',
+  eu: 'https://certcentral.digicert.eu/services/v2',
+};
+const DEFAULT_KEY = 'sandbox-key'; // the local sandbox's key; harmless to prefill
+
+const baseInput = $input('conn-base');
+const keyInput = $input('conn-key');
+const regionSel = $select('conn-region');
+const badge = $('conn-badge');
+const connStatus = $('conn-status');
+
+/**
+ * @param {string} state one of the badge's styles: on, off, busy, warn
+ * @param {string} label
+ */
+export function setBadge(state, label) {
+  badge.className = `badge badge-${state}`;
+  badge.textContent = label;
+}
+
+/** Prefills the panel (the sandbox on this origin) and wires it. */
+export function wireConnection() {
+  baseInput.value = SANDBOX_BASE;
+  keyInput.value = DEFAULT_KEY;
+
+  const presetBases = () => new Set([SANDBOX_BASE, ...Object.values(REGION_BASE), '']);
+  regionSel.addEventListener('change', () => {
+    const current = baseInput.value.trim().replace(/\/+$/, '');
+    if (presetBases().has(current)) {
+      baseInput.value = REGION_BASE[regionSel.value];
+      connStatus.textContent = `Region ${regionSel.value.toUpperCase()}: base URL set. Press Connect.`;
+    } else {
+      connStatus.textContent = 'Custom base URL kept; clear the field to use the region.';
+    }
+  });
+
+  $('conn-form').addEventListener('submit', async (e) => {
+    e.preventDefault();
+    await connect();
+  });
+}
+
+/**
+ * Makes a client from the panel and checks it with one request.
+ * @returns {Promise<boolean | undefined>} true when connected
+ */
+export async function connect() {
+  const btn = $button('conn-connect');
+  abortLoadAll();
+  const gen = ++state.generation;
+  const baseUrl = baseInput.value.trim();
+  /** @type {import('../../pkg-template/index.js').ClientOptions} */
+  const options = {};
+  if (baseUrl) options.baseUrl = baseUrl; else options.region = /** @type {'us' | 'eu'} */ (regionSel.value);
+  if (keyInput.value) options.apiKey = keyInput.value;
+  setBadge('busy', 'Connecting…');
+  connStatus.textContent = '';
+  // The old client is dropped, not free()d: a call of it may still be in flight.
+  state.client = null;
+  const ok = await run('Connect', [btn], async () => {
+    const pkg = state.pkg;
+    if (!pkg) throw new InputError('The certcentral-wasm package did not load (see the error above).');
+    const c = await pkg.createClient(options);
+    if (gen !== state.generation) { c.free?.(); return false; }
+    state.client = c;
+    // A cheap request that proves the URL and key work.
+    const probe = await c.listSubaccountOrders({ limit: 1 });
+    if (gen !== state.generation) return false;
+    const where = baseUrl ? new URL(baseUrl).host : `${regionSel.value.toUpperCase()} region`;
+    connStatus.textContent = `Connected to ${where}: ${num(probe.page.total)} subaccount orders visible.`;
+    setBadge('on', 'Connected');
+    return true;
+  });
+  if (gen !== state.generation) return;
+  if (!ok) {
+    const client = state.client;
+    setBadge(client ? 'warn' : 'off', client ? 'Connection check failed' : 'Not connected');
+    connStatus.textContent = client ? 'The client was created but the check request failed (see the error above).' : 'Not connected.';
+  }
+  return ok;
+}
