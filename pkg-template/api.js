@@ -69,9 +69,28 @@ function call(f) {
   });
 }
 
-/** @param {string} what */
-function freed(what) {
-  return invalid(`this ${what} was freed (free() or a using block): create a new one`);
+/** The wasm object behind each Client and parser (a WeakMap, so neither exposes it). */
+const held = new WeakMap();
+
+/**
+ * The wasm object behind `owner`, or the error for one that was freed.
+ * @param {object} owner
+ * @param {string} what
+ */
+function live(owner, what) {
+  const inner = held.get(owner);
+  if (!inner) throw invalid(`this ${what} was freed (free() or a using block): create a new one`);
+  return inner;
+}
+
+/**
+ * Frees the wasm object behind `owner` (once; calls in flight finish).
+ * @param {object} owner
+ */
+function release(owner) {
+  const inner = held.get(owner);
+  held.delete(owner);
+  inner?.free();
 }
 
 export function makeApi(glue, ready, readySync) {
@@ -80,17 +99,13 @@ export function makeApi(glue, ready, readySync) {
    * hands plain data to the wasm client it wraps.
    */
   class Client {
-    /** @type {any} */
-    #inner;
-
     /** @param {any} inner */
     constructor(inner) {
-      this.#inner = inner;
+      held.set(this, inner);
     }
 
     #live() {
-      if (!this.#inner) throw freed('client');
-      return this.#inner;
+      return live(this, 'client');
     }
 
     listUsedVoucherCodes(query, opts) {
@@ -135,13 +150,11 @@ export function makeApi(glue, ready, readySync) {
 
     /** Releases the wasm side; calls in flight finish, later calls reject. */
     free() {
-      const inner = this.#inner;
-      this.#inner = undefined;
-      inner?.free();
+      release(this);
     }
 
     [Symbol.dispose]() {
-      this.free();
+      release(this);
     }
   }
 
@@ -223,18 +236,14 @@ export function makeApi(glue, ready, readySync) {
 
   /** The streaming CSV parser; in browsers, `await init()` first. */
   class UsedVoucherCodesCsvParser {
-    /** @type {any} */
-    #inner;
-
     constructor(options) {
       const o = bag(options, 'options');
       readySync();
-      this.#inner = new glue.UsedVoucherCodesCsvParser(o);
+      held.set(this, new glue.UsedVoucherCodesCsvParser(o));
     }
 
     #live() {
-      if (!this.#inner) throw freed('parser');
-      return this.#inner;
+      return live(this, 'parser');
     }
 
     /** Feeds the next chunk (split anywhere); returns the records it completed. */
@@ -268,14 +277,13 @@ export function makeApi(glue, ready, readySync) {
       return this.#live().rowsEmitted;
     }
 
+    /** Releases the wasm side; later calls throw. */
     free() {
-      const inner = this.#inner;
-      this.#inner = undefined;
-      inner?.free();
+      release(this);
     }
 
     [Symbol.dispose]() {
-      this.free();
+      release(this);
     }
   }
 

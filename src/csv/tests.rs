@@ -479,20 +479,7 @@ fn property_bounded_errors_are_a_prefix_of_the_unbounded_ones() {
         let max = rng.pick(&[0usize, 1, 2, 3, 5, 10, 40]);
         let run = |max: usize, pieces: &[&[u8]]| {
             let mut p = CsvParser::with_max_errors(true, max);
-            let (mut records, mut errors, mut result) = (Vec::new(), Vec::new(), Ok(()));
-            for c in pieces {
-                result = p.push(c);
-                records.extend(p.take_records());
-                errors.extend(p.take_errors());
-                if result.is_err() {
-                    break;
-                }
-            }
-            if result.is_ok() {
-                result = p.finish();
-                records.extend(p.take_records());
-                errors.extend(p.take_errors());
-            }
+            let (records, errors, result) = drive(&mut p, pieces);
             (records, errors, result, p.error_count())
         };
         let (all_records, all_errors, all_result, all_count) = run(usize::MAX, &[&input]);
@@ -749,22 +736,7 @@ pub(crate) fn run_mode(pieces: &[&[u8]], collect_errors: bool, fast: bool) -> Ou
         }
     };
     let mut p = new();
-    let mut records = Vec::new();
-    let mut errors = Vec::new();
-    let mut result = Ok(());
-    for c in pieces {
-        result = p.push(c);
-        records.extend(p.take_records());
-        errors.extend(p.take_errors());
-        if result.is_err() {
-            break;
-        }
-    }
-    if result.is_ok() {
-        result = p.finish();
-        records.extend(p.take_records());
-        errors.extend(p.take_errors());
-    }
+    let (records, errors, result) = drive(&mut p, pieces);
     assert!(p.rows_emitted() == records.len() as u64);
     // The JSON twin: same records, as concatenated batches.
     let mut q = new();
@@ -1076,4 +1048,27 @@ fn the_plain_line_fast_path_equals_csv_core() {
     }
     // The fast path did read lines (so the comparison is not of csv_core with itself).
     assert!(plain_lines > 2000, "{plain_lines}");
+}
+
+/// Pushes `pieces` into `p` (stopping at a strict failure), then finishes it: the records,
+/// the collected bad rows and the outcome.
+fn drive(
+    p: &mut CsvParser,
+    pieces: &[&[u8]],
+) -> (Vec<UsedVoucherCode>, Vec<Error>, Result<(), Error>) {
+    let (mut records, mut errors, mut result) = (Vec::new(), Vec::new(), Ok(()));
+    for c in pieces {
+        result = p.push(c);
+        records.extend(p.take_records());
+        errors.extend(p.take_errors());
+        if result.is_err() {
+            break;
+        }
+    }
+    if result.is_ok() {
+        result = p.finish();
+        records.extend(p.take_records());
+        errors.extend(p.take_errors());
+    }
+    (records, errors, result)
 }
