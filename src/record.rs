@@ -23,7 +23,7 @@
 mod schema;
 
 pub(crate) use schema::kind;
-pub(crate) use schema::{fallback, index_of};
+pub(crate) use schema::{fallback, index_of, names};
 pub use schema::{wire_name, Field, Kind, Schema, Wire};
 
 macro_rules! record {

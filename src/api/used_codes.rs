@@ -7,33 +7,14 @@ use super::{Accept, Endpoint, Page};
 #[cfg(feature = "testing")]
 use crate::error::Result;
 use crate::query::{EndpointSpec, FilterKind};
+use crate::record::Wire;
 
 use tsify::Tsify;
 
-/// The 21 fields of a used code, in the order of the JSON record and the CSV header.
-pub const COLUMNS: [&str; 21] = [
-    "id",
-    "value",
-    "product_name",
-    "no_of_fqdns",
-    "no_of_wildcards",
-    "shipping_method",
-    "validity_years",
-    "validity_days",
-    "status",
-    "created_date",
-    "voucher_order_id",
-    "cert_request_date",
-    "cert_validity_start_date",
-    "cert_validity_end_date",
-    "cert_organization",
-    "cert_common_name",
-    "certificate_order_id",
-    "voucher_validity_end_date",
-    "order_valid_from",
-    "order_valid_till",
-    "server_licenses",
-];
+/// The fields of a used code, in the order of the JSON record and the CSV header: the names
+/// of [`UsedVoucherCode`]'s declaration (its schema), not a second list.
+pub const COLUMNS: [&str; <UsedVoucherCode as Wire>::SCHEMA.fields.len()] =
+    crate::record::names(<UsedVoucherCode as Wire>::SCHEMA.fields);
 
 /// Filters and sort keys of this endpoint.
 pub const SPEC: EndpointSpec = EndpointSpec {

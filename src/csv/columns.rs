@@ -1,8 +1,8 @@
 //! The columnar fast path: a batch of rows as a few flat arrays that JS turns into record
 //! objects in one tight loop, skipping JSON text altogether.
 //!
-//! Per record: the 8 integer columns go to [`Columns::nums`] (`NaN` for unset); each of the 13
-//! text columns gets a flag in [`Columns::flags`] ([`ASCII`], [`NULL`], [`UNICODE`], [`ASCII_KEEP`]
+//! Per record: the [`INTS`] integer columns go to [`Columns::nums`] (`NaN` for unset); each of
+//! the [`TEXTS`] text columns gets a flag in [`Columns::flags`] ([`ASCII`], [`NULL`], [`UNICODE`], [`ASCII_KEEP`]
 //! or [`REPEAT`]) and its end offset in [`Columns::ends`]. ASCII cells are concatenated in
 //! [`Columns::text`] (their offsets are bytes, which are also UTF-16 units), the rare cells
 //! holding other characters in [`Columns::utext`] (offsets in UTF-16 code units, what
@@ -12,15 +12,53 @@
 //! Values follow the same decoding rules as the JSON path and the typed records, so the
 //! objects JS builds equal `listUsedVoucherCodes` records.
 
-use super::row::{FieldError, Kind, Row, Sink, KINDS, NCOLS};
+//!
+//! Which columns are integers and which are text follows from the record's declaration
+//! ([`FIELDS`](super::row::FIELDS)); [`INT_NAMES`] and [`TEXT_NAMES`] are the two groups, in
+//! declaration order, as the JS builder (`src/js/csv_build.js`, generated from them) reads them.
+
+use super::row::{is_int, FieldError, Row, Sink, FIELDS, NCOLS};
 #[cfg(feature = "testing")]
 use crate::api::used_codes::UsedVoucherCode;
 use crate::lenient::{is_blank, parse_int};
 
+/// The names of the columns whose rule is (or is not, `int == false`) an integer, in
+/// declaration order. Compile time only.
+#[allow(clippy::indexing_slicing)]
+const fn group<const N: usize>(int: bool) -> [&'static str; N] {
+    let mut out = [""; N];
+    let (mut i, mut n) = (0, 0);
+    while i < NCOLS {
+        if is_int(FIELDS[i].kind) == int {
+            out[n] = FIELDS[i].name;
+            n += 1;
+        }
+        i += 1;
+    }
+    assert!(n == N, "wrong column count");
+    out
+}
+
+const fn count_ints() -> usize {
+    let (mut i, mut n) = (0, 0);
+    while i < NCOLS {
+        #[allow(clippy::indexing_slicing)] // compile time only
+        if is_int(FIELDS[i].kind) {
+            n += 1;
+        }
+        i += 1;
+    }
+    n
+}
+
 /// Integer columns per record.
-pub const INTS: usize = 8;
+pub const INTS: usize = count_ints();
 /// Text columns per record.
-pub const TEXTS: usize = 13;
+pub const TEXTS: usize = NCOLS - INTS;
+/// The integer columns, in the order of each record's numbers in [`Columns::nums`].
+pub const INT_NAMES: [&str; INTS] = group(true);
+/// The text columns, in the order of each record's cells in [`Columns::flags`].
+pub const TEXT_NAMES: [&str; TEXTS] = group(false);
 
 /// [`Columns::flags`]: an ASCII cell, in [`Columns::text`].
 pub const ASCII: u8 = 0;
@@ -226,70 +264,43 @@ impl Columns {
         self.nums.push(v.map_or(f64::NAN, |n| n as f64));
     }
 
-    /// Appends an already decoded record.
+    /// Appends an already decoded record (read through its serde form, field by field in
+    /// declaration order).
     #[cfg(feature = "testing")]
     pub fn record(&mut self, r: &UsedVoucherCode) {
-        let texts: [Option<&str>; TEXTS] = [
-            Some(r.value.as_str()),
-            r.product_name.as_deref(),
-            r.shipping_method.as_deref(),
-            r.status.as_deref(),
-            r.created_date.as_deref(),
-            r.cert_request_date.as_deref(),
-            r.cert_validity_start_date.as_deref(),
-            r.cert_validity_end_date.as_deref(),
-            r.cert_organization.as_deref(),
-            r.cert_common_name.as_deref(),
-            r.voucher_validity_end_date.as_deref(),
-            r.order_valid_from.as_deref(),
-            r.order_valid_till.as_deref(),
-        ];
-        for v in [
-            Some(r.id),
-            r.no_of_fqdns,
-            r.no_of_wildcards,
-            r.validity_years,
-            r.validity_days,
-            r.voucher_order_id,
-            r.certificate_order_id,
-            r.server_licenses,
-        ] {
-            self.int_cell(v);
+        let v = serde_json::to_value(r).unwrap_or_default();
+        let cell = |name: &str| v.get(name).unwrap_or(&serde_json::Value::Null);
+        for f in FIELDS.iter().filter(|f| is_int(f.kind)) {
+            self.int_cell(cell(f.name).as_i64());
         }
-        for s in texts {
-            self.text_cell(s, false);
+        for f in FIELDS.iter().filter(|f| !is_int(f.kind)) {
+            self.text_cell(cell(f.name).as_str(), false);
         }
         self.end_record();
     }
 
     fn row(&mut self, r: &Row<'_>) -> Result<(), FieldError> {
-        // Integers first (all of them), then texts, each in COLUMNS order.
-        for (j, kind) in KINDS.iter().enumerate().take(NCOLS) {
-            match kind {
-                Kind::ReqInt | Kind::Int => {
-                    let v = int(r.get(j)).map_err(|m| FieldError::new(j, m))?;
-                    if v.is_none() && *kind == Kind::ReqInt {
-                        return Err(FieldError::unset_int(j));
-                    }
-                    self.int_cell(v);
+        // Integers first (all of them), then texts, each in declaration order.
+        for (j, f) in FIELDS.iter().enumerate() {
+            if is_int(f.kind) {
+                let v = int(r.get(j)).map_err(|m| FieldError::new(j, m))?;
+                if v.is_none() && f.kind.required() {
+                    return Err(FieldError::unset_int(j));
                 }
-                Kind::ReqText | Kind::Text => {}
+                self.int_cell(v);
             }
         }
-        for (j, kind) in KINDS.iter().enumerate().take(NCOLS) {
-            match kind {
-                Kind::ReqText | Kind::Text => {
-                    let s = r.get(j);
-                    if blank(s) {
-                        if *kind == Kind::ReqText {
-                            return Err(FieldError::unset_text(j));
-                        }
-                        self.text_cell(None, false);
-                    } else {
-                        self.text_cell(Some(s), r.ascii);
+        for (j, f) in FIELDS.iter().enumerate() {
+            if !is_int(f.kind) {
+                let s = r.get(j);
+                if blank(s) {
+                    if f.kind.required() {
+                        return Err(FieldError::unset_text(j));
                     }
+                    self.text_cell(None, false);
+                } else {
+                    self.text_cell(Some(s), r.ascii);
                 }
-                Kind::ReqInt | Kind::Int => {}
             }
         }
         Ok(())
@@ -380,42 +391,27 @@ mod tests {
         let num = |v: f64| if v.is_nan() { None } else { Some(v as i64) };
         (0..c.len)
             .map(|i| {
-                let n = &c.nums[i * INTS..(i + 1) * INTS];
-                let tx: Vec<Option<String>> = (0..TEXTS).map(|_| next_text()).collect();
-                UsedVoucherCode {
-                    id: n[0] as i64,
-                    value: tx[0].clone().unwrap(),
-                    product_name: tx[1].clone(),
-                    no_of_fqdns: num(n[1]),
-                    no_of_wildcards: num(n[2]),
-                    shipping_method: tx[2].clone(),
-                    validity_years: num(n[3]),
-                    validity_days: num(n[4]),
-                    status: tx[3].clone(),
-                    created_date: tx[4].clone(),
-                    voucher_order_id: num(n[5]),
-                    cert_request_date: tx[5].clone(),
-                    cert_validity_start_date: tx[6].clone(),
-                    cert_validity_end_date: tx[7].clone(),
-                    cert_organization: tx[8].clone(),
-                    cert_common_name: tx[9].clone(),
-                    certificate_order_id: num(n[6]),
-                    voucher_validity_end_date: tx[10].clone(),
-                    order_valid_from: tx[11].clone(),
-                    order_valid_till: tx[12].clone(),
-                    server_licenses: num(n[7]),
+                let mut obj = serde_json::Map::new();
+                for (name, &v) in INT_NAMES.iter().zip(&c.nums[i * INTS..(i + 1) * INTS]) {
+                    obj.insert((*name).into(), num(v).into());
                 }
+                for name in TEXT_NAMES {
+                    obj.insert(name.into(), next_text().into());
+                }
+                serde_json::from_value(obj.into()).unwrap()
             })
             .collect()
     }
 
-    const HEADER: &str = "id,value,product_name,no_of_fqdns,no_of_wildcards,shipping_method,validity_years,validity_days,status,created_date,voucher_order_id,cert_request_date,cert_validity_start_date,cert_validity_end_date,cert_organization,cert_common_name,certificate_order_id,voucher_validity_end_date,order_valid_from,order_valid_till,server_licenses\n";
+    fn header() -> String {
+        crate::api::used_codes::COLUMNS.join(",") + "\n"
+    }
 
     #[test]
     fn columns_rebuild_the_typed_records() {
         let body = "1,A,\"Basic OV\",5,0,N/A,1,0,used,\"2022-03-03 13:31:03\",7,\" \",\" \",\" \",\"Ünïcødé 😀, \"\"Inc\"\"\",a.com,\"9\",2023-03-03,,,1\n\
                     2,B,,,,,,,,,,,,,\"<script>\nx</script>\",b.com,,,,,\n";
-        let input = format!("{HEADER}{body}");
+        let input = format!("{}{body}", header());
         let mut p = CsvParser::new(false);
         let mut c = Columns::default();
         let mut n = 0;
@@ -435,7 +431,7 @@ mod tests {
     #[test]
     fn truncating_keeps_the_first_records_whole() {
         let body = "1,A,,,,,,,,,,,,,\"Ünï, 😀\",a.com,,,,,\n2,B,,,,,,,,,,,,,Plain,é.com,,,,,\n3,C,x,,,,,,,,,,,,,,,,,,\n";
-        let input = format!("{HEADER}{body}");
+        let input = format!("{}{body}", header());
         let mut p = CsvParser::new(false);
         let mut c = Columns::default();
         p.push_columns(input.as_bytes(), &mut c).unwrap();
@@ -467,7 +463,6 @@ mod tests {
             "q\"\",",
             "a\r\nb",
         ];
-        const INT_COLS: [usize; 8] = [0, 3, 4, 6, 7, 10, 16, 20];
         let mut seed = 0x9e37_79b9_7f4a_7c15u64;
         let mut next = |n: usize| {
             seed ^= seed << 13;
@@ -476,13 +471,13 @@ mod tests {
             (seed % n as u64) as usize
         };
         for case in 0..400 {
-            let mut input = String::from(HEADER);
+            let mut input = header();
             for i in 0..next(30) {
-                let cells: Vec<String> = (0..21)
+                let cells: Vec<String> = (0..NCOLS)
                     .map(|j| {
                         if j == 0 {
                             (i + 1).to_string()
-                        } else if INT_COLS.contains(&j) {
+                        } else if is_int(FIELDS[j].kind) {
                             let k = if next(8) == 0 { 4 } else { 3 };
                             ["", "7", "12", "x"][next(k)].to_string()
                         } else {
@@ -517,7 +512,10 @@ mod tests {
 
     #[test]
     fn a_bad_row_leaves_the_batch_as_it_was() {
-        let input = format!("{HEADER}1,A,,,,,,,,,,,,,,,,,,,\n2,B,,x,,,,,,,,,,,,,,,,,\n");
+        let input = format!(
+            "{}1,A,,,,,,,,,,,,,,,,,,,\n2,B,,x,,,,,,,,,,,,,,,,,\n",
+            header()
+        );
         let mut p = CsvParser::new(true);
         let mut c = Columns::default();
         p.push_columns(input.as_bytes(), &mut c).unwrap();

@@ -2,37 +2,12 @@
 //! `serde_json::to_string(&Vec<UsedVoucherCode>)` (same key order, `null`s, number forms
 //! and string escapes), without a `UsedVoucherCode` per row.
 
-use super::row::{FieldError, Kind, Row, Sink, KINDS, NCOLS};
+use super::row::{is_int, FieldError, Row, Sink, FIELDS};
 use crate::api::used_codes::UsedVoucherCode;
 use crate::error::Error;
 use crate::lenient::{is_blank, parse_int};
 use crate::text::write_json_str;
 use std::fmt::Write;
-
-/// `{"id":`, `,"value":`, ... : what precedes each value, in [`COLUMNS`] order.
-pub(crate) const KEYS: [&str; NCOLS] = [
-    "{\"id\":",
-    ",\"value\":",
-    ",\"product_name\":",
-    ",\"no_of_fqdns\":",
-    ",\"no_of_wildcards\":",
-    ",\"shipping_method\":",
-    ",\"validity_years\":",
-    ",\"validity_days\":",
-    ",\"status\":",
-    ",\"created_date\":",
-    ",\"voucher_order_id\":",
-    ",\"cert_request_date\":",
-    ",\"cert_validity_start_date\":",
-    ",\"cert_validity_end_date\":",
-    ",\"cert_organization\":",
-    ",\"cert_common_name\":",
-    ",\"certificate_order_id\":",
-    ",\"voucher_validity_end_date\":",
-    ",\"order_valid_from\":",
-    ",\"order_valid_till\":",
-    ",\"server_licenses\":",
-];
 
 /// Appends records to an open JSON array.
 pub(crate) struct JsonSink<'a> {
@@ -85,34 +60,26 @@ impl Sink for JsonSink<'_> {
     }
 }
 
-fn write_row(out: &mut String, r: &Row<'_>) -> Result<(), FieldError> {
-    for (j, (key, kind)) in KEYS.iter().zip(KINDS.iter()).enumerate() {
-        out.push_str(key);
+/// Writes row `r` as a JSON object, the fields in declaration order.
+pub(crate) fn write_row(out: &mut String, r: &Row<'_>) -> Result<(), FieldError> {
+    for (j, f) in FIELDS.iter().enumerate() {
+        out.push_str(if j == 0 { "{\"" } else { ",\"" });
+        out.push_str(f.name);
+        out.push_str("\":");
         let s = r.get(j);
-        match kind {
-            Kind::ReqInt => {
-                if !write_int(out, s).map_err(|m| FieldError::new(j, m))? {
+        if is_int(f.kind) {
+            if !write_int(out, s).map_err(|m| FieldError::new(j, m))? {
+                if f.kind.required() {
                     return Err(FieldError::unset_int(j));
                 }
+                out.push_str("null");
             }
-            Kind::Int => {
-                if !write_int(out, s).map_err(|m| FieldError::new(j, m))? {
-                    out.push_str("null");
-                }
-            }
-            Kind::ReqText => {
-                if is_blank(s) {
-                    return Err(FieldError::unset_text(j));
-                }
-                write_json_str(out, s);
-            }
-            Kind::Text => {
-                if is_blank(s) {
-                    out.push_str("null");
-                } else {
-                    write_json_str(out, s);
-                }
-            }
+        } else if !is_blank(s) {
+            write_json_str(out, s);
+        } else if f.kind.required() {
+            return Err(FieldError::unset_text(j));
+        } else {
+            out.push_str("null");
         }
     }
     out.push('}');
@@ -169,15 +136,6 @@ pub(crate) fn join_arrays(out: &mut String, tail: &str) {
 mod tests {
     #![allow(clippy::unwrap_used)]
     use super::*;
-    use crate::api::used_codes::COLUMNS;
-
-    #[test]
-    fn keys_follow_columns() {
-        for (j, (k, c)) in KEYS.iter().zip(COLUMNS.iter()).enumerate() {
-            let want = format!("{}\"{c}\":", if j == 0 { '{' } else { ',' });
-            assert_eq!(*k, want);
-        }
-    }
 
     #[test]
     fn ints_like_serde_json() {

@@ -98,7 +98,11 @@ mod plain;
 mod records;
 mod row;
 
-pub use columns::{Columns, TextEnd, ASCII, ASCII_KEEP, INTS, NULL, REPEAT, TEXTS, UNICODE};
+pub use columns::{
+    Columns, TextEnd, ASCII, ASCII_KEEP, INTS, INT_NAMES, NULL, REPEAT, TEXTS, TEXT_NAMES, UNICODE,
+};
+#[cfg(test)]
+mod generated;
 #[cfg(test)]
 mod tests;
 

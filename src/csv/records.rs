@@ -4,12 +4,11 @@
 //! hold the shipped column output to. Built with the `testing` feature only.
 
 use super::columns::Columns;
-use super::json::{join_arrays, JsonSink};
+use super::json::{join_arrays, write_row, JsonSink};
 use super::row::{FieldError, Row, Sink};
 use super::CsvParser;
 use crate::api::used_codes::UsedVoucherCode;
 use crate::error::Error;
-use crate::lenient::{parse_int, text};
 
 impl CsvParser {
     /// Feeds the next chunk; the records it completes are queued for
@@ -96,36 +95,12 @@ impl Sink for RecordSink<'_> {
     }
 }
 
-#[inline]
-fn int(r: &Row<'_>, j: usize) -> Result<Option<i64>, FieldError> {
-    parse_int(r.get(j)).map_err(|m| FieldError::new(j, m))
-}
-
-/// The typed record of a checked row.
+/// The typed record of a checked row: the row as the JSON path writes it (the declared rules
+/// applied), read back by the record's serde decoder.
 pub(crate) fn decode_record(r: &Row<'_>) -> Result<UsedVoucherCode, FieldError> {
-    Ok(UsedVoucherCode {
-        id: int(r, 0)?.ok_or_else(|| FieldError::unset_int(0))?,
-        value: text(r.get(1)).ok_or_else(|| FieldError::unset_text(1))?,
-        product_name: text(r.get(2)),
-        no_of_fqdns: int(r, 3)?,
-        no_of_wildcards: int(r, 4)?,
-        shipping_method: text(r.get(5)),
-        validity_years: int(r, 6)?,
-        validity_days: int(r, 7)?,
-        status: text(r.get(8)),
-        created_date: text(r.get(9)),
-        voucher_order_id: int(r, 10)?,
-        cert_request_date: text(r.get(11)),
-        cert_validity_start_date: text(r.get(12)),
-        cert_validity_end_date: text(r.get(13)),
-        cert_organization: text(r.get(14)),
-        cert_common_name: text(r.get(15)),
-        certificate_order_id: int(r, 16)?,
-        voucher_validity_end_date: text(r.get(17)),
-        order_valid_from: text(r.get(18)),
-        order_valid_till: text(r.get(19)),
-        server_licenses: int(r, 20)?,
-    })
+    let mut json = String::new();
+    write_row(&mut json, r)?;
+    serde_json::from_str(&json).map_err(|e| FieldError::new(0, e.to_string()))
 }
 
 /// Everything one whole input gives: the records and, in `collect_errors` mode, the bad rows.

@@ -1,32 +1,41 @@
 //! One complete CSV record -> header mapping, checks, and a typed record or JSON object.
+//!
+//! The columns are the fields of [`UsedVoucherCode`]'s `record!` declaration, in its order,
+//! each decoded by its declared rule ([`Kind`]): nothing here lists them again.
 
-use crate::api::used_codes::COLUMNS;
+use crate::api::used_codes::{UsedVoucherCode, COLUMNS};
 use crate::error::Error;
 use crate::lenient::is_blank;
+pub(crate) use crate::record::Kind;
+use crate::record::{Field, Wire};
+
+/// The columns: the used-code record's fields, in declaration order.
+pub(crate) const FIELDS: &[Field] = <UsedVoucherCode as Wire>::SCHEMA.fields;
 
 /// Number of known columns.
-pub(crate) const NCOLS: usize = COLUMNS.len();
+pub(crate) const NCOLS: usize = FIELDS.len();
 
-/// How a column decodes (same rules as the JSON model's `deserialize_with`).
-#[derive(Clone, Copy, PartialEq, Eq, Debug)]
-pub(crate) enum Kind {
-    /// `lenient::int`: an integer; blank is an error.
-    ReqInt,
-    /// `lenient::req_text`: text; blank is an error.
-    ReqText,
-    /// `lenient::opt_int`.
-    Int,
-    /// `lenient::opt_text`.
-    Text,
+/// True for a rule whose cell is an integer (an `f64` in the columns); the other rules a CSV
+/// column may have are text.
+pub(crate) const fn is_int(kind: Kind) -> bool {
+    matches!(kind, Kind::Int | Kind::OptInt)
 }
 
-/// The kind of each column of [`COLUMNS`], in order.
-pub(crate) const KINDS: [Kind; NCOLS] = {
-    use Kind::*;
-    [
-        ReqInt, ReqText, Text, Int, Int, Text, Int, Int, Text, Text, Int, Text, Text, Text, Text,
-        Text, Int, Text, Text, Text, Int,
-    ]
+/// Every field of the record has a rule a CSV cell can hold (checked when the crate builds).
+const _: () = {
+    let mut i = 0;
+    while i < NCOLS {
+        #[allow(clippy::indexing_slicing)] // compile time only
+        let ok = matches!(
+            FIELDS[i].kind,
+            Kind::Int | Kind::OptInt | Kind::ReqText | Kind::OptText
+        );
+        assert!(
+            ok,
+            "a used-code field has a rule the CSV parser does not decode"
+        );
+        i += 1;
+    }
 };
 
 /// A record's cells, looked up by [`COLUMNS`] index.

@@ -576,69 +576,43 @@ fn gen_int(rng: &mut Rng) -> Option<i64> {
     })
 }
 
+/// A random record: each field of the declaration by its rule (through the record's serde
+/// form, so a new field needs nothing here).
 fn gen_record(rng: &mut Rng) -> UsedVoucherCode {
-    UsedVoucherCode {
-        id: gen_int(rng).unwrap_or(1),
-        value: hostile_text(rng),
-        product_name: gen_text(rng),
-        no_of_fqdns: gen_int(rng),
-        no_of_wildcards: gen_int(rng),
-        shipping_method: gen_text(rng),
-        validity_years: gen_int(rng),
-        validity_days: gen_int(rng),
-        status: gen_text(rng),
-        created_date: gen_text(rng),
-        voucher_order_id: gen_int(rng),
-        cert_request_date: gen_text(rng),
-        cert_validity_start_date: gen_text(rng),
-        cert_validity_end_date: gen_text(rng),
-        cert_organization: gen_text(rng),
-        cert_common_name: gen_text(rng),
-        certificate_order_id: gen_int(rng),
-        voucher_validity_end_date: gen_text(rng),
-        order_valid_from: gen_text(rng),
-        order_valid_till: gen_text(rng),
-        server_licenses: gen_int(rng),
+    let mut obj = serde_json::Map::new();
+    for f in row::FIELDS {
+        let v: serde_json::Value = match (row::is_int(f.kind), f.kind.required()) {
+            (true, true) => gen_int(rng).unwrap_or(1).into(),
+            (true, false) => gen_int(rng).into(),
+            (false, true) => hostile_text(rng).into(),
+            (false, false) => gen_text(rng).into(),
+        };
+        obj.insert(f.name.into(), v);
     }
+    serde_json::from_value(obj.into()).unwrap()
 }
 
 /// The cells of a record in [`COLUMNS`] order, as the CSV may write them.
 fn cells(rng: &mut Rng, r: &UsedVoucherCode) -> Vec<String> {
     let blank = |rng: &mut Rng| rng.pick(&["", " ", "  ", "\t", "\u{3000}"]).to_string();
-    let t = |rng: &mut Rng, v: &Option<String>| v.clone().unwrap_or_else(|| blank(rng));
-    let i = |rng: &mut Rng, v: Option<i64>| match v {
-        None => blank(rng),
-        Some(v) => match rng.below(6) {
-            0 => format!(" {v} "),
-            1 if v >= 0 => format!("+{v}"),
-            2 if (0..1 << 40).contains(&v) => format!("0{v}"),
-            3 if v.unsigned_abs() < 1 << 50 => format!("{v}.0"),
-            _ => v.to_string(),
-        },
-    };
-    vec![
-        i(rng, Some(r.id)),
-        r.value.clone(),
-        t(rng, &r.product_name),
-        i(rng, r.no_of_fqdns),
-        i(rng, r.no_of_wildcards),
-        t(rng, &r.shipping_method),
-        i(rng, r.validity_years),
-        i(rng, r.validity_days),
-        t(rng, &r.status),
-        t(rng, &r.created_date),
-        i(rng, r.voucher_order_id),
-        t(rng, &r.cert_request_date),
-        t(rng, &r.cert_validity_start_date),
-        t(rng, &r.cert_validity_end_date),
-        t(rng, &r.cert_organization),
-        t(rng, &r.cert_common_name),
-        i(rng, r.certificate_order_id),
-        t(rng, &r.voucher_validity_end_date),
-        t(rng, &r.order_valid_from),
-        t(rng, &r.order_valid_till),
-        i(rng, r.server_licenses),
-    ]
+    let v = serde_json::to_value(r).unwrap();
+    row::FIELDS
+        .iter()
+        .map(|f| match &v[f.name] {
+            serde_json::Value::Null => blank(rng),
+            serde_json::Value::String(s) => s.clone(),
+            n => {
+                let v = n.as_i64().unwrap();
+                match rng.below(6) {
+                    0 => format!(" {v} "),
+                    1 if v >= 0 => format!("+{v}"),
+                    2 if (0..1 << 40).contains(&v) => format!("0{v}"),
+                    3 if v.unsigned_abs() < 1 << 50 => format!("{v}.0"),
+                    _ => v.to_string(),
+                }
+            }
+        })
+        .collect()
 }
 
 fn quote(rng: &mut Rng, s: &str) -> String {

@@ -9,25 +9,73 @@
 // A text cell's flag (src/csv/columns.rs): 0 ASCII (in `a`), 1 null, 2 non-ASCII (in `u`),
 // 3 ASCII kept as its column's last kept value, 4 that kept value again.
 
-/** The integer columns, in the order of each record's 8 numbers in `nums`. */
-const INTS = ['id', 'no_of_fqdns', 'no_of_wildcards', 'validity_years', 'validity_days',
-  'voucher_order_id', 'certificate_order_id', 'server_licenses'];
-/** The text columns, in the order of each record's 13 cells. */
-const TEXTS = ['value', 'product_name', 'shipping_method', 'status', 'created_date',
-  'cert_request_date', 'cert_validity_start_date', 'cert_validity_end_date', 'cert_organization',
-  'cert_common_name', 'voucher_validity_end_date', 'order_valid_from', 'order_valid_till'];
+// BEGIN GENERATED from the `record!` declaration of UsedVoucherCode (src/api/used_codes.rs)
+// by src/csv/generated.rs. Do not edit: `BLESS=1 cargo test --lib csv::generated` rewrites it.
+/** The integer columns, in the order of each record's numbers in `nums`. */
+const INTS = ['id', 'no_of_fqdns', 'no_of_wildcards', 'validity_years', 'validity_days', 'voucher_order_id', 'certificate_order_id', 'server_licenses'];
+/** The text columns, in the order of each record's text cells. */
+const TEXTS = ['value', 'product_name', 'shipping_method', 'status', 'created_date', 'cert_request_date', 'cert_validity_start_date', 'cert_validity_end_date', 'cert_organization', 'cert_common_name', 'voucher_validity_end_date', 'order_valid_from', 'order_valid_till'];
 /** Every field, in the records' order. */
-const FIELDS = ['id', 'value', 'product_name', 'no_of_fqdns', 'no_of_wildcards', 'shipping_method',
-  'validity_years', 'validity_days', 'status', 'created_date', 'voucher_order_id',
-  'cert_request_date', 'cert_validity_start_date', 'cert_validity_end_date', 'cert_organization',
-  'cert_common_name', 'certificate_order_id', 'voucher_validity_end_date', 'order_valid_from',
-  'order_valid_till', 'server_licenses'];
+const FIELDS = ['id', 'value', 'product_name', 'no_of_fqdns', 'no_of_wildcards', 'shipping_method', 'validity_years', 'validity_days', 'status', 'created_date', 'voucher_order_id', 'cert_request_date', 'cert_validity_start_date', 'cert_validity_end_date', 'cert_organization', 'cert_common_name', 'certificate_order_id', 'voucher_validity_end_date', 'order_valid_from', 'order_valid_till', 'server_licenses'];
+
+/**
+ * Appends the `n` records of a batch to `out` as objects, one object literal with the fields
+ * in the records' order (so every record has the same shape).
+ * @param {object[]} out
+ * @param {Float64Array} nums
+ * @param {NextCell} T
+ * @param {number} n
+ */
+function buildRecords(out, nums, T, n) {
+  const at = out.length;
+  /** @type {(x: number) => number | null} */
+  const N = (x) => (x === x ? x : null);
+  for (let i = 0, k = 0; i < n; i++, k += 8) {
+    const t0 = T(0);
+    const t1 = T(1);
+    const t2 = T(2);
+    const t3 = T(3);
+    const t4 = T(4);
+    const t5 = T(5);
+    const t6 = T(6);
+    const t7 = T(7);
+    const t8 = T(8);
+    const t9 = T(9);
+    const t10 = T(10);
+    const t11 = T(11);
+    const t12 = T(12);
+    out[at + i] = {
+      id: nums[k],
+      value: t0,
+      product_name: t1,
+      no_of_fqdns: N(nums[k + 1]),
+      no_of_wildcards: N(nums[k + 2]),
+      shipping_method: t2,
+      validity_years: N(nums[k + 3]),
+      validity_days: N(nums[k + 4]),
+      status: t3,
+      created_date: t4,
+      voucher_order_id: N(nums[k + 5]),
+      cert_request_date: t5,
+      cert_validity_start_date: t6,
+      cert_validity_end_date: t7,
+      cert_organization: t8,
+      cert_common_name: t9,
+      certificate_order_id: N(nums[k + 6]),
+      voucher_validity_end_date: t10,
+      order_valid_from: t11,
+      order_valid_till: t12,
+      server_licenses: N(nums[k + 7]),
+    };
+  }
+}
+// END GENERATED
 
 /**
  * The columns of parseUsedVoucherCodesCsvColumns while they are built.
  * @typedef {object} ColumnsAcc
  * @property {number} n records so far
- * @property {Float64Array[]} nums each batch's integers (8 per record)
+ * @property {Float64Array[]} nums each batch's integers (`INTS.length` per record)
  * @property {(string | null)[][]} texts one array per text column
  */
 
@@ -72,7 +120,7 @@ function cells(a, u, aBase, uBase, ends, flags, kept) {
  * Appends one batch (n records) to `target`: record objects to an array (from its end), or
  * the columns to a `newColumns()` accumulator.
  * @param {object[] | ColumnsAcc} target
- * @param {Float64Array} nums 8 integers per record (`NaN` for null)
+ * @param {Float64Array} nums `INTS.length` integers per record (`NaN` for null)
  * @param {string} a
  * @param {string} u
  * @param {number} aBase
@@ -87,47 +135,6 @@ export function buildBatch(target, nums, a, u, aBase, uBase, ends, flags, kept, 
   const T = cells(a, u, aBase, uBase, ends, flags, kept);
   if (Array.isArray(target)) buildRecords(target, nums, T, n);
   else buildColumns(target, nums, T, n);
-}
-
-/**
- * @param {object[]} out
- * @param {Float64Array} nums
- * @param {NextCell} T
- * @param {number} n
- */
-function buildRecords(out, nums, T, n) {
-  const at = out.length;
-  /** @type {(x: number) => number | null} */
-  const N = (x) => (x === x ? x : null);
-  for (let i = 0, k = 0; i < n; i++, k += 8) {
-    const value = T(0), product_name = T(1), shipping_method = T(2), status = T(3), created_date = T(4),
-      cert_request_date = T(5), cert_validity_start_date = T(6), cert_validity_end_date = T(7),
-      cert_organization = T(8), cert_common_name = T(9), voucher_validity_end_date = T(10),
-      order_valid_from = T(11), order_valid_till = T(12);
-    out[at + i] = {
-      id: nums[k],
-      value,
-      product_name,
-      no_of_fqdns: N(nums[k + 1]),
-      no_of_wildcards: N(nums[k + 2]),
-      shipping_method,
-      validity_years: N(nums[k + 3]),
-      validity_days: N(nums[k + 4]),
-      status,
-      created_date,
-      voucher_order_id: N(nums[k + 5]),
-      cert_request_date,
-      cert_validity_start_date,
-      cert_validity_end_date,
-      cert_organization,
-      cert_common_name,
-      certificate_order_id: N(nums[k + 6]),
-      voucher_validity_end_date,
-      order_valid_from,
-      order_valid_till,
-      server_licenses: N(nums[k + 7]),
-    };
-  }
 }
 
 /**
@@ -147,8 +154,9 @@ export function newColumns() {
 function buildColumns(acc, nums, T, n) {
   acc.nums.push(nums.slice());
   const texts = acc.texts;
+  const m = texts.length;
   for (let i = 0; i < n; i++) {
-    for (let c = 0; c < 13; c++) texts[c].push(T(c));
+    for (let c = 0; c < m; c++) texts[c].push(T(c));
   }
   acc.n += n;
 }
@@ -161,10 +169,11 @@ function buildColumns(acc, nums, T, n) {
 export function finishColumns(acc) {
   const n = acc.n;
   const ints = INTS.map(() => new Float64Array(n));
+  const m = ints.length;
   let row = 0;
   for (const chunk of acc.nums) {
-    for (let k = 0; k < chunk.length; k += 8, row++) {
-      for (let j = 0; j < 8; j++) ints[j][row] = chunk[k + j];
+    for (let k = 0; k < chunk.length; k += m, row++) {
+      for (let j = 0; j < m; j++) ints[j][row] = chunk[k + j];
     }
   }
   /** @type {Record<string, number | Float64Array | (string | null)[]>} */

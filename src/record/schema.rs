@@ -123,6 +123,22 @@ pub(crate) const fn index_of(fields: &[Field], name: &str) -> usize {
     panic!("no such field") // infallible: const evaluation only; a wrong name fails the build
 }
 
+/// The names of `fields`, as an array (a record's column list, e.g. the used-code record's
+/// `COLUMNS`). Only evaluated in constants: `N` other than the number of fields fails the build.
+#[allow(clippy::indexing_slicing, clippy::panic)]
+pub(crate) const fn names<const N: usize>(fields: &'static [Field]) -> [&'static str; N] {
+    if fields.len() != N {
+        panic!("wrong field count") // infallible: const evaluation only
+    }
+    let mut out = [""; N];
+    let mut i = 0;
+    while i < N {
+        out[i] = fields[i].name;
+        i += 1;
+    }
+    out
+}
+
 /// The fallback `target <- from.sub` of `fields`. Only evaluated in constants (compile time).
 #[allow(clippy::indexing_slicing, clippy::panic)]
 pub(crate) const fn fallback(

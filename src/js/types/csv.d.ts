@@ -37,9 +37,12 @@ export interface ParsedUsedVoucherCodes {
   bytes: number;
 }
 
+// BEGIN GENERATED from the `record!` declaration of UsedVoucherCode (src/api/used_codes.rs)
+// by src/csv/generated.rs. Do not edit: `BLESS=1 cargo test --lib csv::generated` rewrites it.
 /**
  * The records of a used-codes export in columns, for summaries and charts: index `i` of every
  * column belongs to record `i`, the record `parseUsedVoucherCodesCsv` returns at index `i`.
+ * Integer columns are `Float64Array`s; `NaN` stands for a record's `null`.
  */
 export interface UsedVoucherCodeColumns {
   /** Number of records: the length of every column. */
@@ -47,7 +50,6 @@ export interface UsedVoucherCodeColumns {
   id: Float64Array;
   value: string[];
   product_name: (string | null)[];
-  /** Integer columns are `Float64Array`s; `NaN` stands for a record's `null`. */
   no_of_fqdns: Float64Array;
   no_of_wildcards: Float64Array;
   shipping_method: (string | null)[];
@@ -67,6 +69,7 @@ export interface UsedVoucherCodeColumns {
   order_valid_till: (string | null)[];
   server_licenses: Float64Array;
 }
+// END GENERATED
 
 /** The result of `parseUsedVoucherCodesCsvColumns`. */
 export interface ParsedUsedVoucherCodeColumns {

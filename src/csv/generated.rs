@@ -1,0 +1,175 @@
+// Test-only module: mod.rs includes it under #[cfg(test)].
+//! The JS and TypeScript that follow from the used-code record's declaration, rendered here and
+//! held equal to the files: the generated region of `src/js/csv_build.js` (the column lists and
+//! the specialised `buildRecords` loop) and of `src/js/types/csv.d.ts` (`UsedVoucherCodeColumns`).
+//!
+//! A field added to (or changed in) the `record!` declaration of `UsedVoucherCode` makes
+//! `generated_js_and_typescript_follow_the_record` fail, printing the text expected; run
+//! `BLESS=1 cargo test --lib csv::generated` to write it into the files. The builder stays a
+//! plain file (no code built at run time), so it is exactly as fast as a hand-written one.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use super::columns::{INTS, INT_NAMES, TEXT_NAMES};
+use super::row::{is_int, FIELDS};
+use std::fmt::Write;
+use std::path::Path;
+
+const BEGIN: &str = "// BEGIN GENERATED";
+const END: &str = "// END GENERATED";
+
+/// The first lines of a generated region (after [`BEGIN`]).
+const NOTE: &str = " from the `record!` declaration of UsedVoucherCode (src/api/used_codes.rs)
+// by src/csv/generated.rs. Do not edit: `BLESS=1 cargo test --lib csv::generated` rewrites it.
+";
+
+fn list(names: &[&str]) -> String {
+    let quoted: Vec<String> = names.iter().map(|n| format!("'{n}'")).collect();
+    format!("[{}]", quoted.join(", "))
+}
+
+/// The generated region of `src/js/csv_build.js`.
+pub(crate) fn js() -> String {
+    let fields: Vec<&str> = FIELDS.iter().map(|f| f.name).collect();
+    let mut s = String::new();
+    s.push_str("/** The integer columns, in the order of each record's numbers in `nums`. */\n");
+    writeln!(s, "const INTS = {};", list(&INT_NAMES)).unwrap();
+    s.push_str("/** The text columns, in the order of each record's text cells. */\n");
+    writeln!(s, "const TEXTS = {};", list(&TEXT_NAMES)).unwrap();
+    s.push_str("/** Every field, in the records' order. */\n");
+    writeln!(s, "const FIELDS = {};", list(&fields)).unwrap();
+    s.push_str(
+        "
+/**
+ * Appends the `n` records of a batch to `out` as objects, one object literal with the fields
+ * in the records' order (so every record has the same shape).
+ * @param {object[]} out
+ * @param {Float64Array} nums
+ * @param {NextCell} T
+ * @param {number} n
+ */
+function buildRecords(out, nums, T, n) {
+  const at = out.length;
+  /** @type {(x: number) => number | null} */
+  const N = (x) => (x === x ? x : null);
+",
+    );
+    writeln!(s, "  for (let i = 0, k = 0; i < n; i++, k += {INTS}) {{").unwrap();
+    for c in 0..TEXT_NAMES.len() {
+        writeln!(s, "    const t{c} = T({c});").unwrap();
+    }
+    s.push_str("    out[at + i] = {\n");
+    let (mut int, mut text) = (0, 0);
+    for f in FIELDS {
+        let k = if int == 0 {
+            "k".to_owned()
+        } else {
+            format!("k + {int}")
+        };
+        if is_int(f.kind) {
+            if f.kind.required() {
+                writeln!(s, "      {}: nums[{k}],", f.name).unwrap();
+            } else {
+                writeln!(s, "      {}: N(nums[{k}]),", f.name).unwrap();
+            }
+            int += 1;
+        } else {
+            writeln!(s, "      {}: t{text},", f.name).unwrap();
+            text += 1;
+        }
+    }
+    s.push_str("    };\n  }\n}\n");
+    s
+}
+
+/// The generated region of `src/js/types/csv.d.ts`.
+pub(crate) fn ts() -> String {
+    let mut s = String::from(
+        "/**
+ * The records of a used-codes export in columns, for summaries and charts: index `i` of every
+ * column belongs to record `i`, the record `parseUsedVoucherCodesCsv` returns at index `i`.
+ * Integer columns are `Float64Array`s; `NaN` stands for a record's `null`.
+ */
+export interface UsedVoucherCodeColumns {
+  /** Number of records: the length of every column. */
+  length: number;
+",
+    );
+    for f in FIELDS {
+        let ty = match (is_int(f.kind), f.kind.required()) {
+            (true, _) => "Float64Array",
+            (false, true) => "string[]",
+            (false, false) => "(string | null)[]",
+        };
+        writeln!(s, "  {}: {ty};", f.name).unwrap();
+    }
+    s.push_str("}\n");
+    s
+}
+
+/// `text` with its generated region replaced by `body` (the markers kept), or `None` when it
+/// has no (single, well-formed) region.
+fn splice(text: &str, body: &str) -> Option<String> {
+    let b = text.find(BEGIN)?;
+    let e = text.find(END)?;
+    if e < b || text[b + 1..].contains(BEGIN) {
+        return None;
+    }
+    Some(format!("{}{BEGIN}{NOTE}{body}{}", &text[..b], &text[e..]))
+}
+
+/// Checks (or with `BLESS=1`, writes) the generated region of `file`.
+fn check(file: &str, body: &str) -> Result<(), String> {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join(file);
+    let text = std::fs::read_to_string(&path).map_err(|e| format!("{file}: {e}"))?;
+    let want = splice(&text, body)
+        .ok_or_else(|| format!("{file}: expected one region from `{BEGIN}` to `{END}`"))?;
+    if want == text {
+        return Ok(());
+    }
+    if std::env::var_os("BLESS").is_some() {
+        std::fs::write(&path, want).map_err(|e| format!("{file}: {e}"))?;
+        return Ok(());
+    }
+    Err(format!(
+        "{file} does not match the used-code record's declaration; \
+         run `BLESS=1 cargo test --lib csv::generated`, or write this between the markers:\n\
+         {BEGIN}{NOTE}{body}{END}\n"
+    ))
+}
+
+#[test]
+fn generated_js_and_typescript_follow_the_record() {
+    let errors: Vec<String> = [
+        check("src/js/csv_build.js", &js()),
+        check("src/js/types/csv.d.ts", &ts()),
+    ]
+    .into_iter()
+    .filter_map(Result::err)
+    .collect();
+    assert!(errors.is_empty(), "{}", errors.join("\n"));
+}
+
+#[test]
+fn splice_replaces_only_the_region() {
+    let text = format!("a\n{BEGIN} old\nx\n{END}\nb\n");
+    assert_eq!(
+        splice(&text, "y\n").unwrap(),
+        format!("a\n{BEGIN}{NOTE}y\n{END}\nb\n")
+    );
+    assert!(splice("no markers", "y").is_none());
+    assert!(splice(&format!("{BEGIN}{END}{BEGIN}"), "y").is_none());
+}
+
+#[test]
+fn every_field_is_in_the_js_builder_once() {
+    let js = js();
+    for f in FIELDS {
+        assert_eq!(
+            js.matches(&format!("\n      {}: ", f.name)).count(),
+            1,
+            "{}",
+            f.name
+        );
+    }
+    assert_eq!(INT_NAMES.len() + TEXT_NAMES.len(), FIELDS.len());
+}
