@@ -14,51 +14,48 @@
 
 //!
 //! Which columns are integers and which are text follows from the record's declaration
-//! ([`FIELDS`](super::row::FIELDS)); [`INT_NAMES`] and [`TEXT_NAMES`] are the two groups, in
+//! ([`FIELDS`](super::row::FIELDS)); [`INT_COLS`] and [`TEXT_COLS`] are the two groups, in
 //! declaration order, as the JS builder (`src/js/csv_build.js`, generated from them) reads them.
 
 use super::row::{is_int, FieldError, Row, Sink, FIELDS, NCOLS};
 #[cfg(feature = "testing")]
-use crate::api::used_codes::UsedVoucherCode;
+use crate::api::used_codes::{UsedVoucherCode, COLUMNS};
 use crate::lenient::{is_blank, parse_int};
 
-/// The names of the columns whose rule is (or is not, `int == false`) an integer, in
-/// declaration order. Compile time only.
+/// The columns whose rule is (or is not, `int == false`) an integer: their indexes in the
+/// declaration (and in [`COLUMNS`](crate::api::used_codes::COLUMNS)), in order; `N == 0` just
+/// counts them. Compile time only.
 #[allow(clippy::indexing_slicing)]
-const fn group<const N: usize>(int: bool) -> [&'static str; N] {
-    let mut out = [""; N];
+const fn group<const N: usize>(int: bool) -> ([u8; N], usize) {
+    let mut out = [0; N];
     let (mut i, mut n) = (0, 0);
     while i < NCOLS {
         if is_int(FIELDS[i].kind) == int {
-            out[n] = FIELDS[i].name;
+            if N > 0 {
+                assert!(i <= u8::MAX as usize, "too many columns");
+                out[n] = i as u8;
+            }
             n += 1;
         }
         i += 1;
     }
-    assert!(n == N, "wrong column count");
-    out
-}
-
-const fn count_ints() -> usize {
-    let (mut i, mut n) = (0, 0);
-    while i < NCOLS {
-        #[allow(clippy::indexing_slicing)] // compile time only
-        if is_int(FIELDS[i].kind) {
-            n += 1;
-        }
-        i += 1;
-    }
-    n
+    assert!(N == 0 || n == N, "wrong column count");
+    (out, n)
 }
 
 /// Integer columns per record.
-pub const INTS: usize = count_ints();
+pub const INTS: usize = group::<0>(true).1;
 /// Text columns per record.
 pub const TEXTS: usize = NCOLS - INTS;
 /// The integer columns, in the order of each record's numbers in [`Columns::nums`].
-pub const INT_NAMES: [&str; INTS] = group(true);
+pub const INT_COLS: [u8; INTS] = group(true).0;
 /// The text columns, in the order of each record's cells in [`Columns::flags`].
-pub const TEXT_NAMES: [&str; TEXTS] = group(false);
+pub const TEXT_COLS: [u8; TEXTS] = group(false).0;
+
+/// Column `j`'s rule refuses a blank cell.
+fn required(j: usize) -> bool {
+    FIELDS.get(j).is_some_and(|f| f.kind.required())
+}
 
 /// [`Columns::flags`]: an ASCII cell, in [`Columns::text`].
 pub const ASCII: u8 = 0;
@@ -269,38 +266,41 @@ impl Columns {
     #[cfg(feature = "testing")]
     pub fn record(&mut self, r: &UsedVoucherCode) {
         let v = serde_json::to_value(r).unwrap_or_default();
-        let cell = |name: &str| v.get(name).unwrap_or(&serde_json::Value::Null);
-        for f in FIELDS.iter().filter(|f| is_int(f.kind)) {
-            self.int_cell(cell(f.name).as_i64());
+        let cell = |j: u8| {
+            COLUMNS
+                .get(usize::from(j))
+                .and_then(|name| v.get(name))
+                .unwrap_or(&serde_json::Value::Null)
+        };
+        for &j in &INT_COLS {
+            self.int_cell(cell(j).as_i64());
         }
-        for f in FIELDS.iter().filter(|f| !is_int(f.kind)) {
-            self.text_cell(cell(f.name).as_str(), false);
+        for &j in &TEXT_COLS {
+            self.text_cell(cell(j).as_str(), false);
         }
         self.end_record();
     }
 
     fn row(&mut self, r: &Row<'_>) -> Result<(), FieldError> {
         // Integers first (all of them), then texts, each in declaration order.
-        for (j, f) in FIELDS.iter().enumerate() {
-            if is_int(f.kind) {
-                let v = int(r.get(j)).map_err(|m| FieldError::new(j, m))?;
-                if v.is_none() && f.kind.required() {
-                    return Err(FieldError::unset_int(j));
-                }
-                self.int_cell(v);
+        for &j in &INT_COLS {
+            let j = usize::from(j);
+            let v = int(r.get(j)).map_err(|m| FieldError::new(j, m))?;
+            if v.is_none() && required(j) {
+                return Err(FieldError::unset_int(j));
             }
+            self.int_cell(v);
         }
-        for (j, f) in FIELDS.iter().enumerate() {
-            if !is_int(f.kind) {
-                let s = r.get(j);
-                if blank(s) {
-                    if f.kind.required() {
-                        return Err(FieldError::unset_text(j));
-                    }
-                    self.text_cell(None, false);
-                } else {
-                    self.text_cell(Some(s), r.ascii);
+        for &j in &TEXT_COLS {
+            let j = usize::from(j);
+            let s = r.get(j);
+            if blank(s) {
+                if required(j) {
+                    return Err(FieldError::unset_text(j));
                 }
+                self.text_cell(None, false);
+            } else {
+                self.text_cell(Some(s), r.ascii);
             }
         }
         Ok(())
@@ -392,11 +392,11 @@ mod tests {
         (0..c.len)
             .map(|i| {
                 let mut obj = serde_json::Map::new();
-                for (name, &v) in INT_NAMES.iter().zip(&c.nums[i * INTS..(i + 1) * INTS]) {
-                    obj.insert((*name).into(), num(v).into());
+                for (col, &v) in INT_COLS.iter().zip(&c.nums[i * INTS..(i + 1) * INTS]) {
+                    obj.insert(COLUMNS[usize::from(*col)].into(), num(v).into());
                 }
-                for name in TEXT_NAMES {
-                    obj.insert(name.into(), next_text().into());
+                for col in TEXT_COLS {
+                    obj.insert(COLUMNS[usize::from(col)].into(), next_text().into());
                 }
                 serde_json::from_value(obj.into()).unwrap()
             })

@@ -7,9 +7,14 @@
 //! `generated_js_and_typescript_follow_the_record` fail, printing the text expected; run
 //! `BLESS=1 cargo test --lib csv::generated` to write it into the files. The builder stays a
 //! plain file (no code built at run time), so it is exactly as fast as a hand-written one.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
 
-use super::columns::{INTS, INT_NAMES, TEXT_NAMES};
+use super::columns::{INTS, INT_COLS, TEXT_COLS};
 use super::row::{is_int, FIELDS};
 use std::fmt::Write;
 use std::path::Path;
@@ -22,21 +27,24 @@ const NOTE: &str = " from the `record!` declaration of UsedVoucherCode (src/api/
 // by src/csv/generated.rs. Do not edit: `BLESS=1 cargo test --lib csv::generated` rewrites it.
 ";
 
-fn list(names: &[&str]) -> String {
-    let quoted: Vec<String> = names.iter().map(|n| format!("'{n}'")).collect();
+fn list<'a>(names: impl IntoIterator<Item = &'a str>) -> String {
+    let quoted: Vec<String> = names.into_iter().map(|n| format!("'{n}'")).collect();
     format!("[{}]", quoted.join(", "))
+}
+
+fn names(cols: &[u8]) -> impl Iterator<Item = &'static str> + '_ {
+    cols.iter().map(|c| FIELDS[usize::from(*c)].name)
 }
 
 /// The generated region of `src/js/csv_build.js`.
 pub(crate) fn js() -> String {
-    let fields: Vec<&str> = FIELDS.iter().map(|f| f.name).collect();
     let mut s = String::new();
     s.push_str("/** The integer columns, in the order of each record's numbers in `nums`. */\n");
-    writeln!(s, "const INTS = {};", list(&INT_NAMES)).unwrap();
+    writeln!(s, "const INTS = {};", list(names(&INT_COLS))).unwrap();
     s.push_str("/** The text columns, in the order of each record's text cells. */\n");
-    writeln!(s, "const TEXTS = {};", list(&TEXT_NAMES)).unwrap();
+    writeln!(s, "const TEXTS = {};", list(names(&TEXT_COLS))).unwrap();
     s.push_str("/** Every field, in the records' order. */\n");
-    writeln!(s, "const FIELDS = {};", list(&fields)).unwrap();
+    writeln!(s, "const FIELDS = {};", list(FIELDS.iter().map(|f| f.name))).unwrap();
     s.push_str(
         "
 /**
@@ -54,7 +62,7 @@ function buildRecords(out, nums, T, n) {
 ",
     );
     writeln!(s, "  for (let i = 0, k = 0; i < n; i++, k += {INTS}) {{").unwrap();
-    for c in 0..TEXT_NAMES.len() {
+    for c in 0..TEXT_COLS.len() {
         writeln!(s, "    const t{c} = T({c});").unwrap();
     }
     s.push_str("    out[at + i] = {\n");
@@ -171,5 +179,5 @@ fn every_field_is_in_the_js_builder_once() {
             f.name
         );
     }
-    assert_eq!(INT_NAMES.len() + TEXT_NAMES.len(), FIELDS.len());
+    assert_eq!(INT_COLS.len() + TEXT_COLS.len(), FIELDS.len());
 }

@@ -99,7 +99,7 @@ mod records;
 mod row;
 
 pub use columns::{
-    Columns, TextEnd, ASCII, ASCII_KEEP, INTS, INT_NAMES, NULL, REPEAT, TEXTS, TEXT_NAMES, UNICODE,
+    Columns, TextEnd, ASCII, ASCII_KEEP, INTS, INT_COLS, NULL, REPEAT, TEXTS, TEXT_COLS, UNICODE,
 };
 #[cfg(test)]
 mod generated;
