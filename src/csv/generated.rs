@@ -62,9 +62,20 @@ function buildRecords(out, nums, T, n) {
 ",
     );
     writeln!(s, "  for (let i = 0, k = 0; i < n; i++, k += {INTS}) {{").unwrap();
+    // The text cells, read in their order into locals (one declaration, wrapped at 100).
+    let mut line = String::from("    const");
     for c in 0..TEXT_COLS.len() {
-        writeln!(s, "    const t{c} = T({c});").unwrap();
+        let item = format!(
+            " t{c} = T({c}){}",
+            if c + 1 < TEXT_COLS.len() { ',' } else { ';' }
+        );
+        if line.len() + item.len() > 100 {
+            writeln!(s, "{line}").unwrap();
+            line = String::from("     ");
+        }
+        line.push_str(&item);
     }
+    writeln!(s, "{line}").unwrap();
     s.push_str("    out[at + i] = {\n");
     let (mut int, mut text) = (0, 0);
     for f in FIELDS {

@@ -31,19 +31,8 @@ function buildRecords(out, nums, T, n) {
   /** @type {(x: number) => number | null} */
   const N = (x) => (x === x ? x : null);
   for (let i = 0, k = 0; i < n; i++, k += 8) {
-    const t0 = T(0);
-    const t1 = T(1);
-    const t2 = T(2);
-    const t3 = T(3);
-    const t4 = T(4);
-    const t5 = T(5);
-    const t6 = T(6);
-    const t7 = T(7);
-    const t8 = T(8);
-    const t9 = T(9);
-    const t10 = T(10);
-    const t11 = T(11);
-    const t12 = T(12);
+    const t0 = T(0), t1 = T(1), t2 = T(2), t3 = T(3), t4 = T(4), t5 = T(5), t6 = T(6), t7 = T(7),
+      t8 = T(8), t9 = T(9), t10 = T(10), t11 = T(11), t12 = T(12);
     out[at + i] = {
       id: nums[k],
       value: t0,
