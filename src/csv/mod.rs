@@ -23,10 +23,10 @@
 //! - Blank lines are skipped: an empty line, or a line holding one field that is empty or
 //!   only white space (e.g. `   `, or a stray `""`). Such a line can never be a record (a
 //!   record has at least 21 fields), so nothing is lost.
-//! - Cells decode with the JSON decoder's text rules ([`crate::lenient`]): integer columns
-//!   (`id`, `no_of_fqdns`, `no_of_wildcards`, `validity_years`, `validity_days`,
-//!   `voucher_order_id`, `certificate_order_id`, `server_licenses`) with
-//!   [`parse_int`](crate::lenient::parse_int), the other columns as text
+//! - The columns are the fields of `UsedVoucherCode`'s `record!` declaration, and each cell
+//!   decodes by its field's declared rule ([`crate::lenient`]): integer columns ([`INT_COLS`]:
+//!   `id`, `no_of_fqdns`, ...) with [`parse_int`](crate::lenient::parse_int), the other
+//!   columns ([`TEXT_COLS`]) as text
 //!   ([`is_blank`](crate::lenient::is_blank), blank or `" "`, is `None`, anything else is kept
 //!   verbatim, surrounding spaces included). `id` and `value` must not be blank. So a CSV
 //!   record equals the JSON endpoint's record for the same code.
