@@ -39,56 +39,76 @@
 //! # The algorithm
 //!
 //! Pages overlap: after a page that ended at position `end`, the next one is requested at
-//! `end - v`, `v` records of overlap (at first `max(1, n/32)` for pages of `n`; never more than
-//! `n/4`, nor more than the last page's length minus one, so each step moves forward; a
-//! `limit` of 1 is sent as 2 so pages can overlap). The keys
-//! of every order handed out are kept; a page is **anchored** when it holds one of them, or
-//! when it is the first page (at the query's offset), or when it follows a page of one record
-//! (which the server chose to send; no overlap is possible, so no check). Then:
+//! `end - v`, `v` records of overlap: at first `max(1, n/32)` for pages of `n` (so 31 for the
+//! API's 1,000), never more than `n/4`, nor more than the last page's length minus one, so
+//! every step moves forward; a `limit` of 1 is sent as 2, so pages can overlap. The keys of
+//! every order handed out are kept (a `HashSet` of `u64`, 8 bytes an order plus the table).
+//! A page is **anchored** when its *first* record was handed out before, or when it is the
+//! first page (at the query's offset), or when it follows a page of one record (the server's
+//! choice; no overlap is possible, so there is nothing to check). Then:
 //!
-//! - an anchored page hands out every record of it not handed out before, in page order (an
-//!   order created during the iteration may so come out of order, or not at all); if it
-//!   reaches the page's `total` (or is empty) the list is read, else the next page is at
-//!   `end - v`;
-//! - a page that is not anchored hands out nothing: orders before the overlap were deleted (or
-//!   a run of new ones filled the page) and the page may have jumped over orders not yet read.
-//!   The machine **steps back**: it requests the page `n - v` earlier, then twice as far each
-//!   time in a row, never before the first page's offset (which is anchored by rule), and
-//!   doubles `v`. When an anchored page shows an order `d` records nearer the front than where
-//!   the page before saw it (deletions), `v` grows to `2d + 1`.
+//! - an anchored page hands out every record of it not handed out before, in page order; if
+//!   it reaches the page's own `total` (or is empty) the list is read, else the next page is
+//!   at `end - v`;
+//! - a page that is not anchored hands out nothing: orders before it were removed (or new
+//!   ones came in just there) and it may have jumped over orders not yet read. The machine
+//!   **steps back**: it requests the page `n - v` earlier, then twice as far each time in a
+//!   row, never before the first page's offset (anchored by rule), and doubles `v`;
+//! - when an anchored page's first record is one the page before held, nearer the front by
+//!   `d` positions (orders removed before it), `v` grows to `2d + 1`.
+//!
+//! Why the first record: an order created just before the anchor is never mistaken for one
+//! already read that was jumped over, and a re-sorted order fools the check only by landing
+//! exactly on the page's first position.
+//!
+//! # What holds
 //!
 //! Say an order is *kept* when it is in the result set from the first request to the last and
-//! its sort key does not change. Kept orders keep their order relative to each other.
+//! its sort key never changes. Orders whose keys do not change keep their order relative to
+//! each other.
 //!
 //! - **Never twice** (every order, always): a record is handed out only if its key is not in
-//!   the set of keys handed out, and its key is added when it is.
-//! - **Every kept order exactly once**, when each page's anchor is a kept order or the first
-//!   page, which holds whenever at most `v` orders are removed or re-sorted between two
-//!   requests. Invariant: every kept order not yet handed out sorts after every kept order
-//!   handed out. An anchored page is a contiguous slice of the list at that time; a kept order
-//!   `x` not yet handed out sorts after the kept anchor, so it is in the page (and is handed
-//!   out now) or after it, and the invariant holds again. Only pages that reach the `total`
-//!   end the paging, so `x` is handed out at the latest by the last page. A kept order `x`
-//!   after the last page (position `>= end`) can only come before the next page's start
-//!   (`end - v`) if more than `v` orders before it were removed in between, so with at most `v`
-//!   removals per request no order is jumped over even if the anchor was a re-sorted order.
-//! - **Re-sorted orders** (sort key changed): never twice, and the paging ends; each is
-//!   handed out at most once, possibly not at all (it may move from the unread part into the
-//!   part already read, which no client sees without reading again). The default order
-//!   (newest first) and `sort: "id"` have keys that do not change. For a sort that is not
-//!   unique, `iterate` and `collect` add `id` as the last key ([`ListQuery::unique_sort`]), so
-//!   equal keys do not swap places between requests.
-//! - **The paging ends**: each anchored page moves `end` forward by at least one record;
-//!   steps back double until they reach the first page, which is anchored; a request that
-//!   hands out something hands out an order never handed out before, and there are finitely
-//!   many. So with fewer than `n - 2v` orders created ahead of the reading position per
-//!   request, every page moves on. A list that changes faster than that could keep the machine
-//!   busy, so it stops with a `decode` error after [`IDLE_LIMIT`] requests in a row that hand
-//!   out nothing.
+//!   the set of keys handed out, and its key goes in when it is.
+//! - **Every kept order exactly once** (paging from offset 0), whenever no order is re-sorted,
+//!   however fast orders are created and deleted, as long as the paging ends without the
+//!   error below (and the server does not answer with pages of one record, which cannot be
+//!   checked). Invariant: every kept order
+//!   not yet handed out sorts after every order handed out whose key never changed. An
+//!   anchored page is a contiguous slice of the list at its time; its first record `a` was
+//!   handed out and (no re-sorting) its key is unchanged, so a kept order `x` not yet handed
+//!   out sorts after `a`: `x` is in the page (handed out now) or after it, and the invariant
+//!   holds again. A page that is not anchored changes nothing. Only an anchored page reaching
+//!   its `total` ends the paging, so `x` is handed out at the latest by the last page.
+//! - **With re-sorted orders**, every kept order exactly once when at most `v` orders are
+//!   removed or re-sorted between two requests: a kept order not yet read sits at or after the
+//!   last page's `end`; it can only come before the next page's start (`end - v`) if more
+//!   than `v` orders before it were removed in between. Beyond that, a gap is still seen
+//!   (step back) unless a re-sorted order lands exactly on the first position of the next
+//!   page. A re-sorted order itself is handed out at most once, possibly not at all (it may
+//!   move from the unread part into the part already read, which no client sees without
+//!   reading again). The default order (newest first) and `sort: "id"` have keys that never
+//!   change. For a sort that is not unique, `iterate` and `collect` add `id` as the last key
+//!   ([`ListQuery::unique_sort`]), so orders with equal keys do not swap places between
+//!   requests.
+//! - **The paging ends**, always: it stops with a `decode` error ("the list changes faster
+//!   than it can be paged") after [`STALL_LIMIT`] requests in a row that do not end further
+//!   on than every anchored page before (the reading position does not move: steps back, or
+//!   new orders at the front as fast as pages are read), or once it has received more than
+//!   `8 * total + 64 * n` records (`total` the first page's: a list that grows at its end
+//!   faster than it is read). On a list that does not change it takes
+//!   `1 + ceil((N - n) / (n - v))` requests for `N` orders. Under churn the error needs a
+//!   list that changes faster than it is read: with fewer than `n - 2v` orders created or
+//!   removed between two requests, each anchored page ends further on than the one before, and
+//!   a step back is followed by pages that pass the old position in a few requests.
 //!
-//! What stays an error (`decode`, ending the paging): a page at another offset than asked, an
-//! empty page short of its own `total`, a page whose records repeat the page before it (a
-//! server that ignores `offset`). A `total` that changes between pages is not an error.
+//! What stays an error (`decode`, ending the paging): a page at another offset than asked; an
+//! empty page short of its own `total`; the same records, at an offset at least 4 further and
+//! with the same total, twice in a row (a server that ignores `offset`; an honest list does
+//! that only if at least 4 orders are created before the page and as many removed after it,
+//! twice). A `total` that changes between pages is not an error.
+//!
+//! The tests (`paging/churn.rs`) check these on thousands of seeded runs against a list that
+//! changes between requests, and print what the overlap costs.
 
 use crate::api::{check_offset, Page};
 use crate::error::{Error, Result};
@@ -98,8 +118,9 @@ use std::collections::HashSet;
 
 pub use crate::text::fingerprint;
 
-/// Requests in a row that hand out nothing before the paging gives up ([`Paginator`]).
-pub const IDLE_LIMIT: u32 = 64;
+/// Requests in a row that do not read further than before, after which the paging gives up
+/// ([`Paginator`]).
+pub const STALL_LIMIT: u32 = 64;
 
 /// A page to request.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -198,8 +219,14 @@ pub struct Paginator {
     repeats: u32,
     /// Requests started.
     requests: u64,
-    /// Requests in a row that handed out nothing.
-    idle: u32,
+    /// Requests in a row that did not read further than `reach`.
+    stalled: u32,
+    /// The furthest `end` of an anchored page.
+    reach: i64,
+    /// Records received.
+    fetched: u64,
+    /// The first page's `total`.
+    first_total: Option<i64>,
     /// Nothing more to do.
     finished: bool,
 }
@@ -229,7 +256,10 @@ impl Paginator {
             previous: None,
             repeats: 0,
             requests: 0,
-            idle: 0,
+            stalled: 0,
+            reach: 0,
+            fetched: 0,
+            first_total: None,
             finished: max == Some(0),
         };
         if let Some(n) = limit.filter(|l| *l > 0) {
@@ -310,17 +340,26 @@ impl Paginator {
             self.learn_step(len);
         }
         let n = self.step.unwrap_or(1);
-        if self.idle >= IDLE_LIMIT {
+        let first_total = (*self.first_total.get_or_insert(a.page.total)).max(0);
+        let budget = u64::try_from(
+            first_total
+                .saturating_mul(8)
+                .saturating_add(n.saturating_mul(64)),
+        )
+        .unwrap_or(u64::MAX);
+        if self.stalled >= STALL_LIMIT || self.fetched > budget {
             return self.fail(Error::decode(format!(
                 "the list changes faster than it can be paged ({} requests, {} orders handed out): filter on date_created to page a fixed set",
                 self.requests,
                 self.delivered.len()
             )));
         }
+        self.fetched = self.fetched.saturating_add(a.keys.len() as u64);
+        let end = asked.saturating_add(len);
         let anchored = a.keys.first().is_some_and(|k| self.delivered.contains(k));
         if asked != self.start && !anchored && !self.unchecked {
             // Not anchored: the page may have jumped over unread orders. Step back.
-            self.idle = self.idle.saturating_add(1);
+            self.stalled = self.stalled.saturating_add(1);
             self.back = if self.back == 0 {
                 (n - self.overlap).max(1)
             } else {
@@ -355,12 +394,12 @@ impl Paginator {
                 room -= 1;
             }
         }
-        self.idle = if which.is_empty() {
-            self.idle.saturating_add(1)
+        if end > self.reach {
+            self.reach = end;
+            self.stalled = 0;
         } else {
-            0
-        };
-        let end = asked.saturating_add(len);
+            self.stalled = self.stalled.saturating_add(1);
+        }
         if room == 0 || len == 0 || end >= a.page.total {
             self.finish();
             if which.is_empty() {

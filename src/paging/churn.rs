@@ -295,12 +295,13 @@ fn property_every_kept_order_exactly_once_under_churn() {
     }
 }
 
-/// More changes per request than the overlap (up to half a page, all at the front or all
-/// deletions): never twice, and the paging ends (read, or a `decode` error when the list
-/// changes faster than it can be paged).
+/// More changes per request than the overlap (half a page to a page and a half): never twice,
+/// and the paging ends (read, or a `decode` error when the list changes faster than it can be
+/// paged); when no order is re-sorted, every kept order exactly once.
 #[test]
 fn property_heavy_churn_never_twice_and_ends() {
     let mut rng = Rng::new(0x4ea7_c4a2);
+    let mut gave_up = 0;
     for _ in 0..1000 {
         let mut s = setting(&mut rng);
         let n = s.limit.map_or(s.default_limit, |l| l.max(2) as usize);
@@ -312,14 +313,22 @@ fn property_heavy_churn_never_twice_and_ends() {
             o.delivered.iter().all(|id| seen.insert(*id)),
             "{s:?} {seed}"
         );
-        if let Some(e) = &o.error {
-            assert_eq!(e.kind, crate::ErrorKind::Decode);
-            assert!(
-                e.message.contains("changes faster than it can be paged"),
-                "{e:?}"
-            );
+        match &o.error {
+            Some(e) => {
+                gave_up += 1;
+                assert_eq!(e.kind, crate::ErrorKind::Decode);
+                assert!(
+                    e.message.contains("changes faster than it can be paged"),
+                    "{e:?}"
+                );
+            }
+            // No order re-sorted: every kept order exactly once, however fast the churn.
+            None if s.order != Order::Keyed => check(s, seed, &o),
+            None => {}
         }
     }
+    println!("heavy churn: {gave_up} of 1000 runs stopped with the decode error");
+    assert!(gave_up < 500, "most runs read the list to its end");
 }
 
 /// The cost of the overlap and the steps back: records and requests beyond what a static list

@@ -531,3 +531,129 @@ fn push_records_joins_any_records_of_a_transcoded_page() {
     assert_eq!(record_json(&page, 4), None);
     assert_eq!(push_records(&mut String::new(), &page, &[1, 4]), None);
 }
+
+/// Feeds `p` from `s`, calling `change` on the list after each answer (before the next
+/// request); returns what it handed out, the offsets asked and the error.
+fn drive_changing(
+    p: &mut Paginator,
+    s: &mut Source,
+    mut change: impl FnMut(usize, &mut Vec<i64>),
+) -> Run {
+    let mut run = Run::default();
+    let mut k = 0;
+    while let Action::Fetch(r) = p.next_action() {
+        run.requests.push(r);
+        let answer = s.serve(r);
+        change(k, &mut s.ids);
+        k += 1;
+        match p.arrived(r.offset, Ok(arrival(&answer))) {
+            Verdict::Deliver(which) => run.records.extend(which.iter().map(|&i| answer.ids[i])),
+            Verdict::Done => {}
+            Verdict::Fail(e) => run.error = Some(e),
+        }
+    }
+    assert_eq!(p.next_action(), Action::Done);
+    run
+}
+
+#[test]
+fn deletions_before_the_overlap_step_back_and_nothing_is_skipped() {
+    // After the first page, 5 orders already read are deleted: the page at 9 now starts at
+    // order 15, which was never handed out (not anchored): step back to 0, then on.
+    let mut s = Source::new(30);
+    let run = drive_changing(
+        &mut Paginator::iterate(&query(r#"{"limit":10}"#)),
+        &mut s,
+        |k, ids| {
+            if k == 0 {
+                ids.drain(0..5);
+            }
+        },
+    );
+    assert_eq!(run.error, None);
+    assert_eq!(
+        run.records,
+        (1..=30).collect::<Vec<_>>(),
+        "11..=14 not skipped"
+    );
+    // 9: not anchored; 0 (9 - (10 - 1)); the overlap doubled to 2: 8, 16.
+    assert_eq!(offsets(&run), [0, 9, 0, 8, 16]);
+}
+
+#[test]
+fn orders_created_at_the_front_shift_the_pages_and_nothing_is_twice() {
+    // Newest first: 3 orders are created after each answer, at the front.
+    let mut s = Source::new(40);
+    s.ids.reverse();
+    let mut top = 40;
+    let run = drive_changing(
+        &mut Paginator::iterate(&query(r#"{"limit":10}"#)),
+        &mut s,
+        |_, ids| {
+            for _ in 0..3 {
+                top += 1;
+                ids.insert(0, top);
+            }
+        },
+    );
+    assert_eq!(run.error, None);
+    assert_eq!(
+        run.records,
+        (1..=40).rev().collect::<Vec<_>>(),
+        "the first 40, once"
+    );
+}
+
+#[test]
+fn a_list_that_changes_faster_than_it_is_read_stops_with_a_decode_error() {
+    // 20 orders created at the front for every page of 10: no page ever holds a new one.
+    let mut s = Source::new(40);
+    s.ids.reverse();
+    let mut top = 40;
+    let run = drive_changing(
+        &mut Paginator::iterate(&query(r#"{"limit":10}"#)),
+        &mut s,
+        |_, ids| {
+            for _ in 0..20 {
+                top += 1;
+                ids.insert(0, top);
+            }
+        },
+    );
+    decode_error(&run, "the list changes faster than it can be paged");
+    let mut seen = std::collections::HashSet::new();
+    assert!(run.records.iter().all(|id| seen.insert(*id)), "never twice");
+    assert!(
+        run.requests.len() <= 2 + 2 * STALL_LIMIT as usize,
+        "{}",
+        run.requests.len()
+    );
+}
+
+#[test]
+fn a_list_that_grows_at_its_end_faster_than_it_is_read_stops_with_a_decode_error() {
+    // `sort: "id"`: 20 orders created at the end for every page of 10, forever.
+    let mut s = Source::new(40);
+    let mut top = 40;
+    let run = drive_changing(
+        &mut Paginator::iterate(&query(r#"{"limit":10}"#)),
+        &mut s,
+        |_, ids| {
+            for _ in 0..20 {
+                top += 1;
+                ids.push(top);
+            }
+        },
+    );
+    decode_error(&run, "the list changes faster than it can be paged");
+    // Records received stay within 8 * 40 + 64 * 10 (plus the last page).
+    assert!(
+        run.records.len() <= 8 * 40 + 64 * 10 + 10,
+        "{}",
+        run.records.len()
+    );
+    assert_eq!(
+        run.records,
+        (1..=run.records.len() as i64).collect::<Vec<_>>()
+    );
+}
