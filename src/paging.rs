@@ -40,7 +40,7 @@
 //!
 //! Pages overlap: after a page that ended at position `end`, the next one is requested at
 //! `end - v`, `v` records of overlap: at first `max(1, n/32)` for pages of `n` (so 31 for the
-//! API's 1,000), never more than `n/4`, nor more than the last page's length minus one, so
+//! API's 1,000), never more than `n/4`, nor more than half the last page's length, so
 //! every step moves forward; a `limit` of 1 is sent as 2, so pages can overlap. The keys of
 //! every order handed out are kept (a `HashSet` of `u64`, 8 bytes an order plus the table).
 //! A page is **anchored** when its *first* record was handed out before, or when it is the
@@ -406,7 +406,7 @@ impl Paginator {
                 return Verdict::Done;
             }
         } else {
-            let overlap = self.overlap.min(len - 1).max(0);
+            let overlap = self.overlap.min(len / 2).max(0);
             self.plan(end - overlap, overlap == 0);
         }
         self.last = Some((asked, a.keys));
