@@ -500,6 +500,20 @@ impl ListQuery {
         self.limit
     }
 
+    /// The query with a unique sort, for paging: when it names a sort and none of its keys is
+    /// `id` (or `-id`), `id` is added as the last key, so orders with equal sort keys keep one
+    /// order between requests (see [`crate::paging`]). No sort (the API's default order) or a
+    /// sort that names `id` is left as it is.
+    pub fn unique_sort(&self) -> Self {
+        let mut q = self.clone();
+        if let Some(sort) = &mut q.sort {
+            if !sort.split(',').any(|k| k.trim_start_matches('-') == "id") {
+                sort.push_str(",id");
+            }
+        }
+        q
+    }
+
     /// The same query for another page: `offset` (at least 0) and `limit` (kept within
     /// 1..=[`MAX_LIMIT`]; `None` sends none).
     pub fn at_page(&self, offset: i64, limit: Option<i64>) -> Self {
@@ -617,6 +631,33 @@ mod tests {
     #[test]
     fn empty_query_is_empty() {
         assert_eq!(build("{}").unwrap(), "");
+    }
+
+    #[test]
+    fn paging_adds_id_as_the_last_sort_key_when_the_sort_is_not_unique() {
+        let q = |json: &str| {
+            let q: Query = serde_json::from_str(json).unwrap();
+            ListQuery::new(&q, &SPEC)
+                .unwrap()
+                .unique_sort()
+                .to_query_string()
+        };
+        assert_eq!(q(r#"{"sort":"-date_created"}"#), "?sort=-date_created%2Cid");
+        assert_eq!(q(r#"{"sort":["date_created"]}"#), "?sort=date_created%2Cid");
+        assert_eq!(q(r#"{"sort":"-id"}"#), "?sort=-id");
+        assert_eq!(
+            q(r#"{"sort":"id,-date_created"}"#),
+            "?sort=id%2C-date_created"
+        );
+        assert_eq!(
+            q(r#"{"sort":"date_created,-id"}"#),
+            "?sort=date_created%2C-id"
+        );
+        assert_eq!(
+            q(r#"{"limit":5}"#),
+            "?limit=5",
+            "the default order is left alone"
+        );
     }
 
     #[test]

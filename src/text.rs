@@ -5,6 +5,13 @@
 
 use std::borrow::Cow;
 
+/// FNV-1a, 64 bits: a cheap, stable hash of a text (a page's or a record's JSON).
+pub fn fingerprint(text: &str) -> u64 {
+    text.bytes().fold(0xcbf2_9ce4_8422_2325, |h, b| {
+        (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+    })
+}
+
 /// The first `max_chars` characters of `s` (all of `s` when it is shorter), cut on a char
 /// boundary: the one helper for quoting outside text in a message.
 pub(crate) fn clip(s: &str, max_chars: usize) -> &str {

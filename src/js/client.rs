@@ -23,7 +23,6 @@ use crate::transcode::OrdersPage;
 use js_sys::{Object, Promise, Reflect};
 use std::cell::RefCell;
 use std::collections::VecDeque;
-use std::ops::Range;
 use std::rc::Rc;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
@@ -259,16 +258,13 @@ impl Client {
             let call = CallOptions::parse(&opts)?;
             let (q, max) = split_max(&query)?;
             let (q, ()) = ListSubaccountOrders::args(&q)?;
+            let q = q.unique_sort();
             let paginator = Paginator::collect(&q, max);
             let pages = Pages::new(t, Rc::new(call), q, paginator);
             // The pages' records joined into one array.
             let mut out = String::from("[");
-            while let Some((page, range)) = pages.next().await? {
-                let records = paging::records_json(&page, range).ok_or_else(cut_error)?;
-                if out.len() > 1 && !records.is_empty() {
-                    out.push(',');
-                }
-                out.push_str(records);
+            while let Some((page, which)) = pages.next().await? {
+                paging::push_records(&mut out, &page, &which).ok_or_else(cut_error)?;
             }
             out.push(']');
             parse_json(&out)
@@ -294,6 +290,7 @@ impl Client {
     fn order_pages(&self, query: JsValue, opts: JsValue) -> Result<OrderPages> {
         let mut call = CallOptions::parse(&opts)?;
         let (q, ()) = ListSubaccountOrders::args(&parse_query(&query)?)?;
+        let q = q.unique_sort();
         // Our own controller, so `close()` can stop a request the caller no longer wants.
         let controller = AbortController::new()
             .map_err(|_| Error::new(ErrorKind::Network, "AbortController is not available"))?;
@@ -347,7 +344,7 @@ fn split_max(query: &JsValue) -> Result<(Query, Option<u64>)> {
     Ok((parse_query(&rest)?, max))
 }
 
-/// The error for records the page does not hold (never expected: the paginator's ranges come
+/// The error for records the page does not hold (never expected: the paginator's indices come
 /// from the page).
 fn cut_error() -> Error {
     Error::decode("could not cut the page's records")
@@ -414,14 +411,24 @@ impl Pages {
         });
     }
 
-    /// The next records to hand out (a page and which of its records), or `None` at the end.
-    async fn next(&self) -> Result<Option<(OrdersPage, Range<usize>)>> {
+    /// The next records to hand out (a page and which of its records, at least one), or
+    /// `None` at the end. Pages with nothing new (the paginator stepping back) are read past.
+    async fn next(&self) -> Result<Option<(OrdersPage, Vec<usize>)>> {
+        loop {
+            if let Some(found) = self.next_page().await? {
+                return Ok(found);
+            }
+        }
+    }
+
+    /// One page: `Some(None)` at the end, `None` for a page with nothing to hand out.
+    async fn next_page(&self) -> Result<Option<Option<(OrdersPage, Vec<usize>)>>> {
         let asked = loop {
             let action = self.paginator.borrow_mut().next_action();
             match action {
                 Action::Fetch(r) => self.start(r),
                 Action::Await(offset) => break offset,
-                Action::Done => return Ok(None),
+                Action::Done => return Ok(Some(None)),
             }
         };
         let front = self.in_flight.borrow_mut().pop_front();
@@ -449,17 +456,16 @@ impl Pages {
                 .borrow_mut()
                 .retain(|f| p.is_in_flight(f.offset));
         }
+        // The next page is requested now, while the caller works on this one.
+        let ahead = self.paginator.borrow_mut().ahead();
+        if let Some(r) = ahead {
+            self.start(r);
+        }
         match (verdict, page) {
-            (Verdict::Deliver(range), Some(page)) => {
-                // Keep one page in flight while the caller works on this one.
-                let ahead = self.paginator.borrow_mut().ahead();
-                if let Some(r) = ahead {
-                    self.start(r);
-                }
-                Ok(Some((page, range)))
-            }
+            (Verdict::Deliver(which), Some(_)) if which.is_empty() => Ok(None),
+            (Verdict::Deliver(which), Some(page)) => Ok(Some(Some((page, which)))),
             (Verdict::Fail(e), _) => Err(e),
-            _ => Ok(None),
+            _ => Ok(Some(None)),
         }
     }
 
@@ -470,9 +476,9 @@ impl Pages {
     }
 }
 
-/// Reads subaccount orders page by page (behind `iterateSubaccountOrders`), one request ahead
-/// of the caller ([`Paginator::iterate`]): while the caller consumes page N, page N+1 is in
-/// flight; when it asks for N+1, N+2 is requested. `close()` aborts what is in flight.
+/// Reads subaccount orders page by page (behind `iterateSubaccountOrders`, [`Paginator::iterate`]):
+/// the next page is requested as soon as a page has arrived, so it is in flight while the
+/// caller consumes this one; never two at once. `close()` aborts what is in flight.
 #[wasm_bindgen(skip_typescript)]
 pub struct OrderPages {
     pages: Rc<Pages>,
@@ -493,10 +499,12 @@ impl OrderPages {
         spawn(&pages.transport.clone(), async move {
             match pages.next().await? {
                 None => Ok(JsValue::UNDEFINED),
-                Some((page, range)) if range.len() == page.len => parse_json(&page.json),
-                Some((page, range)) => {
-                    let records = paging::records_json(&page, range).ok_or_else(cut_error)?;
-                    parse_json(&format!("[{records}]"))
+                Some((page, which)) if which.len() == page.len => parse_json(&page.json),
+                Some((page, which)) => {
+                    let mut out = String::from("[");
+                    paging::push_records(&mut out, &page, &which).ok_or_else(cut_error)?;
+                    out.push(']');
+                    parse_json(&out)
                 }
             }
         })

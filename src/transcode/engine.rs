@@ -922,12 +922,12 @@ impl Tx<'_> {
 
     /// Writes a list of `schema` records (`null` is `[]`); returns how many were written.
     /// `dedupe`: drop a record whose field of that index repeats an earlier record's text.
-    /// `ends`: receives the output offset after each record.
+    /// `cuts`: receives the output offset after each record, and its key (see [`Cuts`]).
     pub fn list(
         &mut self,
         schema: &Schema,
         dedupe: Option<usize>,
-        mut ends: Option<&mut Vec<usize>>,
+        mut cuts: Option<&mut Cuts>,
     ) -> R<usize> {
         let start = self.pos;
         let t = self.tok()?;
@@ -960,7 +960,8 @@ impl Tx<'_> {
                     let t = self.tok()?;
                     return self.type_err(t, schema.name);
                 }
-                let span = self.record(schema, dedupe).map_err(|e| e.in_element(i))?;
+                let capture = dedupe.or(cuts.as_ref().and_then(|c| c.key));
+                let span = self.record(schema, capture).map_err(|e| e.in_element(i))?;
                 i = i.saturating_add(1);
                 self.flush(self.pos);
                 let keep = match span {
@@ -977,8 +978,12 @@ impl Tx<'_> {
                 };
                 if keep {
                     n += 1;
-                    if let Some(e) = ends.as_deref_mut() {
-                        e.push(self.out.len());
+                    if let Some(c) = cuts.as_deref_mut() {
+                        c.ends.push(self.out.len());
+                        if c.key.is_some() {
+                            let from = if n > 1 { mark + 1 } else { mark };
+                            c.keys.push(record_key(&self.out, span, from));
+                        }
                     }
                 } else {
                     self.out.truncate(mark);
@@ -1080,6 +1085,31 @@ fn plain_run(s: &[u8], mut i: usize) -> usize {
         i += 1;
     }
     i
+}
+
+/// Where a list's records end in the output, and each record's key ([`Tx::list`]).
+#[derive(Debug, Default)]
+pub struct Cuts {
+    /// The output offset just after each record.
+    pub ends: Vec<usize>,
+    /// The index of the field whose value is a record's key (`None`: no keys).
+    pub key: Option<usize>,
+    /// Each record's key: its key field's value when it is a non-negative integer, else
+    /// (never for a record whose key is required) a hash of its JSON with the top bit set, so
+    /// the two kinds never meet.
+    pub keys: Vec<u64>,
+}
+
+/// The key of the record written to `out[from..]` whose key field's value is at `span`.
+fn record_key(out: &str, span: Span, from: usize) -> u64 {
+    let id = span
+        .and_then(|(a, b)| out.get(a..b))
+        .and_then(|v| v.parse::<i64>().ok())
+        .and_then(|id| u64::try_from(id).ok());
+    match id {
+        Some(id) => id,
+        None => crate::text::fingerprint(out.get(from..).unwrap_or("")) | 1 << 63,
+    }
 }
 
 /// Appends JSON text `s` with every non-ASCII character written as a `\\uXXXX` escape (they

@@ -40,7 +40,7 @@ use crate::api::Page;
 use crate::error::{ApiErrorEntry, Error, Result};
 use crate::record::{index_of, Schema, Wire};
 pub use endpoint::Transcode;
-use engine::{write_i64, JsonError, Tx, R};
+use engine::{write_i64, Cuts, JsonError, Tx, R};
 pub use http_error::http_error;
 
 /// Runs `f` over `body` and checks that nothing but white space follows.
@@ -85,7 +85,7 @@ fn envelope(
     elem: &Schema,
     with_page: bool,
     dedupe: Option<usize>,
-    mut ends: Option<&mut Vec<usize>>,
+    mut cuts: Option<&mut Cuts>,
 ) -> R<Envelope> {
     let mut env = Envelope {
         count: 0,
@@ -104,7 +104,7 @@ fn envelope(
                 tx.ws();
                 tx.skip_output_to_here();
                 env.count = tx
-                    .list(elem, dedupe, ends.as_deref_mut())
+                    .list(elem, dedupe, cuts.as_deref_mut())
                     .map_err(|e| e.in_field(list_key))?;
             } else if with_page && key == "page" {
                 if page_seen {
@@ -223,10 +223,14 @@ pub struct OrdersPage {
     pub page: Page,
     /// The offset in `json` just after each order (to cut the array after any of them).
     pub ends: Vec<usize>,
+    /// Each order's key, for the pager to know an order again on another page: its `id`
+    /// (required, so always there); a hash of its JSON with the top bit set would stand in
+    /// for an id that is not a non-negative integer.
+    pub keys: Vec<u64>,
 }
 
-fn orders(tx: &mut Tx, offset: i64, ends: Option<&mut Vec<usize>>) -> R<Page> {
-    let env = envelope(tx, "orders", &SubaccountOrder::SCHEMA, true, None, ends)?;
+fn orders(tx: &mut Tx, offset: i64, cuts: Option<&mut Cuts>) -> R<Page> {
+    let env = envelope(tx, "orders", &SubaccountOrder::SCHEMA, true, None, cuts)?;
     Ok(env.page.unwrap_or(Page {
         total: offset
             .saturating_add(env.count as i64)
@@ -265,14 +269,20 @@ impl OrdersPage {
 
 /// The orders of a subaccount-orders page as a JSON array, with the page and record ends.
 pub fn subaccount_orders_page(body: &str, offset: i64) -> Result<OrdersPage> {
-    let mut ends = Vec::new();
+    const ID: usize = index_of(SubaccountOrder::SCHEMA.fields, "id");
+    let mut cuts = Cuts {
+        key: Some(ID),
+        ..Cuts::default()
+    };
     let mut page = None;
     let json = run(body, |tx| {
-        page = Some(orders(tx, offset, Some(&mut ends))?);
+        page = Some(orders(tx, offset, Some(&mut cuts))?);
         Ok(())
     })?;
+    let Cuts { ends, keys, .. } = cuts;
     Ok(OrdersPage {
         len: ends.len(),
+        keys,
         page: page.unwrap_or(Page {
             total: 0,
             limit: 0,

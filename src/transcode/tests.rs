@@ -323,6 +323,20 @@ fn agrees_with_serde_on_subaccount_orders() {
             assert_eq!(p.len, whole.orders.len());
             let arr: Vec<Value> = serde_json::from_str(&p.json).unwrap();
             assert_eq!(arr.len(), p.len);
+            // Each order's key is its id (required, so always an integer).
+            let ids: Vec<u64> = whole.orders.iter().map(|o| o.id as u64).collect();
+            let keys: Vec<u64> = p.keys.iter().map(|&k| k & !(1 << 63)).collect();
+            let hashed = whole
+                .orders
+                .iter()
+                .zip(&p.keys)
+                .all(|(o, &k)| (o.id < 0) == (k >> 63 == 1));
+            assert!(hashed, "a negative id is hashed, others are the id");
+            for ((o, &k), &id) in whole.orders.iter().zip(&keys).zip(&ids) {
+                if o.id >= 0 {
+                    assert_eq!(k, id);
+                }
+            }
             // Each end cuts the array after a whole record.
             for (k, &end) in p.ends.iter().enumerate() {
                 let cut = format!("{}]", &p.json[..end]);
