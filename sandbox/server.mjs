@@ -151,6 +151,7 @@ export async function startSandbox(options = {}) {
     let r;
     if (isApi) {
       r = answerApi(req, urlPath.slice(API_PREFIX.length), rawQuery, ctx);
+      stats.listRecords += r.records ?? 0;
       const ms = delayOf(latency, r.records ?? 0);
       if (ms > 0) {
         await new Promise((resolve) => {

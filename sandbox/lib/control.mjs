@@ -14,11 +14,12 @@ export const MAX_TRACKED = 1000;
  * @property {Record<string, number>} byPath requests by path (the first MAX_TRACKED paths)
  * @property {number} rateLimited requests the rate limiter refused
  * @property {number} faults requests that got a fault
+ * @property {number} listRecords records sent in subaccount-order list pages (the cost of paging)
  */
 
 /** @returns {Stats} */
 export function newStats() {
-  return { requests: 0, byPath: {}, rateLimited: 0, faults: 0 };
+  return { requests: 0, byPath: {}, rateLimited: 0, faults: 0, listRecords: 0 };
 }
 
 /**

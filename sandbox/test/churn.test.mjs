@@ -26,6 +26,7 @@ test('churn off (the default): the same ids at every request, ascending without 
     assert.deepEqual(a, b);
     assert.deepEqual(a, [...a].sort((x, y) => x - y));
     assert.equal(sb.churn, null);
+    assert.equal(sb.stats.listRecords, 400, 'records sent in list pages');
     assert.deepEqual(await (await fetch(sb.url + '__sandbox/churn')).json(), { on: false });
   } finally {
     await sb.close();
