@@ -128,7 +128,10 @@ export async function startSandbox(options = {}) {
     urlPath = asked.urlPath;
     countRequest(stats, urlPath);
     const isApi = urlPath === API_PREFIX || urlPath.startsWith(API_PREFIX + '/');
-    if (isApi) res.once('close', inFlight.enter(req.headers['x-dc-devkey']));
+    // In flight until the answer is handed to the socket (a whole answer is written at once),
+    // or until the connection closes first (a client that gave up, a stalled fault).
+    const leave = isApi ? inFlight.enter(req.headers['x-dc-devkey']) : () => {};
+    res.once('close', leave);
 
     if (req.method === 'OPTIONS') {
       req.resume();
@@ -169,7 +172,8 @@ export async function startSandbox(options = {}) {
     } else {
       return serveStatic(res, urlPath);
     }
-    return sendAfter(res, r, fault);
+    sendAfter(res, r, fault);
+    leave();
   }
 
   const server = http.createServer({ requestTimeout: 60_000, headersTimeout: 30_000, keepAlive: true, maxHeaderSize: 16384 }, (req, res) => {

@@ -2,10 +2,10 @@
 // "one request at a time" (DigiCert: "send requests sequentially (one at a time), and always
 // wait for a response code before sending the next request in the queue").
 //
-// A request is in flight from its arrival until its answer is written or its connection
-// closes (a client that aborts a request frees its place). Keys are never reported: the
-// control API names them by their position in the sandbox's `keys` (`#0`, `#1`, ...); any
-// other key (or none) counts as `other`.
+// A request is in flight from its arrival until its answer is handed to the socket or its
+// connection closes (a client that aborts a request frees its place). Keys are never
+// reported: the control API names them by their position in the sandbox's `keys` (`#0`,
+// `#1`, ...); any other key (or none) counts as `other`; `all` counts every key together.
 
 /**
  * @typedef {object} InFlightCount
@@ -20,8 +20,10 @@
  * @property {(key?: string) => number} max the most in flight at once for `key`, or for any one
  *   key when none is given
  * @property {(key?: string) => number} current in flight now for `key`, or over all keys
- * @property {() => { current: number, max: number, byKey: Record<string, InFlightCount> }} report
- *   for the control API: `max` is the most for any one key; keys named `#i` / `other`
+ * @property {() => number} maxAll the most in flight at once over all keys together
+ * @property {() => { current: number, max: number, all: InFlightCount, byKey: Record<string, InFlightCount> }} report
+ *   for the control API: `max` is the most for any one key, `all` over all keys; keys named
+ *   `#i` / `other`
  * @property {() => void} reset every max back to the current count
  */
 
@@ -44,29 +46,36 @@ export function inFlightCounter(keys) {
     return c;
   };
   const maxOfAll = () => Math.max(0, ...[...byLabel.values()].map((c) => c.max));
+  /** @type {InFlightCount} */
+  const all = { current: 0, max: 0 };
   return {
     enter(key) {
       const c = count(label(key));
       c.current++;
       c.max = Math.max(c.max, c.current);
+      all.current++;
+      all.max = Math.max(all.max, all.current);
       let done = false;
       return () => {
-        if (!done) c.current--;
+        if (!done) {
+          c.current--;
+          all.current--;
+        }
         done = true;
       };
     },
+    maxAll: () => all.max,
     max: (key) => (key === undefined ? maxOfAll() : byLabel.get(label(key))?.max ?? 0),
-    current: (key) => (key === undefined
-      ? [...byLabel.values()].reduce((s, c) => s + c.current, 0)
-      : byLabel.get(label(key))?.current ?? 0),
+    current: (key) => (key === undefined ? all.current : byLabel.get(label(key))?.current ?? 0),
     report() {
       /** @type {Record<string, InFlightCount>} */
       const byKey = {};
       for (const [l, c] of byLabel) byKey[l] = { ...c };
-      return { current: [...byLabel.values()].reduce((s, c) => s + c.current, 0), max: maxOfAll(), byKey };
+      return { current: all.current, max: maxOfAll(), all: { ...all }, byKey };
     },
     reset() {
       for (const c of byLabel.values()) c.max = c.current;
+      all.max = all.current;
     },
   };
 }

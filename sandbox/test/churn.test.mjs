@@ -95,7 +95,8 @@ test('in-flight count: the most at once per key, resettable; keys are named by p
     assert.equal(sb.inFlight.max(), 3);
     assert.equal(sb.inFlight.current(), 0);
     const text = await (await fetch(sb.url + '__sandbox/in-flight')).text();
-    assert.deepEqual(JSON.parse(text), { current: 0, max: 3, byKey: { '#0': { current: 0, max: 3 }, '#1': { current: 0, max: 1 } } });
+    assert.equal(sb.inFlight.maxAll(), 4);
+    assert.deepEqual(JSON.parse(text), { current: 0, max: 3, all: { current: 0, max: 4 }, byKey: { '#0': { current: 0, max: 3 }, '#1': { current: 0, max: 1 } } });
     assert.ok(!text.includes(KEY) && !text.includes('other-key'), 'the report never holds a key');
     assert.equal((await fetch(sb.url + '__sandbox/in-flight/reset', { method: 'POST' })).status, 200);
     assert.equal(sb.inFlight.max(), 0);
