@@ -35,7 +35,7 @@ const value = (/** @type {string} */ name) => {
   return i >= 0 ? argv[i + 1] : undefined;
 };
 const QUICK = flag('--quick');
-const RUNS = Number(value('--runs') ?? 1);
+const RUNS = Math.max(1, Math.floor(Number(value('--runs') ?? 1)) || 1);
 const NOTE = value('--note');
 /** Time scale: 1 for the full run, 1/10 for --quick. */
 const SCALE = QUICK ? 0.1 : 1;
@@ -243,7 +243,7 @@ async function churnCost() {
   }
   emit(table(['dataset', 'requests', 'records fetched', 'records delivered', 'extra fetched', 'wall ms', 'notes'], rows));
   emit();
-  emit(`The floor: ${ORDERS / LIMIT} requests of ${LIMIT} (${ORDERS / LIMIT + 1} when the last page is full and an empty one ends the list), ${ORDERS.toLocaleString('en')} records. Under churn, "delivered" counts the orders of the changing set: some inserted during the pass may be in it, deleted ones not.`);
+  emit(`The floor (the serial loop over a fixed list): ${ORDERS / LIMIT} requests of ${LIMIT}, ${ORDERS.toLocaleString('en')} records. Wall times here are single passes on a shared machine unless --runs says otherwise. Under churn, "delivered" counts the orders of the changing set: some inserted during the pass may be in it, deleted ones not.`);
   emit();
 }
 
