@@ -107,7 +107,8 @@ function mulberry32(seed) {
   };
 }
 
-class Rng {
+/** The dataset's seeded PRNG (also drives the churn mode, lib/churn.mjs). */
+export class Rng {
   constructor(seed) {
     // Scramble the seed so that nearby seeds give unrelated streams.
     let s = (Number(seed) | 0) ^ 0x9e3779b9;

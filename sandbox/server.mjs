@@ -13,8 +13,11 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { generateDataset } from './data.mjs';
 import { API_PREFIX, api } from './lib/api.mjs';
 import { DEFAULT_KEY, main } from './lib/cli.mjs';
+import { churn as startChurn } from './lib/churn.mjs';
 import { control, countRequest, newStats } from './lib/control.mjs';
 import { preflight } from './lib/cors.mjs';
+import { inFlightCounter } from './lib/inflight.mjs';
+import { delayOf } from './lib/latency.mjs';
 import { faultBefore, faultCounters, isAfter, requestedFault, sendAfter } from './lib/faults.mjs';
 import { ApiError, errorBody, errorResponse, internalError, jsonResponse, send } from './lib/http.mjs';
 import { logRequest } from './lib/log.mjs';
@@ -24,6 +27,8 @@ import { staticFiles } from './lib/static.mjs';
 export { DEFAULT_KEY } from './lib/cli.mjs';
 export { DEFAULT_RATE_LIMIT, parseRateLimit } from './lib/ratelimit.mjs';
 export { parseQuery } from './lib/query.mjs';
+export { parseChurn } from './lib/churn.mjs';
+export { parseLatency } from './lib/latency.mjs';
 export { usedCodesToCsv } from './lib/endpoints/used-codes.mjs';
 
 const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -42,6 +47,10 @@ const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
  * @property {number} [orders=5000]
  * @property {number} [usedCodes=20000]
  * @property {boolean} [verbose=false] one log line per request (never the key)
+ * @property {import('./lib/churn.mjs').ChurnOptions | null} [churn] the churn mode (off by default):
+ *   subaccount orders inserted, deleted and changed between list requests, newest first by default
+ * @property {import('./lib/latency.mjs').Latency | null} [latency] every API answer waits
+ *   `baseMs + perRecordMs * records` (off by default)
  * @property {(line: string) => void} [log]
  */
 
@@ -54,7 +63,10 @@ const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
  * @property {() => Promise<void>} close
  * @property {import('./data.mjs').Dataset} dataset
  * @property {import('./lib/control.mjs').Stats} stats
- * @property {() => void} reset clears the fault counters and the rate-limit windows
+ * @property {() => void} reset clears the fault counters, the rate-limit windows and the
+ *   in-flight maxima
+ * @property {import('./lib/inflight.mjs').InFlight} inFlight API requests in flight per key
+ * @property {import('./lib/churn.mjs').Churn | null} churn the churn mode's witness, when on
  */
 
 /**
@@ -76,6 +88,8 @@ export async function startSandbox(options = {}) {
     usedCodes = 20000,
     verbose = false,
     log = (line) => process.stderr.write(line + '\n'),
+    churn: churnOptions = null,
+    latency = null,
   } = options;
   const limiter = rateLimiter(rateLimits(rateLimit));
   const serveStatic = staticFiles(path.resolve(wwwDir), path.resolve(pkgDir));
@@ -83,13 +97,16 @@ export async function startSandbox(options = {}) {
   const dataset = generateDataset({ seed, orders, usedCodes });
   const stats = newStats();
   const faults = faultCounters(stats);
-  const answerApi = api({ dataset, keys: new Set(keys.map(String)), limiter, stats });
+  const churn = churnOptions ? startChurn(dataset, churnOptions) : null;
+  const inFlight = inFlightCounter(keys.map(String));
+  const answerApi = api({ dataset, keys: new Set(keys.map(String)), limiter, stats, churn });
   /** @type {Set<{ destroy(): void } | NodeJS.Timeout>} timers and sockets to clean up on close */
   const pending = new Set();
   let closing = false;
   const reset = () => {
     faults.clear();
     limiter.clear();
+    inFlight.reset();
   };
 
   /**
@@ -105,11 +122,16 @@ export async function startSandbox(options = {}) {
     const rawQuery = qi < 0 ? '' : rawUrl.slice(qi + 1);
     if (!urlPath.startsWith('/')) urlPath = '/' + urlPath;
 
-    if (control(req, res, urlPath, { stats, reset })) return;
+    if (control(req, res, urlPath, rawQuery, { stats, reset, inFlight, churn })) return;
 
     const asked = requestedFault(req, urlPath);
     urlPath = asked.urlPath;
     countRequest(stats, urlPath);
+    const isApi = urlPath === API_PREFIX || urlPath.startsWith(API_PREFIX + '/');
+    // In flight until the answer is handed to the socket (a whole answer is written at once),
+    // or until the connection closes first (a client that gave up, a stalled fault).
+    const leave = isApi ? inFlight.enter(req.headers['x-dc-devkey']) : () => {};
+    res.once('close', leave);
 
     if (req.method === 'OPTIONS') {
       req.resume();
@@ -130,15 +152,28 @@ export async function startSandbox(options = {}) {
     if (fault && await faultBefore(fault, req, res, ctx, { dataset, pending, closing: () => closing })) return;
 
     let r;
-    if (urlPath === API_PREFIX || urlPath.startsWith(API_PREFIX + '/')) {
+    if (isApi) {
       r = answerApi(req, urlPath.slice(API_PREFIX.length), rawQuery, ctx);
+      stats.listRecords += r.records ?? 0;
+      const ms = delayOf(latency, r.records ?? 0);
+      if (ms > 0) {
+        await new Promise((resolve) => {
+          const t = setTimeout(() => {
+            pending.delete(t);
+            resolve(undefined);
+          }, ms);
+          pending.add(t);
+        });
+        if (closing) return;
+      }
     } else if (isAfter(fault)) {
       // Faults on static paths apply to a small JSON body.
       r = jsonResponse(200, { ok: true, path: urlPath.slice(0, 200) });
     } else {
       return serveStatic(res, urlPath);
     }
-    return sendAfter(res, r, fault);
+    sendAfter(res, r, fault);
+    leave();
   }
 
   const server = http.createServer({ requestTimeout: 60_000, headersTimeout: 30_000, keepAlive: true, maxHeaderSize: 16384 }, (req, res) => {
@@ -192,6 +227,8 @@ export async function startSandbox(options = {}) {
     dataset,
     stats,
     reset,
+    inFlight,
+    churn,
   };
 }
 

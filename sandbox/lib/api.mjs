@@ -23,14 +23,16 @@ export const API_PREFIX = '/services/v2';
  * @param {Set<string>} env.keys the accepted API keys
  * @param {{ limited: (key: string) => boolean }} env.limiter
  * @param {{ rateLimited: number }} env.stats
+ * @param {import('./churn.mjs').Churn | null} [env.churn] the churn mode, when on: applied before
+ *   each subaccount-order list request, whose default order is then newest first
  * @returns {(req: import('node:http').IncomingMessage, apiPath: string, rawQuery: string, ctx: RequestContext) => import('./http.mjs').Reply}
  *   answers a request for `apiPath` (the path after API_PREFIX)
  */
-export function api({ dataset, keys, limiter, stats }) {
+export function api({ dataset, keys, limiter, stats, churn = null }) {
   const listUsedCodes = usedCodes(dataset);
   const getVoucher = voucherOrder(dataset);
   const listReissues = reissues(dataset);
-  const listSubaccountOrders = subaccountOrders(dataset);
+  const listSubaccountOrders = subaccountOrders(dataset, { newestFirst: churn !== null });
 
   /**
    * @param {import('node:http').IncomingMessage} req
@@ -44,7 +46,10 @@ export function api({ dataset, keys, limiter, stats }) {
     if (apiPath === '/voucher/download/used-codes') return listUsedCodes(q, req);
     if ((m = /^\/voucher\/(\d{1,15})$/.exec(apiPath))) return getVoucher(Number(m[1]));
     if ((m = /^\/order\/certificate\/(\d{1,15})\/reissue$/.exec(apiPath))) return listReissues(Number(m[1]), q);
-    if (apiPath === '/account/subaccount/order') return listSubaccountOrders(q, ctx);
+    if (apiPath === '/account/subaccount/order') {
+      churn?.beforeList();
+      return listSubaccountOrders(q, ctx);
+    }
     throw new ApiError(404, 'not_found|route', 'Route not found.');
   }
 

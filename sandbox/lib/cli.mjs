@@ -2,6 +2,8 @@
 
 import path from 'node:path';
 import { DEFAULT_RATE_LIMIT, parseRateLimit } from './ratelimit.mjs';
+import { parseChurn } from './churn.mjs';
+import { parseLatency } from './latency.mjs';
 
 /** The key the sandbox accepts unless told otherwise. */
 export const DEFAULT_KEY = 'sandbox-key';
@@ -55,6 +57,8 @@ function parseArgs(argv) {
       case '--orders': opts.orders = int(val(), a); break;
       case '--used-codes': opts.usedCodes = int(val(), a); break;
       case '--verbose': opts.verbose = true; break;
+      case '--churn': opts.churn = parseChurn(val()); break;
+      case '--latency': opts.latency = parseLatency(val()); break;
       case '-h':
       case '--help': opts.help = true; break;
       default: throw new Error(`unknown option ${a}`);
@@ -66,7 +70,8 @@ function parseArgs(argv) {
 
 const USAGE = `usage: node sandbox/server.mjs [--port 8787] [--host 127.0.0.1] [--seed 1] [--key sandbox-key]
        [--rate-limit 100/5s,1000/300s | --no-rate-limit] [--www DIR] [--pkg DIR]
-       [--orders 5000] [--used-codes 20000] [--verbose]`;
+       [--orders 5000] [--used-codes 20000] [--verbose]
+       [--churn RATE[:SEED]] [--latency BASE_MS[+PER_RECORD_MS]]`;
 
 /**
  * Runs the sandbox from the command line until SIGINT or SIGTERM.

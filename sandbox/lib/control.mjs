@@ -1,5 +1,6 @@
-// The sandbox's own counters and controls (no key): `GET /__sandbox/stats` and
-// `POST /__sandbox/reset`.
+// The sandbox's own counters and controls (no key): `GET /__sandbox/stats`,
+// `POST /__sandbox/reset`, `GET /__sandbox/in-flight` (+ `POST /__sandbox/in-flight/reset`) and
+// the churn mode's witness, `GET /__sandbox/churn[/present?from=A&to=B | /ever | /journal]`.
 
 import { ApiError, errorResponse, jsonResponse, send } from './http.mjs';
 import { preflight } from './cors.mjs';
@@ -13,11 +14,12 @@ export const MAX_TRACKED = 1000;
  * @property {Record<string, number>} byPath requests by path (the first MAX_TRACKED paths)
  * @property {number} rateLimited requests the rate limiter refused
  * @property {number} faults requests that got a fault
+ * @property {number} listRecords records sent in subaccount-order list pages (the cost of paging)
  */
 
 /** @returns {Stats} */
 export function newStats() {
-  return { requests: 0, byPath: {}, rateLimited: 0, faults: 0 };
+  return { requests: 0, byPath: {}, rateLimited: 0, faults: 0, listRecords: 0 };
 }
 
 /**
@@ -33,27 +35,84 @@ export function countRequest(stats, urlPath) {
   }
 }
 
+/** The controls: path -> method. */
+const ROUTES = new Map([
+  ['/__sandbox/stats', 'GET'],
+  ['/__sandbox/reset', 'POST'],
+  ['/__sandbox/in-flight', 'GET'],
+  ['/__sandbox/in-flight/reset', 'POST'],
+  ['/__sandbox/churn', 'GET'],
+  ['/__sandbox/churn/present', 'GET'],
+  ['/__sandbox/churn/ever', 'GET'],
+  ['/__sandbox/churn/journal', 'GET'],
+]);
+
+/**
+ * What the controls read and reset.
+ * @typedef {object} Controlled
+ * @property {Stats} stats
+ * @property {() => void} reset
+ * @property {import('./inflight.mjs').InFlight} inFlight
+ * @property {import('./churn.mjs').Churn | null} churn
+ */
+
 /**
  * Answers a control request.
  * @param {import('node:http').IncomingMessage} req
  * @param {import('node:http').ServerResponse} res
  * @param {string} urlPath
- * @param {{ stats: Stats, reset: () => void }} sandbox
+ * @param {string} rawQuery
+ * @param {Controlled} sandbox
  * @returns {boolean} false when `urlPath` is not a control
  */
-export function control(req, res, urlPath, { stats, reset }) {
-  if (urlPath !== '/__sandbox/stats' && urlPath !== '/__sandbox/reset') return false;
+export function control(req, res, urlPath, rawQuery, { stats, reset, inFlight, churn }) {
+  const method = ROUTES.get(urlPath);
+  if (method === undefined) return false;
   if (req.method === 'OPTIONS') {
     send(res, preflight());
-  } else if (urlPath === '/__sandbox/stats' && req.method === 'GET') {
-    send(res, jsonResponse(200, stats));
-  } else if (urlPath === '/__sandbox/reset' && req.method === 'POST') {
-    req.resume();
-    reset();
-    send(res, jsonResponse(200, { ok: true }));
-  } else {
-    req.resume();
-    send(res, errorResponse(new ApiError(405, 'method_not_allowed', 'Method not allowed.', { Allow: urlPath.endsWith('reset') ? 'POST' : 'GET' })));
+    return true;
+  }
+  req.resume();
+  if (req.method !== method) {
+    send(res, errorResponse(new ApiError(405, 'method_not_allowed', 'Method not allowed.', { Allow: method })));
+    return true;
+  }
+  try {
+    send(res, answer(urlPath, new URLSearchParams(rawQuery), { stats, reset, inFlight, churn }));
+  } catch (e) {
+    send(res, errorResponse(e instanceof ApiError ? e : new ApiError(400, 'bad_request_format', 'Bad control request.')));
   }
   return true;
+}
+
+/**
+ * @param {string} urlPath
+ * @param {URLSearchParams} params
+ * @param {Controlled} sandbox
+ * @returns {import('./http.mjs').Reply}
+ */
+function answer(urlPath, params, { stats, reset, inFlight, churn }) {
+  switch (urlPath) {
+    case '/__sandbox/stats': return jsonResponse(200, stats);
+    case '/__sandbox/reset': reset(); return jsonResponse(200, { ok: true });
+    case '/__sandbox/in-flight': return jsonResponse(200, inFlight.report());
+    case '/__sandbox/in-flight/reset': inFlight.reset(); return jsonResponse(200, { ok: true });
+    default: break;
+  }
+  if (!churn) {
+    if (urlPath === '/__sandbox/churn') return jsonResponse(200, { on: false });
+    throw new ApiError(404, 'not_found', 'The churn mode is off.');
+  }
+  if (urlPath === '/__sandbox/churn') return jsonResponse(200, { on: true, ...churn.summary() });
+  if (urlPath === '/__sandbox/churn/ever') return jsonResponse(200, { ids: churn.everExisted() });
+  if (urlPath === '/__sandbox/churn/journal') return jsonResponse(200, { journal: churn.journal() });
+  /** @param {string} name */
+  const seq = (name) => {
+    const v = params.get(name) ?? '';
+    if (!/^\d{1,9}$/.test(v)) throw new ApiError(400, `invalid_value:${name}`, `${name} must be a list request's number.`);
+    return Number(v);
+  };
+  const from = seq('from');
+  const to = seq('to');
+  return jsonResponse(200, { from, to, ids: churn.presentThroughout(from, to) });
 }

@@ -11,6 +11,7 @@ import { CORS } from './cors.mjs';
  * @property {number} status
  * @property {Record<string, string>} headers
  * @property {Buffer} body
+ * @property {number} [records] records in a list's body (the latency option's per-record part)
  */
 
 /** An answer in the API's error shape, thrown by the endpoints and the checks before them. */

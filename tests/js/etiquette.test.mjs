@@ -2,10 +2,12 @@
 // over every call and iterator, clients with the same key sharing one queue, one cooldown
 // after a 429 that every queued request waits, and a request aborted while queued never sent.
 //
-// The witness is a small counting front in this file: it forwards to the sandbox after a
-// delay and records, per API key, how many requests were in flight at once and when each one
-// arrived. (DigiCert: "send requests sequentially (one at a time), and always wait for a
-// response code before sending the next request in the queue".)
+// The witness of "how many at once" is the sandbox's own in-flight count per API key
+// (`sb.inFlight`, sandbox/lib/inflight.mjs), with a latency on every answer so that requests
+// sent together overlap there. The 429 and abort tests keep a small front in this file that
+// logs when each request arrived and can answer one itself. (DigiCert: "send requests
+// sequentially (one at a time), and always wait for a response code before sending the next
+// request in the queue".)
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
@@ -20,37 +22,35 @@ before(async () => {
 after(() => sb.close());
 
 /**
- * A counting front of the sandbox: every request waits `delayMs`, then is forwarded. A request
- * counts as in flight from its arrival until it is answered or its client disconnects.
- * `f.maxInFlight`, `f.log` ({ at, key, path }); `f.answer` may answer a request itself
- * (return true when it did).
+ * Runs `f` against a sandbox of its own (clients with one key and base URL share one queue,
+ * set up by the first of them, so each test gets a new base URL) whose every answer waits
+ * 25 ms: requests sent together are in flight together there.
+ */
+async function withSlowSandbox(f) {
+  const slow = await sandbox({ keys: [KEY, 'other-key'], latency: { baseMs: 25, perRecordMs: 0 } });
+  try {
+    await f(slow);
+  } finally {
+    await slow.close();
+  }
+}
+
+/**
+ * A front of the sandbox that logs arrivals: every request waits `delayMs`, then is forwarded.
+ * `f.log` ({ at, key, path }); `f.answer` may answer a request itself (return true when it did).
  */
 async function front({ delayMs = 25 } = {}) {
-  const f = { inFlight: 0, maxInFlight: 0, log: [], answer: null, server: null, baseUrl: '' };
+  const f = { log: [], answer: null, server: null, baseUrl: '' };
   f.server = createServer(async (req, res) => {
-    f.inFlight++;
-    f.maxInFlight = Math.max(f.maxInFlight, f.inFlight);
     f.log.push({ at: Date.now(), key: req.headers['x-dc-devkey'], path: req.url });
-    // In flight until answered, or until the client gave up on it (an iterator's `break`
-    // aborts its read-ahead page: the connection closes, and the next request may go).
-    let ended = false;
-    const end = () => {
-      if (!ended) f.inFlight--;
-      ended = true;
-    };
-    res.on('close', end);
-    try {
-      if (f.answer && f.answer(req, res)) return;
-      await new Promise((r) => setTimeout(r, delayMs));
-      const upstream = await fetch(new URL(sb.baseUrl).origin + req.url, {
-        headers: { 'X-DC-DEVKEY': String(req.headers['x-dc-devkey'] ?? ''), Accept: String(req.headers.accept ?? '') },
-      });
-      const body = Buffer.from(await upstream.arrayBuffer());
-      res.writeHead(upstream.status, { 'Content-Type': upstream.headers.get('content-type') ?? 'application/json' });
-      res.end(body);
-    } finally {
-      end();
-    }
+    if (f.answer && f.answer(req, res)) return;
+    await new Promise((r) => setTimeout(r, delayMs));
+    const upstream = await fetch(new URL(sb.baseUrl).origin + req.url, {
+      headers: { 'X-DC-DEVKEY': String(req.headers['x-dc-devkey'] ?? ''), Accept: String(req.headers.accept ?? '') },
+    });
+    const body = Buffer.from(await upstream.arrayBuffer());
+    res.writeHead(upstream.status, { 'Content-Type': upstream.headers.get('content-type') ?? 'application/json' });
+    res.end(body);
   });
   await new Promise((r) => f.server.listen(0, '127.0.0.1', r));
   f.baseUrl = `http://127.0.0.1:${f.server.address().port}/services/v2`;
@@ -61,8 +61,8 @@ const close = (f) => new Promise((r) => f.server.close(r));
 
 /** A mixed load: single calls, an iterator, a collect and a CSV export, all at once. */
 function mixed(client) {
-  // Read to its end (a `break` aborts the page read ahead, which this front cannot tell
-  // apart from a request still in flight until the connection's close reaches it).
+  // Read to its end (a `break` aborts the page read ahead, which the sandbox counts as in
+  // flight until the connection's close reaches it).
   const iterate = (async () => {
     let n = 0;
     for await (const _ of client.iterateSubaccountOrders({ filters: { status: 'rejected' }, limit: 100, sort: 'id' })) n++;
@@ -77,48 +77,36 @@ function mixed(client) {
   ]);
 }
 
-test('default options: one request of a client in flight, calls, iterators and the CSV export mixed', async () => {
-  const f = await front();
-  try {
-    const client = await pkg.createClient({ apiKey: KEY, baseUrl: f.baseUrl });
-    const out = await mixed(client);
-    const rejected = sb.dataset.subaccountOrders.filter((o) => o.status === 'rejected').length;
-    assert.ok(rejected > 200, `${rejected} rejected orders: more than two pages`);
-    assert.equal(out.at(-1), rejected, 'the iterator read every rejected order');
-    assert.ok(f.log.length >= 14, `${f.log.length} requests`);
-    assert.equal(f.maxInFlight, 1, 'never two requests in flight');
-  } finally {
-    await close(f);
-  }
-});
+test('default options: one request of a client in flight, calls, iterators and the CSV export mixed', () => withSlowSandbox(async (slow) => {
+  const requests = slow.stats.requests;
+  const client = await pkg.createClient({ apiKey: KEY, baseUrl: slow.baseUrl });
+  const out = await mixed(client);
+  const rejected = slow.dataset.subaccountOrders.filter((o) => o.status === 'rejected').length;
+  assert.ok(rejected > 200, `${rejected} rejected orders: more than two pages`);
+  assert.equal(out.at(-1), rejected, 'the iterator read every rejected order');
+  assert.ok(slow.stats.requests - requests >= 14, `${slow.stats.requests - requests} requests`);
+  assert.equal(slow.inFlight.max(KEY), 1, 'never two requests in flight');
+}));
 
-test('maxConcurrency: 3 gives up to 3 in flight (and more than 1)', async () => {
-  const f = await front({ delayMs: 60 });
-  try {
-    const client = await pkg.createClient({ apiKey: KEY, baseUrl: f.baseUrl, maxConcurrency: 3 });
-    await mixed(client);
-    assert.equal(f.maxInFlight, 3);
-  } finally {
-    await close(f);
-  }
-});
+test('maxConcurrency: 3 gives up to 3 in flight (and more than 1)', () => withSlowSandbox(async (slow) => {
+  const client = await pkg.createClient({ apiKey: KEY, baseUrl: slow.baseUrl, maxConcurrency: 3 });
+  await mixed(client);
+  assert.equal(slow.inFlight.max(KEY), 3);
+}));
 
-test('two clients with the same key share one queue; another key has its own', async () => {
-  const f = await front();
-  try {
-    const a = await pkg.createClient({ apiKey: KEY, baseUrl: f.baseUrl });
-    const b = await pkg.createClient({ apiKey: KEY, baseUrl: f.baseUrl });
-    await Promise.all([mixed(a), mixed(b)]);
-    assert.equal(f.maxInFlight, 1, 'one budget for one key: never two in flight');
+test('two clients with the same key share one queue; another key has its own', () => withSlowSandbox(async (slow) => {
+  const a = await pkg.createClient({ apiKey: KEY, baseUrl: slow.baseUrl });
+  const b = await pkg.createClient({ apiKey: KEY, baseUrl: slow.baseUrl });
+  await Promise.all([mixed(a), mixed(b)]);
+  assert.equal(slow.inFlight.max(KEY), 1, 'one budget for one key: never two in flight');
 
-    f.maxInFlight = 0;
-    const c = await pkg.createClient({ apiKey: 'other-key', baseUrl: f.baseUrl });
-    await Promise.all([mixed(a), mixed(c)]);
-    assert.equal(f.maxInFlight, 2, 'two keys, two queues');
-  } finally {
-    await close(f);
-  }
-});
+  slow.inFlight.reset();
+  const c = await pkg.createClient({ apiKey: 'other-key', baseUrl: slow.baseUrl });
+  await Promise.all([mixed(a), mixed(c)]);
+  assert.equal(slow.inFlight.max(KEY), 1);
+  assert.equal(slow.inFlight.max('other-key'), 1);
+  assert.equal(slow.inFlight.maxAll(), 2, 'two keys, two queues');
+}));
 
 test('two clients with one key against a sandbox enforcing DigiCert\'s limits (100 per 5 s): zero 429s', async () => {
   const limited = await sandbox({ keys: [KEY], rateLimit: '100/5s,1000/300s' });

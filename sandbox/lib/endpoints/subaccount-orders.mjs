@@ -18,10 +18,12 @@ const SORT_KEYS = {
 };
 
 /**
- * @param {import('../../data.mjs').Dataset} dataset
+ * @param {import('../../data.mjs').Dataset} dataset its orders in ascending id order
+ * @param {{ newestFirst?: boolean }} [options] `newestFirst`: without `sort`, ids descending
+ *   (the real API's default order; the churn mode's), instead of the dataset's ascending order
  * @returns {(q: import('../query.mjs').Query, ctx: { totalChanges: number }) => import('../http.mjs').Reply}
  */
-export function subaccountOrders(dataset) {
+export function subaccountOrders(dataset, { newestFirst = false } = {}) {
   return (q, ctx) => {
     /** @type {((o: WireRecord) => boolean)[]} */
     const preds = [];
@@ -45,10 +47,11 @@ export function subaccountOrders(dataset) {
     }
     const paging = parsePaging(q.params, { defaultLimit: 1000 });
     let rows = select(dataset.subaccountOrders, preds, q.params, SORT_KEYS);
+    if (newestFirst && !q.params.has('sort')) rows.reverse();
     let total = rows.length;
     if (ctx.totalChanges) total += ctx.totalChanges;
     rows = rows.slice(paging.offset, paging.offset + paging.effectiveLimit);
     const page = { total, limit: paging.limit ?? 0, offset: paging.offset };
-    return jsonResponse(200, rows.length ? { orders: rows, page } : { page });
+    return { ...jsonResponse(200, rows.length ? { orders: rows, page } : { page }), records: rows.length };
   };
 }
