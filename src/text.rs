@@ -87,7 +87,7 @@ pub(crate) fn write_json_str(out: &mut String, s: &str) {
 
 /// `f` as Rust's `Display` writes it (`f.to_string()`): the shortest digits that read back as
 /// `f`, laid out without an exponent (`100`, `0.001`, `-0`, `1e300` as 301 digits; `NaN`,
-/// `inf`, `-inf`). The digits come from ryu (the float formatter serde_json uses), which is
+/// `inf`, `-inf`). The digits come from ryu (the formatter serde_json used for years), which is
 /// much smaller in the .wasm than core's float formatting (Grisu with its Dragon fallback,
 /// exact and shortest modes, and their tables); nothing shipped formats a float with `{}`.
 pub(crate) fn f64_text(f: f64) -> String {
