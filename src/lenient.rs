@@ -23,7 +23,7 @@
 //! outside it is an error (naming the field's path, `orders[3].id`, in the endpoints' decode
 //! errors), never a silently rounded number.
 
-use crate::text::clip;
+use crate::text::{clip, f64_text};
 use std::fmt;
 
 /// True when a text value means "unset": empty or only white space (the API sends `" "`).
@@ -128,7 +128,10 @@ pub(crate) fn float_int<S: fmt::Display>(
     shown: impl FnOnce() -> S,
 ) -> Result<i64, IntError> {
     if !is_whole(f) {
-        return Err(IntError::not_int(format!("expected an integer, got {f}")));
+        return Err(IntError::not_int(format!(
+            "expected an integer, got {}",
+            f64_text(f)
+        )));
     }
     safe_whole(f).ok_or_else(|| IntError::out_of_range(shown()))
 }

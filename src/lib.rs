@@ -26,8 +26,8 @@
 // (charged to the module that invokes it). `js` (src/js/, wasm32 only) is the top and the only
 // code that may touch JavaScript (`wasm_bindgen`, `js_sys`, `web_sys`, `gloo_net`).
 //
-//   1. text, calendar, ratelimit, test_support: leaves (text clipped or JSON-escaped, dates,
-//      the limiter, the unit tests' helpers)
+//   1. text, calendar, ratelimit, test_support: leaves (text clipped or JSON-escaped, floats
+//      as text, dates, the limiter, the unit tests' helpers)
 //   2. lenient: the lenient field rules (text forms; the serde decoders)
 //   3. record, path: the record! macro and the Schema it fills in; serde path tracking
 //   4. error: the error type (its ApiErrorEntry is a record)

@@ -7,7 +7,7 @@
 
 use crate::error::{Error, Result};
 use crate::lenient::{safe_whole, MAX_SAFE_INTEGER};
-use crate::text::clip;
+use crate::text::{clip, f64_text};
 use serde::Deserialize;
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
@@ -142,7 +142,8 @@ pub fn whole_number(v: f64, what: &str) -> Result<i64> {
     match safe_whole(v) {
         Some(n) if n >= 0 => Ok(n),
         _ => Err(Error::invalid_input(format!(
-            "{what} must be a whole number >= 0, got {v}"
+            "{what} must be a whole number >= 0, got {}",
+            f64_text(v)
         ))),
     }
 }
@@ -276,7 +277,7 @@ fn filter_value(name: &str, kind: FilterKind, v: &FilterValue) -> Result<String>
             FilterValue::Text(s) => s.clone(),
             FilterValue::Number(n) if n.is_finite() => match safe_whole(*n) {
                 Some(i) => i.to_string(),
-                None => format!("{n}"),
+                None => f64_text(*n),
             },
             _ => {
                 return Err(Error::invalid_input(format!(
@@ -402,7 +403,10 @@ impl ListQuery {
             out.offset = Some(whole_number(offset, "offset")?);
         }
         if let Some(limit) = q.limit {
-            out.limit = Some(check_limit(whole_number(limit, "limit").ok(), &limit)?);
+            out.limit = Some(check_limit(
+                whole_number(limit, "limit").ok(),
+                &f64_text(limit),
+            )?);
         }
         Ok(out)
     }

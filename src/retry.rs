@@ -61,8 +61,11 @@ impl RetryPolicy {
             Outcome::Status(..) => return None,
         };
         // NaN is no wait at all (f64::clamp would pass it through): back off instead.
+        // `max`/`min`, not `f64::clamp`: clamp asserts `min <= max` and its panic message formats
+        // both floats with `{:?}`, which alone keeps core's float formatting (about 14 KB) in
+        // the .wasm.
         if let Some(ra) = retry_after.filter(|ra| !ra.is_nan()) {
-            return Some(ra.clamp(0.0, self.max_retry_after_ms));
+            return Some(ra.max(0.0).min(self.max_retry_after_ms));
         }
         let exp = self.base_ms * 2f64.powi(retry.min(30) as i32);
         let ceiling = exp.min(self.cap_ms).max(0.0);

@@ -1,5 +1,6 @@
 //! Outside text in our output: cut for a message ([`clip`], [`clip_marked`]) or escaped as a
-//! JSON string ([`write_json_str`]). A leaf module: it uses nothing else of the crate.
+//! JSON string ([`write_json_str`]); a float as text ([`f64_text`]). A leaf module: it uses
+//! nothing else of the crate.
 
 #![deny(clippy::indexing_slicing, clippy::unwrap_used, clippy::panic)]
 
@@ -91,6 +92,106 @@ pub(crate) fn write_json_str(out: &mut String, s: &str) {
     out.push('"');
 }
 
+/// `f` as Rust's `Display` writes it (`f.to_string()`): the shortest digits that read back as
+/// `f`, laid out without an exponent (`100`, `0.001`, `-0`, `1e300` as 301 digits; `NaN`,
+/// `inf`, `-inf`). The digits come from ryu (the formatter serde_json used for years), which is
+/// much smaller in the .wasm than core's float formatting (Grisu with its Dragon fallback,
+/// exact and shortest modes, and their tables); nothing shipped formats a float with `{}`.
+pub(crate) fn f64_text(f: f64) -> String {
+    if f.is_nan() {
+        return "NaN".to_owned();
+    }
+    let mut out = String::with_capacity(24);
+    if f.is_sign_negative() {
+        out.push('-');
+    }
+    if f.is_infinite() {
+        out.push_str("inf");
+        return out;
+    }
+    let mut buf = ryu::Buffer::new();
+    // ryu writes `d.ddd`, `ddd.d`, `0.000ddd` or `d.ddde±x`: split off the exponent.
+    let s = buf.format_finite(f.abs());
+    let (mant, exp) = match s.split_once(['e', 'E']) {
+        Some((m, e)) => (m, e.parse::<i64>().unwrap_or(0)),
+        None => (s, 0),
+    };
+    let (int, frac) = mant.split_once('.').unwrap_or((mant, ""));
+    // The significant digits as an integer `d` (at most 17 of them), and `f ≈ d * 10^x`.
+    let all = || int.bytes().chain(frac.bytes());
+    let mut d: u64 = 0;
+    let mut x = i64::try_from(int.len()).unwrap_or(0).saturating_add(exp);
+    for c in all() {
+        d = d
+            .saturating_mul(10)
+            .saturating_add(u64::from(c.wrapping_sub(b'0')));
+        x = x.saturating_sub(1);
+    }
+    if d == 0 {
+        out.push('0');
+        return out;
+    }
+    while d % 10 == 0 {
+        d /= 10;
+        x = x.saturating_add(1);
+    }
+    // When `f` lies exactly halfway between two shortest candidates, ryu takes the even one
+    // and core takes the upper one (its last digit is then odd: no carry).
+    if halfway_above(f.abs(), d, x) {
+        d = d.saturating_add(1);
+    }
+    let digits = d.to_string();
+    let n = i64::try_from(digits.len()).unwrap_or(0);
+    let point = x.saturating_add(n);
+    let zeros = |out: &mut String, k: i64| out.extend((0..k).map(|_| '0'));
+    if point <= 0 {
+        out.push_str("0.");
+        zeros(&mut out, -point);
+        out.push_str(&digits);
+    } else if point >= n {
+        out.push_str(&digits);
+        zeros(&mut out, point - n);
+    } else {
+        let (a, b) = digits.split_at(usize::try_from(point).unwrap_or(0));
+        out.push_str(a);
+        out.push('.');
+        out.push_str(b);
+    }
+    out
+}
+
+/// True when `f` (finite, positive) is exactly `(10 d + 5) * 10^(x - 1)`: halfway between
+/// `d * 10^x` and `(d + 1) * 10^x`. With `f = m * 2^e` (`m` odd) and `t = 10 d + 5` (odd),
+/// `m * 2^e = t * 2^p * 5^p` (`p = x - 1`) holds exactly when `e = p` and the odd parts agree.
+fn halfway_above(f: f64, d: u64, x: i64) -> bool {
+    let bits = f.to_bits();
+    let (raw_exp, frac) = ((bits >> 52) & 0x7ff, bits & ((1 << 52) - 1));
+    let (mut m, mut e) = if raw_exp == 0 {
+        (frac, -1074i64)
+    } else {
+        (frac | (1 << 52), i64::try_from(raw_exp).unwrap_or(0) - 1075)
+    };
+    if m == 0 {
+        return false;
+    }
+    let tz = m.trailing_zeros();
+    m >>= tz;
+    e += i64::from(tz);
+    let p = x.saturating_sub(1);
+    let Some(t) = d.checked_mul(10).and_then(|v| v.checked_add(5)) else {
+        return false;
+    };
+    if e != p {
+        return false;
+    }
+    let pow5 = |k: i64| u32::try_from(k).ok().and_then(|k| 5u128.checked_pow(k));
+    if p >= 0 {
+        pow5(p).and_then(|q| q.checked_mul(u128::from(t))) == Some(u128::from(m))
+    } else {
+        pow5(-p).and_then(|q| q.checked_mul(u128::from(m))) == Some(u128::from(t))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     #![allow(clippy::unwrap_used)]
@@ -127,6 +228,60 @@ mod tests {
             let mut out = String::new();
             write_json_str(&mut out, s);
             assert_eq!(out, serde_json::to_string(s).unwrap());
+        }
+    }
+
+    #[test]
+    fn floats_read_as_display_writes_them() {
+        let mut all = vec![
+            0.0,
+            -0.0,
+            1.0,
+            -1.5,
+            100.0,
+            0.1,
+            0.001,
+            1e-7,
+            123.456,
+            1e15,
+            1e16,
+            1e21,
+            1e300,
+            -1e-300,
+            5e-324,
+            f64::MAX,
+            f64::MIN_POSITIVE,
+            9007199254740993.0,
+            18446744073709551616.0,
+            0.30000000000000004,
+            // Exactly halfway between two shortest candidates: core rounds up, ryu to even.
+            6_760_242_883_325_293.0 / 4.0, // 1690060720831323.25
+            6_760_242_883_325_295.0 / 4.0, // 1690060720831323.75
+            2.5,
+            0.125,
+            f64::NAN,
+            f64::INFINITY,
+            f64::NEG_INFINITY,
+        ];
+        // Seeded random bit patterns (every exponent), and random decimals of a few digits.
+        let mut x: u64 = 0x9e37_79b9_7f4a_7c15;
+        let mut next = || {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            x
+        };
+        for _ in 0..200_000 {
+            all.push(f64::from_bits(next()));
+            let r = next();
+            let scale = [1.0, 10.0, 100.0, 1e3, 1e6]
+                .get((r >> 40) as usize % 5)
+                .copied()
+                .unwrap_or(1.0);
+            all.push((r % 100_000) as f64 / scale);
+        }
+        for f in all {
+            assert_eq!(f64_text(f), f.to_string(), "{:x}", f.to_bits());
         }
     }
 }

@@ -9,7 +9,7 @@
 //! hand out; this side only fetches and hands over.
 
 use super::error::to_js;
-use super::options::{object, CallOptions, ClientOptions};
+use super::options::{CallOptions, ClientOptions};
 use super::transport::{Fetched, Transport};
 use crate::api::reissues::{ListOrderReissues, ReissueOptions};
 use crate::api::subaccount_orders::ListSubaccountOrders;
@@ -50,36 +50,16 @@ fn parse_json(json: &str) -> Result<JsValue> {
 }
 
 fn parse_query(v: &JsValue) -> Result<Query> {
-    if v.is_undefined() || v.is_null() {
-        return Ok(Query::default());
-    }
-    // serde-wasm-bindgen reads only the fields it knows: check for typos first.
-    object(v, "query", &["filters", "sort", "offset", "limit"])?;
-    let filters = Reflect::get(v, &"filters".into()).unwrap_or(JsValue::UNDEFINED);
-    if !(filters.is_undefined() || filters.is_null())
-        && (!filters.is_object() || js_sys::Array::is_array(&filters))
-    {
-        return Err(Error::invalid_input(
-            "query.filters must be a plain object of filter names and values",
-        ));
-    }
-    serde_wasm_bindgen::from_value(v.clone())
-        .map_err(|e| Error::invalid_input(format!("invalid query: {e}")))
+    super::input::query(v)
 }
 
 /// An id as JS passed it (a number or a string; checked by the endpoint).
 fn read_id(v: &JsValue, what: &str) -> Result<IdInput> {
-    serde_wasm_bindgen::from_value(v.clone())
-        .map_err(|_| Error::invalid_input(format!("{what} must be a positive integer")))
+    super::input::id(v, what)
 }
 
 fn reissue_options(options: JsValue) -> Result<ReissueOptions> {
-    if options.is_undefined() || options.is_null() {
-        return Ok(Default::default());
-    }
-    object(&options, "options", &["showArchived", "dedupeBySerial"])?;
-    serde_wasm_bindgen::from_value(options)
-        .map_err(|e| Error::invalid_input(format!("invalid reissue options: {e}")))
+    super::input::reissue_options(&options)
 }
 
 /// Runs a call as a Promise; its error leaves through the client's key scrubber.

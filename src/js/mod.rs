@@ -4,6 +4,7 @@
 pub mod client;
 pub mod csv;
 pub mod error;
+pub mod input;
 pub mod options;
 pub mod queue;
 pub mod transport;

@@ -7,6 +7,7 @@ use crate::config::{
 use crate::error::{Error, Result};
 use crate::ratelimit::Limit as Window;
 use crate::retry::RetryPolicy;
+use crate::text::f64_text;
 use js_sys::{Function, Object, Reflect};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
@@ -117,7 +118,9 @@ fn number(v: JsValue, what: &str, min: f64, max: f64) -> Result<f64> {
     match v.as_f64() {
         Some(n) if n >= min && n <= max && n.fract() == 0.0 => Ok(n),
         _ => Err(Error::invalid_input(format!(
-            "{what} must be a whole number from {min} to {max}"
+            "{what} must be a whole number from {} to {}",
+            f64_text(min),
+            f64_text(max)
         ))),
     }
 }

@@ -7,6 +7,7 @@ use crate::api::RequestSpec;
 use crate::config::{check_url_length, redact};
 use crate::error::{Error, ErrorKind, Result};
 use crate::retry::{parse_retry_after, Outcome, RetryPolicy, Rng};
+use crate::text::f64_text;
 use gloo_net::http::Headers;
 use js_sys::{Function, Promise, Reflect, Uint8Array};
 use std::cell::RefCell;
@@ -285,7 +286,7 @@ impl Transport {
             return Err(redirect_error(url, status, to.as_deref()));
         }
         if field(&r, "tooLarge").is_truthy() {
-            let max = self.opts.max_response_bytes;
+            let max = f64_text(self.opts.max_response_bytes);
             let kind = if (200..300).contains(&status) {
                 ErrorKind::Decode
             } else {

@@ -10,7 +10,7 @@ use crate::config::redact;
 use crate::error::{MAX_ENTRY_CHARS, MAX_ERROR_ENTRIES};
 use crate::lenient::{float_int, int_text, is_blank, parse_bool, parse_num, safe_int, IntError};
 use crate::record::{Field, Kind, Schema};
-use crate::text::{clip, clip_marked, write_json_str};
+use crate::text::{clip, clip_marked, f64_text, write_json_str};
 use std::collections::HashSet;
 
 /// What is wrong with the wire JSON, and the byte offset in the input where it is.
@@ -658,7 +658,7 @@ impl Tx<'_> {
                 let s = match self.num(a, b)? {
                     Num::U(v) => v.to_string(),
                     Num::I(v) => v.to_string(),
-                    Num::F(f) => f.to_string(),
+                    Num::F(f) => f64_text(f),
                 };
                 let mut out = String::with_capacity(s.len() + 2);
                 write_json_str(&mut out, &s);
@@ -700,7 +700,7 @@ impl Tx<'_> {
                 Ok(Rep::Keep)
             }
             Tok::Str(a, b, e) => match parse_num(&self.text(a, b, e)) {
-                Ok(Some(f)) => Ok(Rep::Owned(f.to_string())),
+                Ok(Some(f)) => Ok(Rep::Owned(f64_text(f))),
                 Ok(None) => Ok(Rep::Lit("null")),
                 Err(m) => self.fail(m),
             },
@@ -1254,7 +1254,7 @@ impl Tx<'_> {
             Tok::Num(a, b) => match self.num(a, b)? {
                 Num::U(v) => v.to_string(),
                 Num::I(v) => v.to_string(),
-                Num::F(f) => f.to_string(),
+                Num::F(f) => f64_text(f),
             },
             Tok::Null => String::new(),
             _ => return self.type_err(t, "a string or null"),

@@ -24,9 +24,16 @@ import { root } from './helpers.mjs';
 // hashbrown's insert/rehash for a new key type, ~1.4 KB raw), the paginator's overlap, anchor
 // and step-back logic (+0.9 KB), the key capture in the transcoder's list (+0.4 KB), the
 // unique sort (+0.45 KB). A BTreeSet<u64> instead was measured larger (141,647 B gzip).
+// Lowered 2026-12-02 (issue 12, size) from 138,700 / 172,000 to wasm gzip -9 = 122,990 B and
+// every-file sum = 155,020 B (+0.5%), from 138,635 / 171,824 B: the methods' arguments are read by
+// hand (src/js/input.rs) instead of by serde-wasm-bindgen (-8.8 KB gzip), and no float is
+// formatted by core any more (text::f64_text through ryu; f64::clamp off the shipped path:
+// -6.7 KB gzip); wasm-opt --converge (-0.1 KB).
+// 2026-12-02 (issues 12 and 13 merged): wasm gzip -9 = 125,190 B, every-file sum = 157,318 B
+// (+0.5%): the size work (-15.6 KB) with the churn-safe paginator (+2.3 KB) on top.
 const BUDGET = {
-  wasmGzip: 141_000,
-  packageGzipSum: 174_200,
+  wasmGzip: 125_800,
+  packageGzipSum: 158_100,
 };
 
 const pkg = join(root, 'pkg');
