@@ -580,22 +580,28 @@ fn deletions_before_the_overlap_step_back_and_nothing_is_skipped() {
     assert_eq!(offsets(&run), [0, 9, 0, 8, 16]);
 }
 
-#[test]
-fn orders_created_at_the_front_shift_the_pages_and_nothing_is_twice() {
-    // Newest first: 3 orders are created after each answer, at the front.
-    let mut s = Source::new(40);
+/// Iterates `n` orders, newest first, in pages of 10, while `per_answer` orders are created at
+/// the front after each answer.
+fn newest_first_with_creations(n: i64, per_answer: usize) -> Run {
+    let mut s = Source::new(n);
     s.ids.reverse();
-    let mut top = 40;
-    let run = drive_changing(
+    let mut top = n;
+    drive_changing(
         &mut Paginator::iterate(&query(r#"{"limit":10}"#)),
         &mut s,
         |_, ids| {
-            for _ in 0..3 {
+            for _ in 0..per_answer {
                 top += 1;
                 ids.insert(0, top);
             }
         },
-    );
+    )
+}
+
+#[test]
+fn orders_created_at_the_front_shift_the_pages_and_nothing_is_twice() {
+    // Newest first: 3 orders are created after each answer, at the front.
+    let run = newest_first_with_creations(40, 3);
     assert_eq!(run.error, None);
     assert_eq!(
         run.records,
@@ -607,19 +613,7 @@ fn orders_created_at_the_front_shift_the_pages_and_nothing_is_twice() {
 #[test]
 fn a_list_that_changes_faster_than_it_is_read_stops_with_a_decode_error() {
     // 20 orders created at the front for every page of 10: no page ever holds a new one.
-    let mut s = Source::new(40);
-    s.ids.reverse();
-    let mut top = 40;
-    let run = drive_changing(
-        &mut Paginator::iterate(&query(r#"{"limit":10}"#)),
-        &mut s,
-        |_, ids| {
-            for _ in 0..20 {
-                top += 1;
-                ids.insert(0, top);
-            }
-        },
-    );
+    let run = newest_first_with_creations(40, 20);
     decode_error(&run, "the list changes faster than it can be paged");
     let mut seen = std::collections::HashSet::new();
     assert!(run.records.iter().all(|id| seen.insert(*id)), "never twice");
