@@ -5,5 +5,6 @@ pub mod client;
 pub mod csv;
 pub mod error;
 pub mod options;
+pub mod proxy;
 pub mod queue;
 pub mod transport;
