@@ -18,9 +18,15 @@ import { root } from './helpers.mjs';
 // the caller boundary is JS by design (plain.js, the Client wrapper in api.js, io.js and
 // csv_input.js, about 10 KB gzip with their comments), so that no caller exception can unwind
 // through wasm (docs/ARCHITECTURE.md).
+// 2026-12-02 (issue 14, the proxy): raised on purpose by what was measured. The wasm went from
+// 138,635 B to 146,693 B gzip -9 (+8,058 B): the proxy's route check needs the reverse mapping
+// (route_request: the query-string parser, percent-decoding, id and filter rules) that the
+// client itself never called, plus the proxy's queue and route exports. The package sum went to
+// 189,769 B: that wasm plus proxy-core.js (5.6 KB gzip with its comments), the two proxy
+// loaders and proxy.d.ts. Both budgets keep the ~65 B / ~230 B spare they had.
 const BUDGET = {
-  wasmGzip: 138_700,
-  packageGzipSum: 172_000,
+  wasmGzip: 146_760,
+  packageGzipSum: 190_000,
 };
 
 const pkg = join(root, 'pkg');
