@@ -383,6 +383,23 @@ test('proxy: the web-standard fetch handler and the package client through the p
   const head = await proxy.fetch(new Request(`http://portal.example/certcentral/voucher/${ORDER()}`, { method: 'HEAD' }));
   assert.equal(head.status, 200);
   assert.equal(await head.text(), '');
+  // The package's client through the proxy, as a page would: a relative base URL resolved
+  // against the page's URL, no key. (A page here is faked with globalThis.location.)
+  const p = await proxyServer({ baseUrl: `${w.url}/services/v2` });
+  const { createClient } = await (await import('./helpers.mjs')).loadPackage();
+  await assert.rejects(createClient({ baseUrl: '/certcentral' }), /relative/, 'no page: refused');
+  /** @type {any} */ (globalThis).location = { href: `${p.url}/portal/index.html` };
+  try {
+    const client = await createClient({ baseUrl: '/certcentral', rateLimit: false });
+    const order = await client.getVoucherOrder(ORDER());
+    assert.equal(order.id, ORDER());
+    const last = w.requests[w.requests.length - 1];
+    assert.equal(last.url, `/services/v2/voucher/${ORDER()}`);
+    assert.equal(last.headers['x-dc-devkey'], KEY, 'the proxy\'s key, not the page\'s');
+  } finally {
+    delete (/** @type {any} */ (globalThis)).location;
+    await p.close();
+  }
   assert.throws(() => createProxy(/** @type {any} */ ({})), /apiKey/);
   assert.throws(() => createProxy(/** @type {any} */ ({ apiKey: KEY, baseUrl: 'http://example.com/x' })), /https/);
   assert.throws(() => createProxy(/** @type {any} */ ({ apiKey: KEY, allowOrigins: ['*'] })), /allowOrigins/);
