@@ -7,4 +7,4 @@ import { makeCreateProxy } from './proxy-core.js';
 /** @typedef {import('./proxy.d.ts').Proxy} Proxy */
 
 /** @type {(options: ProxyOptions) => Proxy} */
-export const createProxy = makeCreateProxy(init, glue);
+export const createProxy = makeCreateProxy(init, /** @type {import('./proxy-core.js').ProxyGlue} */ (/** @type {unknown} */ (glue)));

@@ -4,7 +4,8 @@
 //! [`super::queue`]: FIFO, `maxConcurrency`, rate windows, one cooldown after a 429).
 //!
 //! The HTTP side (headers, CORS, streaming, timeouts) is plain JS in proxy.js: this module
-//! only decides, so the wasm grows by little.
+//! only decides, so the wasm grows by little. These exports are internal: no TypeScript is
+//! generated for them (proxy-core.js types them itself, `ProxyGlue`).
 
 use super::error::to_js;
 use super::options::{number, rate_limit, DIGICERT_LIMITS};
@@ -24,7 +25,7 @@ use web_sys::AbortSignal;
 /// Returns JSON text: `{"status":0,"path":"/voucher/5","accept":"application/json"}` (the
 /// path and query rebuilt by the client's request builder from the validated arguments), or
 /// a refusal `{"status":404|405|400,"body":{"errors":[{"code":..,"message":..}]}}`.
-#[wasm_bindgen(js_name = proxyRoute)]
+#[wasm_bindgen(js_name = proxyRoute, skip_typescript)]
 pub fn proxy_route(method: &str, path: &str, query: &str, accept: &str) -> String {
     let mut out = String::with_capacity(128);
     match route_request(method, path, query) {
@@ -51,14 +52,14 @@ pub fn proxy_route(method: &str, path: &str, query: &str, accept: &str) -> Strin
 
 /// The proxy's request queue: the one of its key and upstream base URL in this JS realm
 /// (shared with a client created there with the same key and base URL: one budget).
-#[wasm_bindgen]
+#[wasm_bindgen(skip_typescript)]
 pub struct ProxyQueue {
     queue: Rc<Queue>,
 }
 
 /// A started upstream request's place in the queue; `free()` it when the response (or the
 /// failure) arrived: that lets the next request go.
-#[wasm_bindgen]
+#[wasm_bindgen(skip_typescript)]
 pub struct ProxyTurn {
     turn: Turn,
 }
