@@ -6,5 +6,6 @@ pub mod csv;
 pub mod error;
 pub mod input;
 pub mod options;
+pub mod proxy;
 pub mod queue;
 pub mod transport;

@@ -31,9 +31,17 @@ import { root } from './helpers.mjs';
 // -6.7 KB gzip); wasm-opt --converge (-0.1 KB).
 // 2026-12-02 (issues 12 and 13 merged): wasm gzip -9 = 125,190 B, every-file sum = 157,318 B
 // (+0.5%): the size work (-15.6 KB) with the churn-safe paginator (+2.3 KB) on top.
+// 2026-12-02 (issue 14, the proxy): raised on purpose by what was measured. The wasm went from
+// 138,635 B to 146,693 B gzip -9 (+8,058 B): the proxy's route check needs the reverse mapping
+// (route_request: the query-string parser, percent-decoding, id and filter rules) that the
+// client itself never called, plus the proxy's queue and route exports. The package sum went to
+// 189,769 B: that wasm plus proxy-core.js (5.6 KB gzip with its comments), the two proxy
+// loaders and proxy.d.ts. Both budgets keep the ~65 B / ~230 B spare they had.
+// 2026-12-02 (issues 12, 13 and 14 merged): wasm gzip -9 = 133,531 B, every-file sum = 175,361 B
+// (+0.5%): the merged size work and paginator (125,190 B) plus the proxy's route check (+8.3 KB).
 const BUDGET = {
-  wasmGzip: 125_800,
-  packageGzipSum: 158_100,
+  wasmGzip: 134_200,
+  packageGzipSum: 176_300,
 };
 
 const pkg = join(root, 'pkg');
