@@ -410,3 +410,45 @@ const worker :Workerd.Worker = (
     child.kill();
   }
 });
+
+/**
+ * `vite dev` on `app` with `config` (vite.config.mjs text); returns what its page reports.
+ * @param {string} app
+ * @param {string} config
+ */
+async function viteDev(app, config) {
+  writeFileSync(join(app, 'vite.config.mjs'), config);
+  const port = await freePort();
+  const { spawn } = await import('node:child_process');
+  const child = spawn(join(root, 'node_modules/.bin/vite'), ['--port', String(port), '--strictPort', '--clearScreen', 'false', '--force'], {
+    cwd: app, stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let log = '';
+  child.stdout.on('data', (d) => { log += d; });
+  child.stderr.on('data', (d) => { log += d; });
+  const page = await browser.context.newPage();
+  try {
+    for (let i = 0; i < 300 && !log.includes('ready in'); i++) {
+      if (child.exitCode !== null) throw new Error(log);
+      await new Promise((r) => setTimeout(r, 100)); // polling for start-up, not a timed assertion
+    }
+    await page.goto(`http://127.0.0.1:${port}/`);
+    await page.waitForFunction(() => document.body.dataset.done === '1', null, { timeout: 30000 });
+    return JSON.parse(await page.evaluate(() => document.body.dataset.result ?? 'null'));
+  } finally {
+    await page.close();
+    child.kill();
+  }
+}
+
+test("vite dev: without optimizeDeps.exclude an init error names it; with that one line it runs", async () => {
+  const app = project('vite-dev');
+  writeFileSync(join(app, 'index.html'), '<!doctype html><meta charset="utf-8"><title>vite dev</title><body><script type="module" src="./main.js"></script>');
+  writeFileSync(join(app, 'main.js'), `import { createClient, parseUsedVoucherCodesCsv } from 'certcentral-wasm';\n${PAGE_MAIN().replace("location.origin + '/services/v2'", JSON.stringify(sb.baseUrl))}`);
+  const server = `server: { host: '127.0.0.1', fs: { allow: [${JSON.stringify(scratch)}] } }`;
+  const plain = await viteDev(app, `export default { ${server} };`);
+  assert.equal(plain.kind, 'init', JSON.stringify(plain));
+  assert.match(plain.message, /optimizeDeps: \{ exclude: \['certcentral-wasm'\] \}/);
+  const fixed = await viteDev(app, `export default { optimizeDeps: { exclude: ['certcentral-wasm'] }, ${server} };`);
+  assert.deepEqual(fixed, EXPECTED);
+});
