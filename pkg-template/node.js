@@ -1,12 +1,12 @@
 // Entry for Node (ESM `import` and, on Node >= 20.19, CommonJS `require`): reads the .wasm
 // beside this file synchronously on first use. No top-level await. Bundled (esbuild, Rollup,
-// webpack), `import.meta.url` may be gone or rewritten: the loader then looks the file up as
-// `certcentral-wasm/certcentral_wasm_bg.wasm` from the working directory. A failed start-up is
+// webpack), `import.meta.url` may be gone or rewritten: the loader then looks for
+// node_modules/certcentral-wasm/certcentral_wasm_bg.wasm from the working directory up (by
+// hand: bundlers rewrite `require.resolve` and `createRequire`). A failed start-up is
 // a CertCentralError of kind `init` and is not kept: the next call tries again.
 import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import * as glue from './certcentral_wasm.js';
 import { makeApi, CertCentralError } from './api.js';
 import { initError, moduleFrom } from './start.js';
@@ -16,7 +16,20 @@ import { initError, moduleFrom } from './start.js';
 const NAME = 'certcentral_wasm_bg.wasm';
 
 /**
- * The .wasm's bytes: beside this file, else through the package's exports from the working
+ * node_modules/certcentral-wasm/<NAME> in the working directory and each one above it.
+ * @returns {(() => string)[]}
+ */
+function installed() {
+  const out = [];
+  for (let dir = process.cwd(), up = ''; dir !== up; up = dir, dir = dirname(dir)) {
+    const at = dir;
+    out.push(() => join(at, 'node_modules', 'certcentral-wasm', NAME));
+  }
+  return out;
+}
+
+/**
+ * The .wasm's bytes: beside this file, else in the installed package found from the working
  * directory (a bundle whose import.meta.url is gone or rewritten).
  * @returns {Uint8Array}
  */
@@ -24,10 +37,7 @@ function readWasm() {
   /** @type {string[]} */
   const tried = [];
   /** @type {(() => string)[]} */
-  const places = [
-    () => fileURLToPath(new URL(`./${NAME}`, import.meta.url).href),
-    () => createRequire(join(process.cwd(), 'noop.js')).resolve(`certcentral-wasm/${NAME}`),
-  ];
+  const places = [() => fileURLToPath(new URL(`./${NAME}`, import.meta.url).href), ...installed()];
   for (const place of places) {
     let path;
     try {

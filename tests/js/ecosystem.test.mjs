@@ -452,3 +452,63 @@ test("vite dev: without optimizeDeps.exclude an init error names it; with that o
   const fixed = await viteDev(app, `export default { optimizeDeps: { exclude: ['certcentral-wasm'] }, ${server} };`);
   assert.deepEqual(fixed, EXPECTED);
 });
+
+const NODE_LIKE_MAIN = `import { createClient, parseUsedVoucherCodesCsv } from 'certcentral-wasm';\n${NODE_MAIN}`;
+
+test('Bun (npm package bun) imports the package by name', async () => {
+  const dir = project('bun');
+  writeFileSync(join(dir, 'main.mjs'), NODE_LIKE_MAIN);
+  const { stdout } = await run(join(root, 'node_modules/.bin/bun'), ['main.mjs'], {
+    cwd: dir, encoding: 'utf8', timeout: 60000, env: { ...process.env, BASE: sb.baseUrl },
+  });
+  assert.deepEqual(JSON.parse(stdout.trim().split('\n').pop() ?? ''), EXPECTED);
+});
+
+test('Deno (npm package deno) imports the package by name from node_modules', async () => {
+  const dir = project('deno');
+  writeFileSync(join(dir, 'package.json'), '{ "type": "module" }');
+  await run('ln', ['-sfn', join(scratch, 'node_modules'), join(dir, 'node_modules')]);
+  writeFileSync(join(dir, 'main.mjs'), NODE_LIKE_MAIN);
+  const { stdout } = await run(join(root, 'node_modules/.bin/deno'), ['run', '--no-lock', '--allow-read', '--allow-env', '--allow-net', 'main.mjs'], {
+    cwd: dir, encoding: 'utf8', timeout: 60000, env: { ...process.env, BASE: sb.baseUrl, DENO_DIR: join(eco, '.deno'), NO_COLOR: '1' },
+  });
+  assert.deepEqual(JSON.parse(stdout.trim().split('\n').pop() ?? ''), EXPECTED);
+});
+
+test('a module worker in Chromium imports the package', async () => {
+  const dir = project('module-worker');
+  writeFileSync(join(dir, 'worker.js'), `import { createClient, parseUsedVoucherCodesCsv } from '/pkg/index.js';
+    try {
+      ${SCENARIO("self.location.origin + '/services/v2'")}
+      postMessage(result);
+    } catch (e) {
+      postMessage({ kind: e.kind, message: e.message });
+    }`);
+  page(dir, '', `<script type="module">
+    const w = new Worker('./worker.js', { type: 'module' });
+    w.onmessage = (ev) => { document.body.dataset.result = JSON.stringify(ev.data); document.body.dataset.done = '1'; };
+    w.onerror = (ev) => { document.body.dataset.result = JSON.stringify({ error: ev.message }); document.body.dataset.done = '1'; };
+  </script>`);
+  assert.deepEqual(await servedPage(dir), EXPECTED);
+});
+
+/** webpack 5 (webpack-cli) in `dir` with `config` (webpack.config.mjs text). */
+async function webpack(dir, config) {
+  writeFileSync(join(dir, 'webpack.config.mjs'), config);
+  await run(join(root, 'node_modules/.bin/webpack'), ['--config', 'webpack.config.mjs'], { cwd: dir, encoding: 'utf8' });
+}
+
+test('webpack 5, browser bundle: the .wasm emitted as an asset, in Chromium', async () => {
+  const dir = project('webpack-web');
+  writeFileSync(join(dir, 'main.js'), `import { createClient, parseUsedVoucherCodesCsv } from 'certcentral-wasm';\n(async () => { ${PAGE_MAIN()} })();`);
+  await webpack(dir, `export default { mode: 'production', entry: './main.js', output: { path: ${JSON.stringify(join(dir, 'dist'))}, filename: 'main.js' }, stats: 'errors-only' };`);
+  page(join(dir, 'dist'), '', '<script src="./main.js"></script>');
+  assert.deepEqual(await servedPage(join(dir, 'dist')), EXPECTED);
+});
+
+test('webpack 5, target node (as Next.js bundles a route handler): the Node entry still finds the .wasm', async () => {
+  const dir = project('webpack-node');
+  writeFileSync(join(dir, 'main.mjs'), NODE_LIKE_MAIN);
+  await webpack(dir, `export default { mode: 'production', target: 'node', entry: './main.mjs', experiments: { outputModule: true }, output: { path: ${JSON.stringify(join(dir, 'dist'))}, filename: 'main.mjs', module: true, chunkFormat: 'module' }, stats: 'errors-only' };`);
+  assert.deepEqual(await nodeBundle(scratch, join(dir, 'dist/main.mjs')), EXPECTED);
+});
