@@ -9,9 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
 import * as glue from './certcentral_wasm.js';
 import { makeApi, CertCentralError } from './api.js';
-import { initError, moduleFrom } from './start.js';
-
-/** @typedef {{ __registerErrorClass(ctor: typeof CertCentralError): void }} Glue the glue's one export its typings leave out */
+import { initError, instantiate, moduleFrom } from './start.js';
 
 const NAME = 'certcentral_wasm_bg.wasm';
 
@@ -60,13 +58,7 @@ let done = false;
  */
 function start(module) {
   if (done) return;
-  const bytes = module ?? readWasm();
-  try {
-    glue.initSync({ module: bytes });
-  } catch (e) {
-    throw initError(`instantiating the .wasm failed (${e instanceof Error ? e.message : String(e)})`, { cause: e });
-  }
-  /** @type {Glue} */ (/** @type {unknown} */ (glue)).__registerErrorClass(CertCentralError);
+  instantiate(glue, module ?? readWasm());
   done = true;
 }
 const readySync = () => start();

@@ -114,6 +114,20 @@ export async function moduleFrom(source) {
 }
 
 /**
+ * Instantiates the glue from a compiled module or bytes, synchronously; registers the error class.
+ * @param {{ initSync(m: { module: BufferSource | WebAssembly.Module }): unknown }} glue
+ * @param {BufferSource | WebAssembly.Module} module
+ */
+export function instantiate(glue, module) {
+  try {
+    glue.initSync({ module });
+  } catch (e) {
+    throw initError(`instantiating the .wasm failed (${e instanceof Error ? e.message : String(e)})`, { cause: e });
+  }
+  /** @type {{ __registerErrorClass(ctor: typeof CertCentralError): void }} */ (/** @type {unknown} */ (glue)).__registerErrorClass(CertCentralError);
+}
+
+/**
  * Where the .wasm sits beside the loader, or an `init` error when this bundle has no
  * `import.meta.url` (an esbuild iife or CommonJS bundle).
  * @param {() => URL} beside evaluates `new URL('./certcentral_wasm_bg.wasm', import.meta.url)`

@@ -5,9 +5,7 @@
 import wasmModule from './certcentral_wasm_bg.wasm';
 import * as glue from './certcentral_wasm.js';
 import { makeApi, CertCentralError } from './api.js';
-import { initError, moduleFrom } from './start.js';
-
-/** @typedef {{ __registerErrorClass(ctor: typeof CertCentralError): void }} Glue the glue's one export its typings leave out */
+import { instantiate, moduleFrom } from './start.js';
 
 let done = false;
 
@@ -17,12 +15,7 @@ let done = false;
  */
 function start(module) {
   if (done) return;
-  try {
-    glue.initSync({ module });
-  } catch (e) {
-    throw initError(`instantiating the .wasm failed (${e instanceof Error ? e.message : String(e)})`, { cause: e });
-  }
-  /** @type {Glue} */ (/** @type {unknown} */ (glue)).__registerErrorClass(CertCentralError);
+  instantiate(glue, module);
   done = true;
 }
 const readySync = () => start(/** @type {WebAssembly.Module} */ (wasmModule));
