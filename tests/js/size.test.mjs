@@ -31,9 +31,14 @@ import { root } from './helpers.mjs';
 // -6.7 KB gzip); wasm-opt --converge (-0.1 KB).
 // 2026-12-02 (issues 12 and 13 merged): wasm gzip -9 = 125,190 B, every-file sum = 157,318 B
 // (+0.5%): the size work (-15.6 KB) with the churn-safe paginator (+2.3 KB) on top.
+// 2026-12-02 (issue 17, runtimes): package sum raised on purpose by the measured growth, +4,329 B
+// (157,318 -> 161,647 B; the wasm unchanged): start.js (2.4 KB: init(source) from a Module, bytes,
+// a Response or a URL, and the init errors' hints), workerd.js (0.65 KB, the Workers loader), the
+// Node loader's search for the .wasm when bundled (+0.8 KB), the browser loader's retry (+0.4 KB),
+// index.d.ts's InitSource (+0.5 KB); wasm-bindgen's internals cut from the .d.ts (-0.1 KB).
 const BUDGET = {
   wasmGzip: 125_800,
-  packageGzipSum: 158_100,
+  packageGzipSum: 162_500,
 };
 
 const pkg = join(root, 'pkg');
