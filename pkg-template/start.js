@@ -22,7 +22,7 @@ export function initError(message, at = {}) {
 
 /** What to do when the .wasm file is missing where the package looked. */
 export const COPY_HINT = 'copy node_modules/certcentral-wasm/certcentral_wasm_bg.wasm beside your bundle '
-  + "(esbuild: --loader:.wasm=file; Rollup: @rollup/plugin-url or a copy plugin; webpack 5 and Vite copy it by themselves) "
+  + '(esbuild and Rollup do not copy it; webpack 5 and Vite do) '
   + "or pass its location or bytes: `await init(new URL('/certcentral_wasm_bg.wasm', location.href))`";
 
 /**
