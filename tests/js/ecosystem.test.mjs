@@ -274,10 +274,12 @@ test('init(bytes) that are not a .wasm is an init error; init(Response) and init
   }
 });
 
-/** tsc over `file` in `dir` with `flags`, never skipLibCheck; returns its output ('' when clean). */
-async function typecheck(dir, file, flags) {
+/** tsc (TypeScript 5) or tsgo (TypeScript 7) over `file` in `dir` with `flags`, never skipLibCheck; returns its output ('' when clean). */
+async function typecheck(dir, file, flags, compiler = tsc) {
   try {
-    await run(tsc, ['--strict', '--noEmit', '--skipLibCheck', 'false', ...flags, file], { cwd: dir, encoding: 'utf8' });
+    // tsgo refuses files on the command line beside a tsconfig.json up the tree unless told.
+    const own = compiler === tsc ? [] : ['--ignoreConfig'];
+    await run(compiler, [...own, '--strict', '--noEmit', '--skipLibCheck', 'false', ...flags, file], { cwd: dir, encoding: 'utf8' });
     return '';
   } catch (e) {
     return `${e.stdout}${e.stderr}`;
@@ -298,7 +300,7 @@ export async function main(base: string): Promise<number> {
 }
 `;
 
-test('TypeScript --strict without skipLibCheck: Node-only (es2022 + @types/node, nodenext), es2022 + dom (bundler), and a .cts', async () => {
+test('TypeScript 5 and 7 --strict without skipLibCheck: Node-only (es2022 + @types/node, nodenext), es2022 + dom (bundler), and a .cts', async () => {
   const dir = project('typescript');
   // Resolve the installed package and @types/node from here, as a user project would.
   mkdirSync(join(dir, 'node_modules/@types'), { recursive: true });
@@ -317,6 +319,11 @@ test('TypeScript --strict without skipLibCheck: Node-only (es2022 + @types/node,
   writeFileSync(join(web, 'main.ts'), TS_CONSUMER);
   const dom = ['--target', 'es2022', '--lib', 'es2022,dom', '--module', 'esnext', '--moduleResolution', 'bundler'];
   assert.equal(await typecheck(web, 'main.ts', dom), '');
+  // TypeScript 7 (the native compiler, npm @typescript/native-preview).
+  const tsgo = join(root, 'node_modules/.bin/tsgo');
+  assert.equal(await typecheck(dir, 'main.ts', nodeOnly, tsgo), '');
+  assert.equal(await typecheck(dir, 'main.cts', nodeOnly, tsgo), '');
+  assert.equal(await typecheck(web, 'main.ts', dom, tsgo), '');
 });
 
 test('the exports map offers a workerd condition whose loader imports the .wasm as a module', () => {
