@@ -313,8 +313,13 @@ export function makeApi(glue, ready, readySync) {
     }
   }
 
-  async function init() {
-    await ready();
+  /**
+   * Starts the wasm module ahead of time, from `source` if given (a WebAssembly.Module, bytes,
+   * a Response, a URL or a string); a failure is an `init` error and the next call retries.
+   * @param {unknown} [source]
+   */
+  function init(source) {
+    return settle(() => ready(source));
   }
 
   return { createClient, parseUsedVoucherCodesCsv, parseUsedVoucherCodesCsvColumns, UsedVoucherCodesCsvParser, init };

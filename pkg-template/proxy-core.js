@@ -256,7 +256,9 @@ export function makeCreateProxy(init, glue) {
       /** @type {Response} */
       let up;
       try {
-        up = await o.fetch(`${o.base}${upstreamPath}`, {
+        // Called unbound: Workers' fetch throws "Illegal invocation" when `this` is not the global.
+        const send = o.fetch;
+        up = await send(`${o.base}${upstreamPath}`, {
           method: 'GET',
           headers: { accept, 'x-dc-devkey': o.apiKey },
           redirect: 'manual',

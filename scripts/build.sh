@@ -18,6 +18,10 @@ mkdir -p "$out"
 node_modules/.bin/wasm-opt -Oz --converge --strip-debug --strip-producers --enable-bulk-memory --enable-bulk-memory-opt --enable-nontrapping-float-to-int --enable-sign-ext --enable-mutable-globals --enable-reference-types --enable-multivalue \
   "target/bindgen/${name}_bg.wasm" -o "$out/${name}_bg.wasm"
 cp target/bindgen/"$name".js target/bindgen/"$name".d.ts "$out/"
+# wasm-bindgen's loader internals (InitInput, InitOutput, SyncInitInput, initSync, the default
+# init) name DOM types and `any`: cut from the public typings (index.d.ts types `init` itself).
+sed -i '/^export type InitInput/,$d' "$out/$name.d.ts"
+if grep -q -e 'InitOutput' -e 'initSync' -e ': any\b' "$out/$name.d.ts"; then echo "build: wasm-bindgen internals left in $name.d.ts" >&2; exit 1; fi
 if [ -d target/bindgen/snippets ]; then cp -r target/bindgen/snippets "$out/"; fi
 cp pkg-template/*.js pkg-template/*.d.ts pkg-template/README.md "$out/"
 sed "s/\"version\": \"0.0.0-template\"/\"version\": \"$version\"/" pkg-template/package.json > "$out/package.json"

@@ -39,9 +39,16 @@ import { root } from './helpers.mjs';
 // loaders and proxy.d.ts. Both budgets keep the ~65 B / ~230 B spare they had.
 // 2026-12-02 (issues 12, 13 and 14 merged): wasm gzip -9 = 133,531 B, every-file sum = 175,361 B
 // (+0.5%): the merged size work and paginator (125,190 B) plus the proxy's route check (+8.3 KB).
+// 2026-12-02 (issue 17, runtimes): package sum raised on purpose by the measured growth, +4,329 B
+// (157,318 -> 161,647 B; the wasm unchanged): start.js (2.4 KB: init(source) from a Module, bytes,
+// a Response or a URL, and the init errors' hints), workerd.js (0.65 KB, the Workers loader), the
+// Node loader's search for the .wasm when bundled (+0.8 KB), the browser loader's retry (+0.4 KB),
+// index.d.ts's InitSource (+0.5 KB); wasm-bindgen's internals cut from the .d.ts (-0.7 KB).
+// 2026-12-02 (issues 12, 13, 14 and 17 merged): wasm 133,531 B as above; every-file sum 180,208 B
+// (+0.5%): the proxy (175,361 B) plus the loaders of issue 17 and the proxy's workerd loader.
 const BUDGET = {
   wasmGzip: 134_200,
-  packageGzipSum: 176_300,
+  packageGzipSum: 181_100,
 };
 
 const pkg = join(root, 'pkg');

@@ -1,10 +1,12 @@
 /** What went wrong, as `CertCentralError.kind`. */
 export type CertCentralErrorKind =
-  | "http" | "network" | "timeout" | "aborted" | "decode" | "invalid_input" | "csv";
+  | "http" | "network" | "timeout" | "aborted" | "decode" | "invalid_input" | "csv"
+  /** The wasm module could not be loaded or compiled (the message says what to do); the next call retries. */
+  | "init";
 
 /** The one error class of the package: check `kind`. It never holds the API key. */
 export declare class CertCentralError extends Error {
-  constructor(message: string, init?: Partial<Pick<CertCentralError, "kind" | "status" | "errors" | "url" | "retryAfterMs" | "line" | "column">>);
+  constructor(message: string, init?: Partial<Pick<CertCentralError, "kind" | "status" | "errors" | "url" | "retryAfterMs" | "line" | "column" | "contentType">>);
   readonly name: "CertCentralError";
   /** What went wrong. */
   kind: CertCentralErrorKind;
@@ -20,6 +22,8 @@ export declare class CertCentralError extends Error {
   line: number | null;
   /** 1-based column of a CSV error, else null. */
   column: number | null;
+  /** `init` errors: the content type the .wasm URL answered with, else null. */
+  contentType: string | null;
   /** A plain object of the fields above (what `JSON.stringify` shows). */
-  toJSON(): { name: string; message: string; kind: CertCentralErrorKind; status: number | null; errors: ApiErrorEntry[]; url: string | null; retryAfterMs: number | null; line: number | null; column: number | null };
+  toJSON(): { name: string; message: string; kind: CertCentralErrorKind; status: number | null; errors: ApiErrorEntry[]; url: string | null; retryAfterMs: number | null; line: number | null; column: number | null; contentType: string | null };
 }
