@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // A local stand-in for DigiCert's CertCentral Services API v2 (the four endpoints this project
-// covers), with fault injection, CORS and a static file server for the demo page.
+// covers), with fault injection, optional CORS and a static file server for the demo page.
 // No dependencies: node:http only. See README.md beside this file.
 //
 // This file puts the server together; the parts are in lib/: the API (api.mjs, endpoints/,
@@ -15,7 +15,7 @@ import { API_PREFIX, api } from './lib/api.mjs';
 import { DEFAULT_KEY, main } from './lib/cli.mjs';
 import { churn as startChurn } from './lib/churn.mjs';
 import { control, countRequest, newStats } from './lib/control.mjs';
-import { preflight } from './lib/cors.mjs';
+import { addCors, preflight } from './lib/cors.mjs';
 import { inFlightCounter } from './lib/inflight.mjs';
 import { delayOf } from './lib/latency.mjs';
 import { faultBefore, faultCounters, isAfter, requestedFault, sendAfter } from './lib/faults.mjs';
@@ -47,6 +47,8 @@ const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
  * @property {number} [orders=5000]
  * @property {number} [usedCodes=20000]
  * @property {boolean} [verbose=false] one log line per request (never the key)
+ * @property {boolean} [cors=false] CORS headers on every answer (`Access-Control-Allow-Origin: *`),
+ *   for tests whose page is on another origin; off by default, like DigiCert
  * @property {import('./lib/churn.mjs').ChurnOptions | null} [churn] the churn mode (off by default):
  *   subaccount orders inserted, deleted and changed between list requests, newest first by default
  * @property {import('./lib/latency.mjs').Latency | null} [latency] every API answer waits
@@ -87,6 +89,7 @@ export async function startSandbox(options = {}) {
     orders = 5000,
     usedCodes = 20000,
     verbose = false,
+    cors = false,
     log = (line) => process.stderr.write(line + '\n'),
     churn: churnOptions = null,
     latency = null,
@@ -115,6 +118,7 @@ export async function startSandbox(options = {}) {
    */
   async function handle(req, res) {
     res.on('error', () => {});
+    if (cors) addCors(res);
     if (verbose) logRequest(req, res, log);
     const rawUrl = String(req.url ?? '/');
     const qi = rawUrl.indexOf('?');

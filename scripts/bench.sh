@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Runs every benchmark and writes BENCHMARKS.md (from bench/results/*.md). Against the sandbox
 # on loopback; every figure a median of repeated runs, comparisons side by side in one run.
-# Usage: scripts/bench.sh [--quick]   (--quick: fewer rounds, 100k CSV rows only, paging at 1/10 time scale)
-# Takes ~37 min in full on a 2-core machine (paging: ~12 min, its 300 ms latency per page is real waiting); run it on a quiet machine.
+# Usage: scripts/bench.sh [--quick]   (--quick: fewer rounds, 100k CSV rows only, paging at 1/10 time scale,
+#   proxy: 200 requests and a faster reader)
+# Takes ~38 min in full on a 2-core machine (paging: ~12 min; proxy: ~1 min; its 300 ms latency per page is real waiting); run it on a quiet machine.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
@@ -12,10 +13,12 @@ if [ "${1:-}" = "--quick" ]; then
   node bench/client/run.mjs --quick
   node bench/csv/run.mjs --quick
   node bench/paging/run.mjs --quick
+  node bench/proxy/run.mjs --quick
 else
   node bench/client/run.mjs
   node bench/csv/run.mjs
   node bench/paging/run.mjs
+  node bench/proxy/run.mjs
 fi
 {
   echo "# Benchmarks"
@@ -28,5 +31,7 @@ fi
   cat bench/results/csv.md
   echo
   cat bench/results/paging.md
+  echo
+  cat bench/results/proxy.md
 } > BENCHMARKS.md
 echo "wrote BENCHMARKS.md"

@@ -36,9 +36,10 @@ step sandbox node --test sandbox/test/
 step build bash -c 'bash scripts/build.sh && bash scripts/pack.sh'
 step js-types bash -c 'r=0; for c in tsconfig.checkjs.json tsconfig.checkjs.node.json; do node_modules/.bin/tsc -p "$c" || r=1; done; exit $r'
 
-# A sandbox for the wasm-bindgen tests (their URL is compiled in).
+# A sandbox for the wasm-bindgen tests (their URL is compiled in; --cors: their Chromium page is
+# on the test runner's origin).
 sb_log=$(mktemp)
-node sandbox/server.mjs --port 0 --no-rate-limit >"$sb_log" 2>&1 &
+node sandbox/server.mjs --port 0 --no-rate-limit --cors >"$sb_log" 2>&1 &
 sb_pid=$!
 trap 'kill $sb_pid 2>/dev/null' EXIT
 for _ in $(seq 1 100); do grep -q "API base" "$sb_log" && break; sleep 0.1; done

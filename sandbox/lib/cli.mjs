@@ -57,6 +57,7 @@ function parseArgs(argv) {
       case '--orders': opts.orders = int(val(), a); break;
       case '--used-codes': opts.usedCodes = int(val(), a); break;
       case '--verbose': opts.verbose = true; break;
+      case '--cors': opts.cors = true; break;
       case '--churn': opts.churn = parseChurn(val()); break;
       case '--latency': opts.latency = parseLatency(val()); break;
       case '-h':
@@ -70,7 +71,7 @@ function parseArgs(argv) {
 
 const USAGE = `usage: node sandbox/server.mjs [--port 8787] [--host 127.0.0.1] [--seed 1] [--key sandbox-key]
        [--rate-limit 100/5s,1000/300s | --no-rate-limit] [--www DIR] [--pkg DIR]
-       [--orders 5000] [--used-codes 20000] [--verbose]
+       [--orders 5000] [--used-codes 20000] [--verbose] [--cors]
        [--churn RATE[:SEED]] [--latency BASE_MS[+PER_RECORD_MS]]`;
 
 /**

@@ -1,7 +1,9 @@
-// CORS: every answer of the sandbox carries these headers (the demo page and the browser tests
-// call it from other origins), and an OPTIONS preflight is answered 204 without a key.
+// CORS: off by default, like DigiCert (its answers carry no Access-Control-* headers, so a page
+// on another origin cannot call it). The `cors` option (CLI `--cors`) turns them on for the
+// browser tests whose page is on another origin; then every answer carries these headers and an
+// OPTIONS preflight is answered 204 without a key.
 
-/** The CORS headers of every response. */
+/** The CORS headers of every response when the `cors` option is on. */
 export const CORS = Object.freeze({
   'Access-Control-Allow-Origin': '*',
   'Access-Control-Allow-Headers': 'X-DC-DEVKEY, Content-Type, Accept, X-Sandbox-Fault',
@@ -11,7 +13,16 @@ export const CORS = Object.freeze({
 });
 
 /**
- * The answer to a preflight (OPTIONS): 204, no body; `send` adds the CORS headers.
+ * Puts the CORS headers on `res` before anything is written (`writeHead` merges them), so every
+ * way of answering carries them.
+ * @param {import('node:http').ServerResponse} res
+ */
+export function addCors(res) {
+  for (const [name, value] of Object.entries(CORS)) res.setHeader(name, value);
+}
+
+/**
+ * The answer to a preflight (OPTIONS): 204, no body (with the CORS headers when they are on).
  * @returns {import('./http.mjs').Reply}
  */
 export function preflight() {

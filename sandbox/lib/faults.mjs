@@ -3,7 +3,6 @@
 // instead of the API, before the key is checked; the AFTER ones change the normal answer.
 
 import { send, errorResponse, ApiError, internalError } from './http.mjs';
-import { CORS } from './cors.mjs';
 import { MAX_TRACKED } from './control.mjs';
 
 const MAX_SLOW_MS = 60_000;
@@ -187,7 +186,7 @@ export function sendAfter(res, r, fault) {
  */
 function sendTruncated(res, r) {
   const cut = Math.max(0, Math.floor(r.body.length / 2));
-  res.writeHead(r.status, { ...CORS, ...r.headers, 'Content-Length': r.body.length + 1 });
+  res.writeHead(r.status, { ...r.headers, 'Content-Length': r.body.length + 1 });
   res.write(r.body.subarray(0, cut), () => res.socket?.destroy());
 }
 
@@ -215,7 +214,7 @@ function sendHuge(res, dataset) {
   const chunk = Buffer.from((',' + sample).repeat(chunkRecords));
   const head = Buffer.from('{"orders":[' + sample);
   let count = 1;
-  res.writeHead(200, { ...CORS, 'Content-Type': 'application/json', 'Cache-Control': 'no-store' });
+  res.writeHead(200, { 'Content-Type': 'application/json', 'Cache-Control': 'no-store' });
   let sent = head.length;
   res.write(head);
   const pump = () => {

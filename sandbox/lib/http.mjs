@@ -1,6 +1,6 @@
-// Responses: the API's error body, JSON answers, and writing an answer with the CORS headers.
+// Responses: the API's error body, JSON answers, and writing an answer (with the CORS headers
+// put on the response beforehand when the `cors` option is on).
 
-import { CORS } from './cors.mjs';
 
 /** @typedef {import('node:http').IncomingMessage} Request */
 /** @typedef {import('node:http').ServerResponse} Response */
@@ -70,6 +70,6 @@ export const errorResponse = (e) => ({
  */
 export function send(res, r) {
   if (res.headersSent || res.destroyed) return;
-  res.writeHead(r.status, { ...CORS, 'Cache-Control': 'no-store', ...r.headers, 'Content-Length': r.body.length });
+  res.writeHead(r.status, { 'Cache-Control': 'no-store', ...r.headers, 'Content-Length': r.body.length });
   res.end(r.body);
 }

@@ -3,7 +3,6 @@
 
 import fs from 'node:fs';
 import path from 'node:path';
-import { CORS } from './cors.mjs';
 import { ApiError, errorResponse, send } from './http.mjs';
 
 /** @type {Record<string, string>} */
@@ -78,7 +77,7 @@ export function staticFiles(wwwRoot, pkgRoot) {
     }
     const lower = real.toLowerCase();
     const type = lower.endsWith('.d.ts') ? 'text/plain; charset=utf-8' : MIME[path.extname(lower)] ?? 'application/octet-stream';
-    res.writeHead(200, { ...CORS, 'Content-Type': type, 'Content-Length': st.size, 'Cache-Control': 'no-cache', 'X-Content-Type-Options': 'nosniff' });
+    res.writeHead(200, { 'Content-Type': type, 'Content-Length': st.size, 'Cache-Control': 'no-cache', 'X-Content-Type-Options': 'nosniff' });
     const stream = fs.createReadStream(real);
     stream.on('error', () => res.destroy());
     res.on('close', () => stream.destroy());

@@ -345,7 +345,7 @@ describe('protocol', () => {
     const text = await r.text();
     assert.ok(!text.includes('wrong-secret-123'));
     assert.equal(JSON.parse(text).errors[0].code, 'access_denied|access_denied_invalid_key');
-    assert.equal(r.headers.get('access-control-allow-origin'), '*');
+    assert.equal(r.headers.get('access-control-allow-origin'), null, 'no CORS by default');
     assert.equal((await fetch(sb.baseUrl + '/account/subaccount/order')).status, 403);
   });
   test('404 route, 405 method, malformed query 400', async () => {
@@ -360,16 +360,59 @@ describe('protocol', () => {
     assert.equal(bad.status, 400);
     assert.equal(JSON.parse(bad.body).errors[0].code, 'bad_request_format');
   });
-  test('CORS preflight without a key', async () => {
-    const r = await fetch(sb.baseUrl + '/account/subaccount/order', {
-      method: 'OPTIONS',
-      headers: { Origin: 'http://example.test', 'Access-Control-Request-Method': 'GET', 'Access-Control-Request-Headers': 'x-dc-devkey' },
+  test('like DigiCert, no Access-Control-* header on any answer by default', async () => {
+    /** The headers of an answer (the body is not read: `truncated` and `huge` never end well). */
+    const headersOf = (rawPath, { method = 'GET', headers = {} } = {}) => new Promise((resolve, reject) => {
+      const req = http.request({ host: '127.0.0.1', port: sb.port, path: rawPath, method, headers: { Origin: 'http://example.test', ...headers }, agent: false }, (res) => {
+        resolve({ status: res.statusCode, headers: res.headers });
+        res.destroy();
+      });
+      req.on('error', reject);
+      req.end();
     });
-    assert.equal(r.status, 204);
-    assert.equal(r.headers.get('access-control-allow-origin'), '*');
-    assert.match(r.headers.get('access-control-allow-headers'), /X-DC-DEVKEY/);
-    assert.match(r.headers.get('access-control-allow-methods'), /GET/);
-    assert.match(r.headers.get('access-control-expose-headers'), /Retry-After/);
+    const cases = [
+      ['/services/v2/account/subaccount/order?limit=1', { headers: H }],
+      ['/services/v2/voucher/download/used-codes?format=csv', { headers: H }],
+      ['/services/v2/voucher/1', {}],
+      ['/services/v2/voucher/1', { method: 'POST', headers: H }],
+      ['/services/v2/account/subaccount/order', { method: 'OPTIONS', headers: { 'Access-Control-Request-Method': 'GET', 'Access-Control-Request-Headers': 'x-dc-devkey' } }],
+      ['/services/v2/voucher/1', { headers: { ...H, 'X-Sandbox-Fault': '429' } }],
+      ['/services/v2/voucher/1', { headers: { ...H, 'X-Sandbox-Fault': 'truncated' } }],
+      ['/services/v2/account/subaccount/order', { headers: { ...H, 'X-Sandbox-Fault': 'huge' } }],
+      ['/', {}],
+      ['/pkg/x_bg.wasm', {}],
+      ['/missing.js', {}],
+      ['/__sandbox/stats', {}],
+    ];
+    const statuses = [];
+    for (const [p, init] of cases) {
+      const r = await headersOf(p, init);
+      statuses.push(r.status);
+      const acl = Object.keys(r.headers).filter((h) => h.startsWith('access-control-'));
+      assert.deepEqual(acl, [], `${init.method ?? 'GET'} ${p} ${init.headers?.['X-Sandbox-Fault'] ?? ''}`);
+    }
+    assert.deepEqual(statuses, [200, 200, 403, 405, 204, 429, 404, 200, 200, 200, 404, 200]);
+  });
+  test('cors: true (CLI --cors): CORS headers on every answer, preflight without a key', async () => {
+    const c = await startSandbox({ port: 0, rateLimit: false, orders: 5, usedCodes: 5, cors: true, wwwDir: path.join(tmp, 'www'), pkgDir: path.join(tmp, 'pkg') });
+    try {
+      const r = await fetch(c.baseUrl + '/account/subaccount/order', {
+        method: 'OPTIONS',
+        headers: { Origin: 'http://example.test', 'Access-Control-Request-Method': 'GET', 'Access-Control-Request-Headers': 'x-dc-devkey' },
+      });
+      assert.equal(r.status, 204);
+      assert.equal(r.headers.get('access-control-allow-origin'), '*');
+      assert.match(r.headers.get('access-control-allow-headers') ?? '', /X-DC-DEVKEY/);
+      assert.match(r.headers.get('access-control-allow-methods') ?? '', /GET/);
+      assert.match(r.headers.get('access-control-expose-headers') ?? '', /Retry-After/);
+      for (const [p, h] of [['services/v2/voucher/1', H], ['services/v2/voucher/1', {}], ['services/v2/voucher/1', { ...H, 'X-Sandbox-Fault': '429' }], ['', {}], ['missing.js', {}]]) {
+        const a = await fetch(c.url + p, { headers: h });
+        await a.arrayBuffer();
+        assert.equal(a.headers.get('access-control-allow-origin'), '*', p);
+      }
+    } finally {
+      await c.close();
+    }
   });
   test('stats', async () => {
     const s = await (await fetch(sb.url + '__sandbox/stats')).json();

@@ -1,35 +1,57 @@
-// End-to-end tests of the demo admin page (www/) in Chromium against the in-process sandbox,
-// which serves the page, the built package (/pkg/) and the API on one origin.
+// End-to-end tests of the demo admin page (www/) in Chromium, in the production topology: the
+// demo server (scripts/demo-server.mjs, the same code as `scripts/demo.sh --upstream URL`) serves
+// the page, the built package (/pkg/) and the key-holding proxy (/certcentral) on one origin; the
+// in-process sandbox plays DigiCert upstream (no CORS, its own key, which the browser never gets).
 // Screenshots land in target/test-results/demo-*.png.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync, writeFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
-import { sandbox, chromium, root, KEY } from './helpers.mjs';
+import { pathToFileURL } from 'node:url';
+import { sandbox, chromium, root } from './helpers.mjs';
+
+const { startDemo } = await import(pathToFileURL(join(root, 'scripts/demo-server.mjs')).href);
+/** The key the proxy holds and the sandbox accepts; it must reach no page, response or storage. */
+const KEY = `demo-secret-${Math.random().toString(36).slice(2)}`;
+/** The key of a second proxy, which the sandbox refuses. */
+const WRONG_KEY = 'wrong-key-held-by-proxy';
 
 const SHOTS = join(root, 'target/test-results');
 const WIDE = { width: 1280, height: 900 };
 const NARROW = { width: 390, height: 844 };
 
-let sb, browser;
+let sb, demo, browser;
+/** Demo servers started by one test, closed after all. */
+const extraDemos = [];
 before(async () => {
   mkdirSync(SHOTS, { recursive: true });
-  sb = await sandbox({ wwwDir: join(root, 'www'), pkgDir: join(root, 'pkg') });
+  // The sandbox plays DigiCert: no page of its own, no CORS, one key.
+  sb = await sandbox({ keys: [KEY], wwwDir: join(root, 'target/no-such-dir'), pkgDir: join(root, 'target/no-such-dir') });
+  demo = await startDemo({ upstream: sb.baseUrl, apiKey: KEY, rateLimit: false });
   browser = await chromium();
 });
 after(async () => {
   await browser?.close();
+  for (const d of extraDemos) await d.close();
+  await demo?.close();
   await sb?.close();
 });
+
+/** Another demo server (page + proxy) in front of `upstream`, holding `apiKey`. */
+async function otherDemo(upstream, apiKey = KEY) {
+  const d = await startDemo({ upstream, apiKey, rateLimit: false });
+  extraDemos.push(d);
+  return d;
+}
 
 // ---------------------------------------------------------------------------------------------
 // Helpers
 
 /** A fresh page on the demo, instrumented; waits until the default connection is up. */
-async function openPage({ viewport = WIDE, connect = true } = {}) {
+async function openPage({ viewport = WIDE, connect = true, url = demo.url } = {}) {
   const page = await browser.context.newPage();
-  const log = { consoleErrors: [], console: [], pageErrors: [], dialogs: [], requests: [] };
+  const log = { consoleErrors: [], console: [], pageErrors: [], dialogs: [], requests: [], responses: [] };
   await page.addInitScript(() => {
     window.__csp = [];
     document.addEventListener('securitypolicyviolation', (e) => {
@@ -43,8 +65,14 @@ async function openPage({ viewport = WIDE, connect = true } = {}) {
   page.on('pageerror', (e) => log.pageErrors.push(String(e)));
   page.on('dialog', (d) => { log.dialogs.push(d.message()); d.dismiss().catch(() => {}); });
   page.on('request', (r) => log.requests.push(r.url()));
+  // Every response the browser received: its URL, status line, headers and body.
+  page.on('response', (r) => log.responses.push((async () => {
+    const headers = await r.headersArray().catch(() => []);
+    const body = await r.body().catch(() => Buffer.alloc(0));
+    return { url: r.url(), head: `${r.status()} ${r.statusText()}\n${headers.map((h) => `${h.name}: ${h.value}`).join('\n')}`, body };
+  })()));
   await page.setViewportSize(viewport);
-  await page.goto(sb.url);
+  await page.goto(url);
   if (connect) await waitConnected(page);
   return { page, log };
 }
@@ -73,7 +101,16 @@ async function finish({ page, log }, { expectHttpErrors = false } = {}) {
   assert.equal(state.injected, 0, 'no elements injected from data');
   const otherErrors = log.consoleErrors.filter((t) => !(expectHttpErrors && /Failed to load resource: the server responded with a status of 4\d\d/.test(t)));
   assert.deepEqual(otherErrors, [], 'no console errors');
-  for (const secret of [KEY, 'wrong-key']) {
+  const responses = await Promise.all(log.responses);
+  assert.ok(responses.some((r) => r.url.includes('/certcentral/')), 'the page called the proxy');
+  assert.ok(responses.every((r) => new URL(r.url).origin === new URL(page.url()).origin), 'one origin: the page talks to its own server only');
+  const html = await page.content();
+  for (const secret of [KEY, WRONG_KEY]) {
+    for (const r of responses) {
+      assert.ok(!r.head.includes(secret), `key not in the headers of ${r.url}`);
+      assert.ok(!r.body.includes(secret), `key not in the body of ${r.url}`);
+    }
+    assert.ok(!html.includes(secret), 'key not in the page');
     assert.ok(!state.local.includes(secret) && !state.session.includes(secret), 'key not in web storage');
     assert.ok(!state.cookie.includes(secret), 'key not in cookies');
     assert.ok(!state.href.includes(secret), 'key not in the page URL');
@@ -81,7 +118,7 @@ async function finish({ page, log }, { expectHttpErrors = false } = {}) {
     assert.ok(log.console.every((t) => !t.includes(secret)), 'key not logged');
   }
   const cookies = await browser.context.cookies();
-  assert.ok(cookies.every((c) => !c.value.includes(KEY)));
+  assert.ok(cookies.every((c) => !c.value.includes(KEY) && !c.value.includes(WRONG_KEY)), 'key not in cookies');
   await page.close();
 }
 
@@ -263,11 +300,10 @@ test('subaccount orders: filters, descending sort, page X of Y, Load all to 100%
 });
 
 test('subaccount orders: Cancel stops Load all part-way (slow API)', async () => {
-  const p = await openPage();
+  // A proxy in front of the sandbox's slow fault path.
+  const slow = await otherDemo(`${sb.url}fault/slow-150/services/v2`);
+  const p = await openPage({ url: slow.url });
   const { page } = p;
-  await page.fill('#conn-base', `${sb.url}fault/slow-150/services/v2`);
-  await page.click('#conn-connect');
-  await waitConnected(page);
   await tab(page, 'orders');
   await page.selectOption('#orders-limit', '100');
   await page.click('#orders-loadall');
@@ -361,10 +397,10 @@ test('CSV import: 100k-row file via the file picker, stats and summary charts; b
 });
 
 test('API errors are shown plainly: wrong key (403), unknown voucher (404), insecure http', async () => {
-  const p = await openPage();
-  const { page } = p;
-  await page.fill('#conn-key', 'wrong-key');
-  await page.click('#conn-connect');
+  // A proxy holding a key the sandbox refuses: DigiCert's 403 passes through to the page.
+  const wrong = await otherDemo(sb.baseUrl, WRONG_KEY);
+  const w = await openPage({ url: wrong.url, connect: false });
+  let page = w.page;
   await page.waitForSelector('#alerts .alert-error');
   assert.equal(await page.getAttribute('#alerts', 'role'), 'alert');
   assert.equal(await page.textContent('#alerts .fact-kind'), 'http');
@@ -379,11 +415,17 @@ test('API errors are shown plainly: wrong key (403), unknown voucher (404), inse
   await page.click('#orders-search-btn');
   await page.waitForFunction(() => document.querySelector('#alerts .alert-title')?.textContent === 'Subaccount orders failed');
   assert.equal(await page.textContent('#alerts .fact-status'), '403');
+  await finish(w, { expectHttpErrors: true });
 
-  await page.fill('#conn-key', KEY);
+  // A key typed into the page is never forwarded: through the right proxy it changes nothing.
+  const p = await openPage();
+  page = p.page;
+  await page.click('#conn-direct > summary');
+  await page.fill('#conn-key', WRONG_KEY);
   await page.click('#conn-connect');
   await waitConnected(page);
   assert.equal(await alertText(page), '', 'a successful action clears the alert');
+  await page.fill('#conn-key', '');
 
   await tab(page, 'voucher');
   await page.fill('#voucher-id', '999999999');
@@ -470,7 +512,10 @@ test('usable: labelled controls, keyboard tabs, region select, 390 px without pa
   await page.keyboard.press('Shift+Tab');
   assert.equal(await page.evaluate(() => document.activeElement.id), 'csv-file');
 
-  // Region select sets the base URL unless a custom one was typed.
+  // Region select (folded away under "Direct") sets the base URL unless a custom one was typed.
+  assert.equal(await page.inputValue('#conn-base'), '/certcentral', 'the proxy by default');
+  assert.equal(await page.inputValue('#conn-key'), '', 'no key by default');
+  await page.click('#conn-direct > summary');
   await page.selectOption('#conn-region', 'eu');
   assert.equal(await page.inputValue('#conn-base'), 'https://certcentral.digicert.eu/services/v2');
   await page.selectOption('#conn-region', 'us');

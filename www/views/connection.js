@@ -1,18 +1,19 @@
-// The connection panel: base URL or region, the API key, Connect (a client and a cheap check
-// request), and the badge that says how it went.
+// The connection panel: the base URL (by default this site's key-holding proxy, /certcentral,
+// so no key), and, folded away, a region and an API key for a direct connection; Connect (a
+// client and a cheap check request), and the badge that says how it went.
 
 import { $, $button, $input, $select, num } from '../dom.js';
 import { InputError, run } from '../alerts.js';
 import { state } from '../state.js';
 import { abortLoadAll } from './orders.js';
 
-const SANDBOX_BASE = `${location.origin}/services/v2`;
+/** The proxy on this origin (scripts/demo-server.mjs); it adds the key upstream. */
+const PROXY_BASE = '/certcentral';
 /** @type {Record<string, string>} */
 const REGION_BASE = {
   us: 'https://www.digicert.com/services/v2',
   eu: 'https://certcentral.digicert.eu/services/v2',
 };
-const DEFAULT_KEY = 'sandbox-key'; // the local sandbox's key; harmless to prefill
 
 const baseInput = $input('conn-base');
 const keyInput = $input('conn-key');
@@ -29,12 +30,11 @@ export function setBadge(state, label) {
   badge.textContent = label;
 }
 
-/** Prefills the panel (the sandbox on this origin) and wires it. */
+/** Prefills the panel (the proxy on this origin, no key) and wires it. */
 export function wireConnection() {
-  baseInput.value = SANDBOX_BASE;
-  keyInput.value = DEFAULT_KEY;
+  baseInput.value = PROXY_BASE;
 
-  const presetBases = () => new Set([SANDBOX_BASE, ...Object.values(REGION_BASE), '']);
+  const presetBases = () => new Set([PROXY_BASE, ...Object.values(REGION_BASE), '']);
   regionSel.addEventListener('change', () => {
     const current = baseInput.value.trim().replace(/\/+$/, '');
     if (presetBases().has(current)) {
@@ -77,7 +77,7 @@ export async function connect() {
     // A cheap request that proves the URL and key work.
     const probe = await c.listSubaccountOrders({ limit: 1 });
     if (gen !== state.generation) return false;
-    const where = baseUrl ? new URL(baseUrl).host : `${regionSel.value.toUpperCase()} region`;
+    const where = baseUrl ? (baseUrl.startsWith('/') ? `this site's proxy (${baseUrl})` : new URL(baseUrl).host) : `${regionSel.value.toUpperCase()} region`;
     connStatus.textContent = `Connected to ${where}: ${num(probe.page.total)} subaccount orders visible.`;
     setBadge('on', 'Connected');
     return true;
