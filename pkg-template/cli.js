@@ -155,6 +155,32 @@ function filtersOf(list) {
   return out;
 }
 
+/**
+ * `--name VALUE` as `--name=VALUE` for the options that take a value, so a value that starts
+ * with `-` (`--sort -date_created`) is taken as the value, as users expect (parseArgs alone
+ * refuses it as ambiguous).
+ * @param {string[]} args
+ * @param {Record<string, Opt>} options
+ */
+function joinValues(args, options) {
+  /** @type {string[]} */
+  const out = [];
+  for (let i = 0; i < args.length; i++) {
+    const a = /** @type {string} */ (args[i]);
+    if (a === '--') {
+      out.push(...args.slice(i));
+      break;
+    }
+    const name = a.startsWith('--') && !a.includes('=') ? a.slice(2) : null;
+    if (name && options[name]?.type === 'string' && i + 1 < args.length) {
+      out.push(`${a}=${args[++i]}`);
+    } else {
+      out.push(a);
+    }
+  }
+  return out;
+}
+
 // ---------------------------------------------------------------------------------------
 // Output: stdout or a temporary file renamed on success; records batched until the event loop
 // turns (so a page goes out as soon as it is in, and memory holds one page at most).
@@ -347,7 +373,7 @@ async function run(argv, signal, track) {
   if (!cmd) throw new UsageError(`unknown command ${JSON.stringify(name.slice(0, 40))}`);
   let parsed;
   try {
-    parsed = parseArgs({ args: rest, options: cmd.options, allowPositionals: true, strict: true });
+    parsed = parseArgs({ args: joinValues(rest, cmd.options), options: cmd.options, allowPositionals: true, strict: true });
   } catch (e) {
     throw new UsageError(e instanceof Error ? e.message : String(e));
   }

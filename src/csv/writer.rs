@@ -16,26 +16,35 @@
 //! cell holding the list's values joined with `;`).
 
 use crate::record::{Kind, Schema};
-use csv_core::{ReadFieldResult, Reader, Terminator, WriteResult, Writer, WriterBuilder};
+use csv_core::{ReadRecordResult, Reader, Terminator, WriteResult, Writer, WriterBuilder};
 
 /// True when `cell` would be read as a formula by a spreadsheet: it begins with `=`, `+`,
 /// `-`, `@`, a tab or CR and is not a plain decimal number.
-pub fn is_formula_like(cell: &str) -> bool {
+pub fn is_formula_like(cell: &[u8]) -> bool {
     matches!(
-        cell.as_bytes().first(),
+        cell.first(),
         Some(b'=' | b'+' | b'-' | b'@' | b'\t' | b'\r')
     ) && !is_plain_number(cell)
 }
 
 /// `[+-]?digits(.digits)?`
-fn is_plain_number(cell: &str) -> bool {
-    let body = cell.strip_prefix(['+', '-']).unwrap_or(cell);
-    let (int, frac) = match body.split_once('.') {
-        Some((i, f)) => (i, Some(f)),
-        None => (body, None),
+fn is_plain_number(b: &[u8]) -> bool {
+    let body = match b.first() {
+        Some(b'+' | b'-') => b.get(1..).unwrap_or_default(),
+        _ => b,
     };
-    let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
-    digits(int) && frac.is_none_or(digits)
+    let mut digits = 0usize;
+    let mut dot = false;
+    for (i, &c) in body.iter().enumerate() {
+        if c.is_ascii_digit() {
+            digits += 1;
+        } else if c == b'.' && !dot && digits > 0 && i + 1 < body.len() {
+            dot = true;
+        } else {
+            return false;
+        }
+    }
+    digits > 0
 }
 
 /// Writes CSV rows into a growing byte buffer; take the bytes with [`CsvWriter::take`]
@@ -94,7 +103,7 @@ impl CsvWriter {
     }
 
     /// Writes one cell (after a delimiter unless `first`), neutralised unless raw.
-    fn cell(&mut self, value: &str, first: bool) {
+    fn cell(&mut self, value: &[u8], first: bool) {
         if !first {
             self.separator(false);
         }
@@ -102,16 +111,16 @@ impl CsvWriter {
             let mut cell = std::mem::take(&mut self.cell);
             cell.clear();
             cell.push(b'\'');
-            cell.extend_from_slice(value.as_bytes());
+            cell.extend_from_slice(value);
             self.field(&cell);
             self.cell = cell;
         } else {
-            self.field(value.as_bytes());
+            self.field(value);
         }
     }
 
     /// Writes one row.
-    pub fn row<'a>(&mut self, cells: impl IntoIterator<Item = &'a str>) {
+    pub fn row<'a>(&mut self, cells: impl IntoIterator<Item = &'a [u8]>) {
         let mut first = true;
         for c in cells {
             self.cell(c, first);
@@ -133,36 +142,41 @@ pub fn neutralise_csv(input: &[u8], raw: bool) -> Vec<u8> {
     let mut rdr = Reader::new();
     let mut w = CsvWriter::new(raw);
     w.out.reserve(input.len().saturating_add(input.len() / 16));
-    let mut field: Vec<u8> = vec![0; 256];
+    // One record: its fields' bytes back to back, and where each ends.
+    let mut fields: Vec<u8> = vec![0; 1024];
     let mut len = 0usize;
-    let mut first = true;
+    let mut ends: Vec<usize> = vec![0; 32];
+    let mut n = 0usize;
     let mut rest = input;
     loop {
-        let (res, nin, nout) = rdr.read_field(rest, field.get_mut(len..).unwrap_or_default());
+        let (res, nin, nout, nend) = rdr.read_record(
+            rest,
+            fields.get_mut(len..).unwrap_or_default(),
+            ends.get_mut(n..).unwrap_or_default(),
+        );
+        // An empty `rest` on the next call tells the reader the input has ended.
         rest = rest.get(nin..).unwrap_or_default();
         len = len.saturating_add(nout);
+        n = n.saturating_add(nend);
         match res {
-            // An empty `rest` on the next call tells the reader the input has ended.
-            ReadFieldResult::InputEmpty => {}
-            ReadFieldResult::OutputFull => field.resize(field.len().saturating_mul(2), 0),
-            ReadFieldResult::Field { record_end } => {
-                emit(&mut w, &field, len, &mut first, record_end);
+            ReadRecordResult::InputEmpty => {}
+            ReadRecordResult::OutputFull => fields.resize(fields.len().saturating_mul(2), 0),
+            ReadRecordResult::OutputEndsFull => ends.resize(ends.len().saturating_mul(2), 0),
+            ReadRecordResult::Record => {
+                let mut start = 0usize;
+                for (i, &end) in ends.get(..n).unwrap_or_default().iter().enumerate() {
+                    let cell = fields.get(start..end).unwrap_or_default();
+                    w.cell(cell, i == 0);
+                    start = end;
+                }
+                w.separator(true);
                 len = 0;
+                n = 0;
             }
-            ReadFieldResult::End => break,
+            ReadRecordResult::End => break,
         }
     }
     w.take()
-}
-
-fn emit(w: &mut CsvWriter, field: &[u8], len: usize, first: &mut bool, record_end: bool) {
-    let bytes = field.get(..len).unwrap_or_default();
-    let text = String::from_utf8_lossy(bytes);
-    w.cell(&text, *first);
-    *first = record_end;
-    if record_end {
-        w.separator(true);
-    }
 }
 
 /// The CSV columns of a record: its fields in declaration order, a nested record's (or a list
@@ -189,11 +203,12 @@ mod tests {
     use super::*;
     use crate::record::Wire;
     use crate::test_support::Rng;
+    use csv_core::ReadFieldResult;
 
     fn rows(cells: &[&[&str]], raw: bool) -> String {
         let mut w = CsvWriter::new(raw);
         for r in cells {
-            w.row(r.iter().copied());
+            w.row(r.iter().map(|c| c.as_bytes()));
         }
         String::from_utf8(w.take()).unwrap()
     }
@@ -315,7 +330,7 @@ mod tests {
             let raw = rng.chance(30);
             let mut w = CsvWriter::new(raw);
             for r in &table {
-                w.row(r.iter().map(String::as_str));
+                w.row(r.iter().map(String::as_bytes));
             }
             let out = w.take();
             let back = read_back(&out);
@@ -324,7 +339,7 @@ mod tests {
                 .map(|r| {
                     r.iter()
                         .map(|c| {
-                            if !raw && is_formula_like(c) {
+                            if !raw && is_formula_like(c.as_bytes()) {
                                 format!("'{c}")
                             } else {
                                 c.clone()
@@ -337,7 +352,7 @@ mod tests {
             assert_eq!(back, expected, "{:?}", String::from_utf8_lossy(&out));
             let mut w2 = CsvWriter::new(true);
             for r in &table {
-                w2.row(r.iter().map(String::as_str));
+                w2.row(r.iter().map(String::as_bytes));
             }
             assert_eq!(neutralise_csv(&w2.take(), raw), out);
         }
