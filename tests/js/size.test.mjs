@@ -31,9 +31,16 @@ import { root } from './helpers.mjs';
 // -6.7 KB gzip); wasm-opt --converge (-0.1 KB).
 // 2026-12-02 (issues 12 and 13 merged): wasm gzip -9 = 125,190 B, every-file sum = 157,318 B
 // (+0.5%): the size work (-15.6 KB) with the churn-safe paginator (+2.3 KB) on top.
+// 2026-12-02 (issue 15, the certcentral command): raised on purpose by the measured growth,
+// wasm gzip -9 125,190 -> 129,490 B (+4,300 B; 275,134 -> 284,388 B raw; measured by building
+// with and without `pub mod csv_write` in src/js/mod.rs): the CSV writer the command writes
+// every CSV with (csv-core's Writer: quote, field, terminator, the quoting table, ~2.9 KB raw),
+// the OWASP neutralising and the rewrite of the API's CSV (~1.1 KB), the flattened columns from
+// the records' schemas (~0.7 KB) and the three exports' glue (Vec<String> in, ~0.8 KB). Package
+// sum 157,318 -> 169,869 B: the wasm above, cli.js (7.2 KB gzip) and the glue's new exports.
 const BUDGET = {
-  wasmGzip: 125_800,
-  packageGzipSum: 158_100,
+  wasmGzip: 130_100,
+  packageGzipSum: 170_700,
 };
 
 const pkg = join(root, 'pkg');
