@@ -12,10 +12,12 @@ if [ "${1:-}" = "--quick" ]; then
   node bench/client/run.mjs --quick
   node bench/csv/run.mjs --quick
   node bench/paging/run.mjs --quick
+  node bench/cli/run.mjs --quick
 else
   node bench/client/run.mjs
   node bench/csv/run.mjs
   node bench/paging/run.mjs
+  node bench/cli/run.mjs
 fi
 {
   echo "# Benchmarks"
@@ -28,5 +30,7 @@ fi
   cat bench/results/csv.md
   echo
   cat bench/results/paging.md
+  echo
+  cat bench/results/cli.md
 } > BENCHMARKS.md
 echo "wrote BENCHMARKS.md"
