@@ -15,13 +15,39 @@ const data = (v, what) => plain(v, what);
  * @param {unknown} options
  */
 function clientOptions(options) {
-  return bag(options, 'options', {
+  let relative = false;
+  const o = bag(options, 'options', {
     fetch: fn,
     onRequest: hook,
     onResponse: hook,
     onRateLimit: hook,
     headers,
+    /** @param {unknown} v @param {string} what */
+    baseUrl: (v, what) => {
+      const url = pageRelative(v, what);
+      relative = url !== v;
+      return url;
+    },
   });
+  // The page's own origin (a proxy beside it): plain http is as safe as the page itself.
+  if (o && relative && String(o.baseUrl).startsWith('http:') && o.allowInsecureHttp === undefined) o.allowInsecureHttp = true;
+  return o;
+}
+
+/**
+ * A base URL: one starting with a single "/" (a key-holding proxy on the page's origin,
+ * `/certcentral`) is resolved against the page's URL; in a runtime without a page (Node) it
+ * is refused. Anything else is read as plain data (the wasm side checks it).
+ * @param {unknown} v
+ * @param {string} what
+ */
+function pageRelative(v, what) {
+  if (typeof v !== 'string' || !v.startsWith('/') || v.startsWith('//')) return plain(v, what);
+  const href = /** @type {{ location?: { href?: unknown } }} */ (globalThis).location?.href;
+  if (typeof href !== 'string') {
+    throw invalid(`${what} is relative (${JSON.stringify(v.slice(0, 60))}): that works in a page only (resolved against its URL); pass an absolute URL here`);
+  }
+  return new URL(v, href).href.replace(/\/+$/, '');
 }
 
 /**

@@ -188,17 +188,85 @@ impl Route {
             Route::SubaccountOrders(a) => ListSubaccountOrders::request(a),
         }
     }
+
+    /// The request for this route in the format an `Accept` header asks for, when the
+    /// endpoint answers in it (the media type alone, `text/csv` or `application/json`,
+    /// ASCII case ignored); otherwise in the endpoint's first format, as [`Route::request`].
+    pub fn request_for(&self, accept: &str) -> RequestSpec {
+        let wanted = accept.split(';').next().unwrap_or("").trim();
+        let pick = |formats: &[Accept]| {
+            formats
+                .iter()
+                .copied()
+                .find(|f| f.header().eq_ignore_ascii_case(wanted))
+        };
+        let formats = match self {
+            Route::UsedVoucherCodes(_) => ListUsedVoucherCodes::FORMATS,
+            Route::VoucherOrder(_) => GetVoucherOrder::FORMATS,
+            Route::OrderReissues(_) => ListOrderReissues::FORMATS,
+            Route::SubaccountOrders(_) => ListSubaccountOrders::FORMATS,
+        };
+        let req = self.request();
+        match pick(formats) {
+            Some(accept) => RequestSpec { accept, ..req },
+            None => req,
+        }
+    }
+}
+
+/// Why [`route_request`] refused a request: the HTTP status a proxy answers with.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Refusal {
+    /// 404: the path is none of the four endpoints.
+    NotFound,
+    /// 405: an endpoint's path with a method other than `GET` or `HEAD`.
+    MethodNotAllowed,
+    /// 400: an endpoint's path and method with an invalid id or query.
+    BadRequest,
+}
+
+impl Refusal {
+    /// The HTTP status: 404, 405 or 400.
+    pub fn status(self) -> u16 {
+        match self {
+            Refusal::NotFound => 404,
+            Refusal::MethodNotAllowed => 405,
+            Refusal::BadRequest => 400,
+        }
+    }
+
+    /// The error code of a CertCentral-shaped error body.
+    pub fn code(self) -> &'static str {
+        match self {
+            Refusal::NotFound => "not_found",
+            Refusal::MethodNotAllowed => "method_not_allowed",
+            Refusal::BadRequest => "invalid_request",
+        }
+    }
+}
+
+/// A refused request: which refusal, and the `invalid_input` error saying why.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Refused {
+    /// 404, 405 or 400.
+    pub refusal: Refusal,
+    /// What was wrong (never quotes more than a clipped piece of the request).
+    pub error: Error,
 }
 
 /// Finds the endpoint of `method` and `path` (relative to the base URL, as sent, e.g.
 /// `/voucher/123`) and parses `raw_query` (the text after `?`, `""` for none) into its
-/// validated arguments.
+/// validated arguments. `GET` and `HEAD` are the methods allowed (exactly so spelled).
 ///
-/// `invalid_input` errors: a path that is none of the four endpoints (traversal, encoded or
-/// empty segments, a trailing `/` included); a method other than `GET` on one of them; an
-/// invalid id; a query parameter the endpoint does not take, one given twice, or a value its
-/// rules refuse.
-pub fn route(method: &str, path: &str, raw_query: &str) -> Result<Route> {
+/// Refused ([`Refusal`]): a path that is none of the four endpoints (traversal, encoded or
+/// empty segments, a trailing `/` included) is `NotFound`; another method on one of them is
+/// `MethodNotAllowed`; an invalid id, or a query parameter the endpoint does not take, one
+/// given twice, or a value its rules refuse is `BadRequest`.
+pub fn route_request(
+    method: &str,
+    path: &str,
+    raw_query: &str,
+) -> std::result::Result<Route, Refused> {
     let found = ListUsedVoucherCodes::parse(path, raw_query)
         .map(|r| r.map(Route::UsedVoucherCodes))
         .or_else(|| GetVoucherOrder::parse(path, raw_query).map(|r| r.map(Route::VoucherOrder)))
@@ -206,19 +274,37 @@ pub fn route(method: &str, path: &str, raw_query: &str) -> Result<Route> {
         .or_else(|| {
             ListSubaccountOrders::parse(path, raw_query).map(|r| r.map(Route::SubaccountOrders))
         });
-    let Some(found) = found else {
-        return Err(Error::invalid_input(format!(
-            "{:?} is not an endpoint of this client",
-            crate::text::clip(path, 200)
-        )));
+    let refused = |refusal, message: String| Refused {
+        refusal,
+        error: Error::invalid_input(message),
     };
-    if method != "GET" {
-        return Err(Error::invalid_input(format!(
-            "method {:?} is not allowed: the endpoints are read with GET",
-            crate::text::clip(method, 20)
-        )));
+    let Some(found) = found else {
+        return Err(refused(
+            Refusal::NotFound,
+            format!(
+                "{:?} is not an endpoint of this client",
+                crate::text::clip(path, 200)
+            ),
+        ));
+    };
+    if method != "GET" && method != "HEAD" {
+        return Err(refused(
+            Refusal::MethodNotAllowed,
+            format!(
+                "method {:?} is not allowed: the endpoints are read with GET",
+                crate::text::clip(method, 20)
+            ),
+        ));
     }
-    found
+    found.map_err(|error| Refused {
+        refusal: Refusal::BadRequest,
+        error,
+    })
+}
+
+/// [`route_request`] with the refusal as a plain `invalid_input` error.
+pub fn route(method: &str, path: &str, raw_query: &str) -> Result<Route> {
+    route_request(method, path, raw_query).map_err(|r| r.error)
 }
 
 #[cfg(test)]

@@ -10,7 +10,7 @@ pub mod subaccount_orders;
 pub mod used_codes;
 pub mod voucher_order;
 
-pub use endpoint::{route, Endpoint, Route};
+pub use endpoint::{route, route_request, Endpoint, Refusal, Refused, Route};
 
 use crate::error::{Error, Result};
 #[cfg(feature = "testing")]

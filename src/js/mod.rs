@@ -7,5 +7,6 @@ pub mod csv_write;
 pub mod error;
 pub mod input;
 pub mod options;
+pub mod proxy;
 pub mod queue;
 pub mod transport;

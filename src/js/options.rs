@@ -114,7 +114,7 @@ fn function(v: JsValue, what: &str) -> Result<Function> {
         .map_err(|_| Error::invalid_input(format!("{what} must be a function")))
 }
 
-fn number(v: JsValue, what: &str, min: f64, max: f64) -> Result<f64> {
+pub(super) fn number(v: JsValue, what: &str, min: f64, max: f64) -> Result<f64> {
     match v.as_f64() {
         Some(n) if n >= min && n <= max && n.fract() == 0.0 => Ok(n),
         _ => Err(Error::invalid_input(format!(
@@ -130,7 +130,7 @@ fn boolean(v: JsValue, what: &str) -> Result<bool> {
         .ok_or_else(|| Error::invalid_input(format!("{what} must be true or false")))
 }
 
-fn rate_limit(v: JsValue) -> Result<Vec<Window>> {
+pub(super) fn rate_limit(v: JsValue) -> Result<Vec<Window>> {
     if v.as_bool() == Some(false) {
         return Ok(Vec::new());
     }

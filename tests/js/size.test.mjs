@@ -38,9 +38,18 @@ import { root } from './helpers.mjs';
 // the OWASP neutralising and the rewrite of the API's CSV (~1.1 KB), the flattened columns from
 // the records' schemas (~0.7 KB) and the three exports' glue (Vec<String> in, ~0.8 KB). Package
 // sum 157,318 -> 169,869 B: the wasm above, cli.js (7.2 KB gzip) and the glue's new exports.
+// 2026-12-02 (issue 14, the proxy): raised on purpose by what was measured. The wasm went from
+// 138,635 B to 146,693 B gzip -9 (+8,058 B): the proxy's route check needs the reverse mapping
+// (route_request: the query-string parser, percent-decoding, id and filter rules) that the
+// client itself never called, plus the proxy's queue and route exports. The package sum went to
+// 189,769 B: that wasm plus proxy-core.js (5.6 KB gzip with its comments), the two proxy
+// loaders and proxy.d.ts. Both budgets keep the ~65 B / ~230 B spare they had.
+// 2026-12-02 (the proxy merged into the cli branch, on integ): wasm gzip -9 = 137,964 B
+// (129,490 B with the command's CSV writer, +8,474 B for the proxy), every-file sum = 188,293 B;
+// both budgets keep the ~610 B / ~830 B spare of the last setting.
 const BUDGET = {
-  wasmGzip: 130_100,
-  packageGzipSum: 170_700,
+  wasmGzip: 138_580,
+  packageGzipSum: 189_130,
 };
 
 const pkg = join(root, 'pkg');

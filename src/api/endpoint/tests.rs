@@ -312,7 +312,8 @@ fn hostile_requests_are_refused() {
     for (method, path) in [
         ("POST", "/voucher/1"),
         ("get", "/voucher/1"),
-        ("HEAD", orders),
+        ("head", orders),
+        ("OPTIONS", orders),
         ("DELETE", "/order/certificate/1/reissue"),
         ("PUT", "/voucher/download/used-codes"),
         ("POST", "/voucher/abc"),
@@ -394,6 +395,101 @@ fn hostile_requests_are_refused() {
     assert!(e.message.contains("not an endpoint"), "{}", e.message);
     let e = route("GET", orders, "limit=5&limit=6").unwrap_err();
     assert!(e.message.contains("twice"), "{}", e.message);
+}
+
+/// The refusal says which status a proxy answers: 404 for another path, 405 for another
+/// method on an endpoint's path, 400 for an endpoint's path and method with a bad id or query.
+#[test]
+fn refusals_say_which_status() {
+    let status = |method: &str, path: &str, query: &str| match route_request(method, path, query) {
+        Err(r) => {
+            assert_eq!(r.error.kind, ErrorKind::InvalidInput);
+            r.refusal.status()
+        }
+        Ok(r) => panic!("{method} {path}?{query} was accepted as {r:?}"),
+    };
+    let orders = "/account/subaccount/order";
+    for path in [
+        "/user/me",
+        "/order/certificate",
+        "/order/certificate/1",
+        "/reissue/../../user",
+        "/order/certificate/1/reissue/../../../user/me",
+        "/voucher/1/../../user/me",
+        "/voucher/%2e%2e/%2e%2e/user/me",
+        "http://evil.example/voucher/1",
+        "https://www.digicert.com/services/v2/voucher/1",
+        "//evil.example/voucher/1",
+        "/voucher/1/",
+        "/",
+        "",
+    ] {
+        assert_eq!(status("GET", path, ""), 404, "{path}");
+        assert_eq!(status("POST", path, ""), 404, "POST {path}");
+    }
+    for method in [
+        "POST", "PUT", "DELETE", "PATCH", "OPTIONS", "get", "TRACE", "",
+    ] {
+        assert_eq!(status(method, orders, ""), 405, "{method}");
+        assert_eq!(status(method, "/voucher/1", ""), 405, "{method}");
+    }
+    for (path, query) in [
+        ("/voucher/abc", ""),
+        ("/voucher/-1", ""),
+        ("/voucher/1e3", ""),
+        ("/voucher/%2f", ""),
+        ("/voucher/1%2f..", ""),
+        ("/voucher/..", ""),
+        ("/voucher/%2e%2e", ""),
+        ("/order/certificate/%2e%2e/reissue", ""),
+        ("/order/certificate/1%2F2/reissue", ""),
+        ("/voucher/1", "limit=5"),
+        (orders, "limit=0"),
+        (orders, "limit=1001"),
+        (orders, "offset=-1"),
+        (orders, "foo=1"),
+        (orders, "sort=id%26limit%3D5"),
+        (orders, "limit=5&limit=6"),
+        ("/voucher/download/used-codes", "foo=1"),
+    ] {
+        assert_eq!(status("GET", path, query), 400, "{path}?{query}");
+        assert_eq!(status("HEAD", path, query), 400, "HEAD {path}?{query}");
+    }
+    // HEAD is allowed beside GET, and routes to the same request.
+    assert_eq!(
+        route_request("HEAD", "/voucher/7", "").unwrap(),
+        route_request("GET", "/voucher/7", "").unwrap()
+    );
+    let codes: Vec<&str> = [
+        Refusal::NotFound,
+        Refusal::MethodNotAllowed,
+        Refusal::BadRequest,
+    ]
+    .iter()
+    .map(|r| r.code())
+    .collect();
+    assert_eq!(
+        codes,
+        ["not_found", "method_not_allowed", "invalid_request"]
+    );
+}
+
+/// A proxy picks the format from the browser's `Accept` when the endpoint answers in it; the
+/// endpoint's first format otherwise.
+#[test]
+fn request_for_follows_accept_within_the_formats() {
+    let codes = route("GET", "/voucher/download/used-codes", "limit=5").unwrap();
+    assert_eq!(codes.request_for("text/csv").accept, Accept::Csv);
+    assert_eq!(
+        codes.request_for("Text/CSV; charset=utf-8").accept,
+        Accept::Csv
+    );
+    assert_eq!(codes.request_for("application/json").accept, Accept::Json);
+    assert_eq!(codes.request_for("*/*").accept, Accept::Json);
+    assert_eq!(codes.request_for("").accept, Accept::Json);
+    assert_eq!(codes.request_for("text/csv").path, codes.request().path);
+    let order = route("GET", "/voucher/5", "").unwrap();
+    assert_eq!(order.request_for("text/csv"), order.request());
 }
 
 #[test]

@@ -2,7 +2,7 @@
 export interface ClientOptions {
   /** The CertCentral API key, sent only in the `X-DC-DEVKEY` header. Leave out when a proxy adds it. */
   apiKey?: string;
-  /** Base URL, default `https://www.digicert.com/services/v2`. Plain http only to loopback hosts unless `allowInsecureHttp`. */
+  /** Base URL, default `https://www.digicert.com/services/v2`. Plain http only to loopback hosts unless `allowInsecureHttp`. In a page, one starting with `/` (a key-holding proxy on the page's origin, `/certcentral`) is resolved against the page's URL. */
   baseUrl?: string;
   /** `"us"` (default) or `"eu"`; ignored when `baseUrl` is given. */
   region?: "us" | "eu";
