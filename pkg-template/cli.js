@@ -7,11 +7,13 @@
 // usage errors), no dependency: the package stays dependency-free and parseArgs does all the
 // commands need (string, boolean and repeatable options, positionals).
 import { parseArgs } from 'node:util';
-import { createReadStream, createWriteStream, readFileSync, renameSync, rmSync } from 'node:fs';
+import { createReadStream, createWriteStream, readFileSync, realpathSync, renameSync, rmSync, statSync } from 'node:fs';
+import { createServer } from 'node:http';
 import { once } from 'node:events';
-import { basename, dirname, join } from 'node:path';
+import { basename, dirname, extname, join, resolve, sep } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { createClient, init, CertCentralError, UsedVoucherCodesCsvParser } from './node.js';
+import { createProxy } from './proxy-node.js';
 import * as glue from './certcentral_wasm.js';
 
 const VERSION = /** @type {{ version: string }} */ (
@@ -100,6 +102,17 @@ const COMMANDS = {
     formats: ['summary', 'ndjson', 'json'],
     positional: 'FILE',
     key: false,
+  },
+  proxy: {
+    usage: 'certcentral proxy [--port N] [--host H] [--base-path P] [--allow-origin ORIGIN]... [--serve DIR]',
+    about: 'Serves the key-holding proxy (the four endpoints under --base-path, default /certcentral) and, with --serve, a static directory such as a built portal.',
+    example: 'certcentral proxy --port 8080 --serve ./portal/dist',
+    options: {
+      ...common, port: { type: 'string' }, host: { type: 'string' }, 'base-path': { type: 'string' },
+      'allow-origin': { type: 'string', multiple: true }, serve: { type: 'string' },
+    },
+    formats: [''],
+    key: true,
   },
 };
 
@@ -391,7 +404,7 @@ async function run(argv, signal, track) {
     throw new UsageError(want ? `${name} takes one ${cmd.positional}` : `${name} takes no arguments (${JSON.stringify(String(parsed.positionals[0]).slice(0, 40))})`);
   }
   const format = v.format ?? cmd.formats[0];
-  if (!cmd.formats.includes(format)) throw new UsageError(`--format must be one of ${cmd.formats.join(', ')}`);
+  if (name !== 'proxy' && !cmd.formats.includes(format)) throw new UsageError(`--format must be one of ${cmd.formats.join(', ')}`);
   const timeoutMs = whole(v['timeout-ms'], 'timeout-ms', 1);
   const maxRetries = whole(v['max-retries'], 'max-retries');
   if (v.region !== undefined && v.region !== 'us' && v.region !== 'eu') throw new UsageError('--region must be us or eu');
@@ -420,6 +433,7 @@ async function run(argv, signal, track) {
 
   const apiKey = process.env.DIGICERT_API_KEY;
   if (!apiKey) throw new UsageError('DIGICERT_API_KEY is not set (the key is read from the environment only)');
+  if (name === 'proxy') return serveProxy(v, apiKey, { timeoutMs }, signal);
   const client = await createClient({
     apiKey,
     ...(v['base-url'] !== undefined ? { baseUrl: v['base-url'] } : {}),
@@ -551,6 +565,106 @@ async function parseCsv(file, format, outPath, signal, track, progress) {
   }
   await sink.close();
   return DONE;
+}
+
+const TYPES = /** @type {Record<string, string>} */ ({
+  '.html': 'text/html; charset=utf-8', '.js': 'text/javascript; charset=utf-8', '.mjs': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8', '.json': 'application/json', '.wasm': 'application/wasm', '.svg': 'image/svg+xml',
+  '.png': 'image/png', '.jpg': 'image/jpeg', '.ico': 'image/x-icon', '.txt': 'text/plain; charset=utf-8', '.map': 'application/json',
+});
+
+/**
+ * A file of `root` for a GET/HEAD (a directory: its index.html); never outside `root` (`..`,
+ * encoded or not, and symlinks that lead out are 404).
+ * @param {string} root the real path of the directory
+ * @param {import('node:http').IncomingMessage} req
+ * @param {import('node:http').ServerResponse} res
+ */
+function serveFile(root, req, res) {
+  const fail = (/** @type {number} */ status) => {
+    res.writeHead(status, { 'Content-Type': 'text/plain; charset=utf-8', ...(status === 405 ? { Allow: 'GET, HEAD' } : {}) });
+    res.end(`${status}\n`);
+  };
+  if (req.method !== 'GET' && req.method !== 'HEAD') return fail(405);
+  let path;
+  try {
+    path = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);
+  } catch {
+    return fail(400);
+  }
+  if (path.includes('\0')) return fail(400);
+  let file = resolve(root, `.${path}`);
+  try {
+    if (statSync(file).isDirectory()) file = join(file, 'index.html');
+    file = realpathSync(file);
+    if (!file.startsWith(root + sep) || !statSync(file).isFile()) return fail(404);
+  } catch {
+    return fail(404);
+  }
+  res.writeHead(200, {
+    'Content-Type': TYPES[extname(file).toLowerCase()] ?? 'application/octet-stream',
+    'Content-Length': String(statSync(file).size),
+    'X-Content-Type-Options': 'nosniff',
+  });
+  if (req.method === 'HEAD') return res.end();
+  createReadStream(file).on('error', () => res.destroy()).pipe(res);
+}
+
+/**
+ * certcentral proxy: the key-holding proxy on a local HTTP server, optionally beside a static
+ * directory. Prints its address on stdout; runs until Ctrl-C (exit 130).
+ * @param {Record<string, any>} v
+ * @param {string} apiKey
+ * @param {{ timeoutMs?: number }} o
+ * @param {AbortSignal} signal
+ * @returns {Promise<number>}
+ */
+async function serveProxy(v, apiKey, o, signal) {
+  const port = whole(v.port, 'port') ?? 8080;
+  if (port > 65535) throw new UsageError('--port must be at most 65535');
+  const host = v.host ?? '127.0.0.1';
+  let root = null;
+  if (v.serve !== undefined) {
+    try {
+      root = realpathSync(v.serve);
+      if (!statSync(root).isDirectory()) throw new Error('not a directory');
+    } catch {
+      throw new UsageError(`--serve ${JSON.stringify(String(v.serve).slice(0, 80))} is not a directory`);
+    }
+  }
+  await init();
+  /** @type {import('./proxy.d.ts').Proxy} */
+  let proxy;
+  try {
+    proxy = createProxy({
+    apiKey,
+    ...(v['base-url'] !== undefined ? { baseUrl: v['base-url'] } : {}),
+    ...(v.region !== undefined ? { region: v.region } : {}),
+    ...(v['base-path'] !== undefined ? { basePath: v['base-path'] } : {}),
+    ...(v['allow-origin'] ? { allowOrigins: v['allow-origin'] } : {}),
+    ...(o.timeoutMs !== undefined ? { timeoutMs: o.timeoutMs } : {}),
+    });
+  } catch (e) {
+    // createProxy's option checks (a TypeError naming the option): bad usage.
+    throw new UsageError(e instanceof Error ? e.message : String(e));
+  }
+  const basePath = v['base-path'] ?? '/certcentral';
+  const server = createServer((req, res) => {
+    const path = (req.url ?? '/').split('?')[0] ?? '/';
+    if (root === null || path === basePath || path.startsWith(`${basePath}/`)) proxy.listener(req, res);
+    else serveFile(/** @type {string} */ (root), req, res);
+  });
+  server.listen(port, host);
+  await Promise.race([once(server, 'listening'), once(server, 'error').then(([e]) => {
+    throw e;
+  })]);
+  const addr = /** @type {import('node:net').AddressInfo} */ (server.address());
+  const shown = addr.family === 'IPv6' ? `[${addr.address}]` : addr.address;
+  process.stdout.write(`certcentral proxy: http://${shown}:${addr.port}${basePath}/ (the four endpoints)${root ? `, static files from ${root} at /` : ''}\n`);
+  if (!signal.aborted) await once(signal, 'abort');
+  server.close();
+  server.closeAllConnections();
+  return INTERRUPTED;
 }
 
 /**

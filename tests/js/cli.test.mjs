@@ -213,3 +213,34 @@ test('NDJSON is streamed; Ctrl-C aborts, exits 130 and leaves no --out file', as
     await slow.close();
   }
 });
+
+test('proxy: the four endpoints with the key added, a static directory beside them, nothing outside it; Ctrl-C exits 130', async () => {
+  const site = join(dir, 'site');
+  const { mkdirSync } = await import('node:fs');
+  mkdirSync(site);
+  writeFileSync(join(site, 'index.html'), '<h1>portal</h1>');
+  writeFileSync(join(dir, 'secret.txt'), 'outside');
+  const child = spawn(BIN, ['proxy', '--port', '0', '--base-url', sb.baseUrl, '--serve', site], { env });
+  let stderr = '';
+  child.stderr.on('data', (b) => (stderr += b));
+  const [line] = await Promise.race([once(child.stdout, 'data'), once(child, 'close').then(([c]) => {
+    throw new Error(`certcentral proxy exited ${c}: ${stderr}`);
+  })]);
+  const m = /certcentral proxy: (http:\/\/[^/]+)\/certcentral\//.exec(String(line));
+  assert.ok(m, String(line));
+  const origin = m[1];
+  const orders = await fetch(`${origin}/certcentral/account/subaccount/order?limit=3`);
+  assert.equal(orders.status, 200);
+  const body = await orders.text();
+  assert.equal(JSON.parse(body).orders.length, 3);
+  assert.ok(!body.includes(KEY));
+  assert.equal(await (await fetch(`${origin}/`)).text(), '<h1>portal</h1>');
+  for (const p of ['/../secret.txt', '/%2e%2e/secret.txt', '/nothing.html']) {
+    assert.equal((await fetch(`${origin}${p}`)).status, 404, p);
+  }
+  assert.equal((await fetch(`${origin}/certcentral/user/me`)).status, 404);
+  child.kill('SIGINT');
+  const [code] = await once(child, 'close');
+  assert.equal(code, 130);
+  assert.ok(!stderr.includes(KEY));
+});
