@@ -46,10 +46,11 @@ import { root } from './helpers.mjs';
 // loaders and proxy.d.ts. Both budgets keep the ~65 B / ~230 B spare they had.
 // 2026-12-02 (the proxy merged into the cli branch, on integ): wasm gzip -9 = 137,964 B
 // (129,490 B with the command's CSV writer, +8,474 B for the proxy), every-file sum = 188,293 B;
-// both budgets keep the ~610 B / ~830 B spare of the last setting.
+// both budgets keep the ~610 B / ~830 B spare of the last setting. Then `certcentral proxy`
+// (cli.js 7,444 -> 9,062 B gzip): package sum 189,911 B, budget raised by those +1,618 B.
 const BUDGET = {
   wasmGzip: 138_580,
-  packageGzipSum: 189_130,
+  packageGzipSum: 190_750,
 };
 
 const pkg = join(root, 'pkg');
