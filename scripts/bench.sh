@@ -14,11 +14,13 @@ if [ "${1:-}" = "--quick" ]; then
   node bench/csv/run.mjs --quick
   node bench/paging/run.mjs --quick
   node bench/proxy/run.mjs --quick
+  node bench/cli/run.mjs --quick
 else
   node bench/client/run.mjs
   node bench/csv/run.mjs
   node bench/paging/run.mjs
   node bench/proxy/run.mjs
+  node bench/cli/run.mjs
 fi
 {
   echo "# Benchmarks"
@@ -33,5 +35,7 @@ fi
   cat bench/results/paging.md
   echo
   cat bench/results/proxy.md
+  echo
+  cat bench/results/cli.md
 } > BENCHMARKS.md
 echo "wrote BENCHMARKS.md"

@@ -97,6 +97,7 @@ mod plain;
 #[cfg(feature = "testing")]
 mod records;
 mod row;
+pub mod writer;
 
 pub use columns::{
     Columns, TextEnd, ASCII, ASCII_KEEP, INTS, INT_COLS, NULL, REPEAT, TEXTS, TEXT_COLS, UNICODE,

@@ -3,6 +3,7 @@
 
 pub mod client;
 pub mod csv;
+pub mod csv_write;
 pub mod error;
 pub mod input;
 pub mod options;

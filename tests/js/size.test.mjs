@@ -31,6 +31,13 @@ import { root } from './helpers.mjs';
 // -6.7 KB gzip); wasm-opt --converge (-0.1 KB).
 // 2026-12-02 (issues 12 and 13 merged): wasm gzip -9 = 125,190 B, every-file sum = 157,318 B
 // (+0.5%): the size work (-15.6 KB) with the churn-safe paginator (+2.3 KB) on top.
+// 2026-12-02 (issue 15, the certcentral command): raised on purpose by the measured growth,
+// wasm gzip -9 125,190 -> 129,490 B (+4,300 B; 275,134 -> 284,388 B raw; measured by building
+// with and without `pub mod csv_write` in src/js/mod.rs): the CSV writer the command writes
+// every CSV with (csv-core's Writer: quote, field, terminator, the quoting table, ~2.9 KB raw),
+// the OWASP neutralising and the rewrite of the API's CSV (~1.1 KB), the flattened columns from
+// the records' schemas (~0.7 KB) and the three exports' glue (Vec<String> in, ~0.8 KB). Package
+// sum 157,318 -> 169,869 B: the wasm above, cli.js (7.2 KB gzip) and the glue's new exports.
 // 2026-12-02 (issue 14, the proxy): raised on purpose by what was measured. The wasm went from
 // 138,635 B to 146,693 B gzip -9 (+8,058 B): the proxy's route check needs the reverse mapping
 // (route_request: the query-string parser, percent-decoding, id and filter rules) that the
@@ -46,9 +53,15 @@ import { root } from './helpers.mjs';
 // index.d.ts's InitSource (+0.5 KB); wasm-bindgen's internals cut from the .d.ts (-0.7 KB).
 // 2026-12-02 (issues 12, 13, 14 and 17 merged): wasm 133,531 B as above; every-file sum 180,208 B
 // (+0.5%): the proxy (175,361 B) plus the loaders of issue 17 and the proxy's workerd loader.
+// 2026-12-02 (the proxy merged into the cli branch, on integ): wasm gzip -9 = 137,964 B
+// (129,490 B with the command's CSV writer, +8,474 B for the proxy), every-file sum = 188,293 B;
+// both budgets keep the ~610 B / ~830 B spare of the last setting. Then `certcentral proxy`
+// (cli.js 7,444 -> 9,062 B gzip): package sum 189,911 B, budget raised by those +1,618 B.
+// 2026-12-02 (issues 12-15 and 17 merged): wasm gzip -9 = 137,964 B, every-file sum = 194,728 B
+// (+0.5%): the proxy, the command's CSV writer and cli.js, the loaders of issue 17.
 const BUDGET = {
-  wasmGzip: 134_200,
-  packageGzipSum: 181_100,
+  wasmGzip: 138_650,
+  packageGzipSum: 195_700,
 };
 
 const pkg = join(root, 'pkg');
