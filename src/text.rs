@@ -35,6 +35,32 @@ pub(crate) fn clip_marked(s: &str, max_chars: usize) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
+/// `s` quoted for a message: `"…"` with `"`, `\` and control characters escaped as Rust's
+/// `{:?}` escapes them (`\n`, `\"`, `\u{1b}`); any other character is kept as it is
+/// (`{:?}` also escapes the few non-printable and combining ones). Used instead of `{:?}`,
+/// which brings core's Unicode printable tables into the .wasm.
+pub(crate) struct Quoted<'a>(pub(crate) &'a str);
+
+impl std::fmt::Display for Quoted<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        use std::fmt::Write as _;
+        f.write_char('"')?;
+        for c in self.0.chars() {
+            match c {
+                '"' => f.write_str("\\\"")?,
+                '\\' => f.write_str("\\\\")?,
+                '\n' => f.write_str("\\n")?,
+                '\r' => f.write_str("\\r")?,
+                '\t' => f.write_str("\\t")?,
+                '\0' => f.write_str("\\0")?,
+                c if c.is_control() => write!(f, "\\u{{{:x}}}", u32::from(c))?,
+                c => f.write_char(c)?,
+            }
+        }
+        f.write_char('"')
+    }
+}
+
 #[allow(clippy::indexing_slicing)] // const evaluation: an out-of-range index fails the build
 /// 0: copy; otherwise the escape letter (`u`: `\u00XX`), as serde_json's table.
 static ESCAPE: [u8; 256] = {
@@ -196,6 +222,20 @@ fn halfway_above(f: f64, d: u64, x: i64) -> bool {
 mod tests {
     #![allow(clippy::unwrap_used)]
     use super::*;
+
+    #[test]
+    fn quoted_is_debug_for_every_ascii_char_and_printable_text() {
+        // Every ASCII char, alone and in text, and printable non-ASCII text: as `{:?}` writes it.
+        for b in 0u8..128 {
+            let c = char::from(b);
+            for s in [c.to_string(), format!("a{c}b\"{c}\\")] {
+                assert_eq!(Quoted(&s).to_string(), format!("{s:?}"), "{b}");
+            }
+        }
+        for s in ["", "é", "2023-13-01", "ä\u{1F600}x", "日付", "\u{85}\u{9f}"] {
+            assert_eq!(Quoted(s).to_string(), format!("{s:?}"));
+        }
+    }
 
     #[test]
     fn clipping_cuts_on_char_boundaries() {
