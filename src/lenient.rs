@@ -23,7 +23,7 @@
 //! outside it is an error (naming the field's path, `orders[3].id`, in the endpoints' decode
 //! errors), never a silently rounded number.
 
-use crate::text::{clip, f64_text, Quoted};
+use crate::text::{clip, f64_text, parse_f64, Quoted};
 use std::fmt;
 
 /// True when a text value means "unset": empty or only white space (the API sends `" "`).
@@ -91,9 +91,9 @@ pub(crate) fn int_text(s: &str) -> Result<Option<i64>, IntError> {
     if let Ok(v) = t.parse::<i64>() {
         return safe_int(v, || clip(t, 40)).map(Some);
     }
-    match t.parse::<f64>() {
-        Ok(f) => float_int(f, || clip(t, 40)).map(Some),
-        Err(_) => Err(IntError::not_int(format!(
+    match parse_f64(t) {
+        Some(f) => float_int(f, || clip(t, 40)).map(Some),
+        None => Err(IntError::not_int(format!(
             "expected an integer, got {}",
             Quoted(clip(t, 40))
         ))),
@@ -142,8 +142,8 @@ pub fn parse_num(s: &str) -> Result<Option<f64>, String> {
     if t.is_empty() {
         return Ok(None);
     }
-    match t.parse::<f64>() {
-        Ok(f) if f.is_finite() => Ok(Some(f)),
+    match parse_f64(t) {
+        Some(f) if f.is_finite() => Ok(Some(f)),
         _ => Err(format!("expected a number, got {}", Quoted(clip(t, 40)))),
     }
 }
