@@ -1,7 +1,7 @@
 //! Client configuration in plain Rust: base URL rules, header rules, defaults.
 
 use crate::error::{Error, Result};
-use crate::text::clip;
+use crate::text::{clip, Quoted};
 
 /// The US host (default).
 pub const US_BASE_URL: &str = "https://www.digicert.com/services/v2";
@@ -20,8 +20,8 @@ pub fn region_base_url(region: &str) -> Result<&'static str> {
         "us" => Ok(US_BASE_URL),
         "eu" => Ok(EU_BASE_URL),
         other => Err(Error::invalid_input(format!(
-            "region must be \"us\" or \"eu\", got {:?}",
-            clip(other, 20)
+            "region must be \"us\" or \"eu\", got {}",
+            Quoted(clip(other, 20))
         ))),
     }
 }
@@ -134,8 +134,8 @@ pub fn check_header(name: &str, value: &str) -> Result<()> {
             .all(|b| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b));
     if !token {
         return Err(Error::invalid_input(format!(
-            "header name {:?} is not a valid HTTP token",
-            clip(name, 40)
+            "header name {} is not a valid HTTP token",
+            Quoted(clip(name, 40))
         )));
     }
     let lower = name.to_ascii_lowercase();

@@ -23,7 +23,7 @@
 //! outside it is an error (naming the field's path, `orders[3].id`, in the endpoints' decode
 //! errors), never a silently rounded number.
 
-use crate::text::{clip, f64_text};
+use crate::text::{clip, f64_text, parse_f64, Quoted};
 use std::fmt;
 
 /// True when a text value means "unset": empty or only white space (the API sends `" "`).
@@ -91,11 +91,11 @@ pub(crate) fn int_text(s: &str) -> Result<Option<i64>, IntError> {
     if let Ok(v) = t.parse::<i64>() {
         return safe_int(v, || clip(t, 40)).map(Some);
     }
-    match t.parse::<f64>() {
-        Ok(f) => float_int(f, || clip(t, 40)).map(Some),
-        Err(_) => Err(IntError::not_int(format!(
-            "expected an integer, got {:?}",
-            clip(t, 40)
+    match parse_f64(t) {
+        Some(f) => float_int(f, || clip(t, 40)).map(Some),
+        None => Err(IntError::not_int(format!(
+            "expected an integer, got {}",
+            Quoted(clip(t, 40))
         ))),
     }
 }
@@ -142,9 +142,9 @@ pub fn parse_num(s: &str) -> Result<Option<f64>, String> {
     if t.is_empty() {
         return Ok(None);
     }
-    match t.parse::<f64>() {
-        Ok(f) if f.is_finite() => Ok(Some(f)),
-        _ => Err(format!("expected a number, got {:?}", clip(t, 40))),
+    match parse_f64(t) {
+        Some(f) if f.is_finite() => Ok(Some(f)),
+        _ => Err(format!("expected a number, got {}", Quoted(clip(t, 40)))),
     }
 }
 
@@ -159,7 +159,7 @@ pub fn parse_bool(s: &str) -> Result<Option<bool>, String> {
     } else if t.eq_ignore_ascii_case("false") || t == "0" {
         Ok(Some(false))
     } else {
-        Err(format!("expected a boolean, got {:?}", clip(t, 40)))
+        Err(format!("expected a boolean, got {}", Quoted(clip(t, 40))))
     }
 }
 

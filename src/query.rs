@@ -7,7 +7,7 @@
 
 use crate::error::{Error, Result};
 use crate::lenient::{safe_whole, MAX_SAFE_INTEGER};
-use crate::text::{clip, f64_text};
+use crate::text::{clip, f64_text, Quoted};
 use serde::Deserialize;
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
@@ -221,8 +221,8 @@ fn date_expr(name: &str, v: &FilterValue) -> Result<String> {
     };
     let check = |d: &str| match valid_date(d) {
         Ok(()) => Ok(d.replace('+', " ")),
-        Err(why) if why.is_empty() => Err(bad(&format!("{:?} is not a date", short(d)))),
-        Err(why) => Err(bad(&format!("{:?} is not a date ({why})", short(d)))),
+        Err(why) if why.is_empty() => Err(bad(&format!("{} is not a date", Quoted(short(d))))),
+        Err(why) => Err(bad(&format!("{} is not a date ({why})", Quoted(short(d))))),
     };
     match v {
         FilterValue::Number(_) => Err(bad("expected a date, a range or {before}/{after}")),
@@ -326,8 +326,8 @@ pub struct ListQuery {
 
 fn bad_name(name: &str) -> Error {
     Error::invalid_input(format!(
-        "filter name {:?} is not allowed: use lowercase letters, digits and _",
-        short(name)
+        "filter name {} is not allowed: use lowercase letters, digits and _",
+        Quoted(short(name))
     ))
 }
 
@@ -340,8 +340,8 @@ fn check_sort(keys: Vec<&str>, spec: &EndpointSpec) -> Result<String> {
         let bare = k.strip_prefix('-').unwrap_or(k);
         if !spec.sort_keys.contains(&bare) {
             return Err(Error::invalid_input(format!(
-                "unknown sort key {:?}; this endpoint sorts by {}",
-                short(k),
+                "unknown sort key {}; this endpoint sorts by {}",
+                Quoted(short(k)),
                 spec.sort_keys.join(", ")
             )));
         }
@@ -438,14 +438,14 @@ impl ListQuery {
                     no_paging(spec)?;
                     out.offset = Some(whole_text(&value).ok_or_else(|| {
                         Error::invalid_input(format!(
-                            "offset must be a whole number >= 0, got {:?}",
-                            short(&value)
+                            "offset must be a whole number >= 0, got {}",
+                            Quoted(short(&value))
                         ))
                     })?);
                 }
                 "limit" => {
                     no_paging(spec)?;
-                    let shown = format!("{:?}", short(&value));
+                    let shown = Quoted(short(&value)).to_string();
                     out.limit = Some(check_limit(whole_text(&value), &shown)?);
                 }
                 _ => return Err(unknown_parameter(&name)),
@@ -531,7 +531,7 @@ impl ListQuery {
 
 /// The `invalid_input` error for a query parameter an endpoint does not take.
 pub fn unknown_parameter(name: &str) -> Error {
-    Error::invalid_input(format!("unknown query parameter {:?}", short(name)))
+    Error::invalid_input(format!("unknown query parameter {}", Quoted(short(name))))
 }
 
 /// Refuses any query parameter: for an endpoint that takes none.
@@ -554,15 +554,15 @@ pub fn query_pairs(raw: &str) -> Result<Vec<(String, String)>> {
     for part in raw.split('&') {
         let Some((name, value)) = part.split_once('=') else {
             return Err(Error::invalid_input(format!(
-                "query parameter {:?} is not name=value",
-                short(part)
+                "query parameter {} is not name=value",
+                Quoted(short(part))
             )));
         };
         let (name, value) = (percent_decode(name)?, percent_decode(value)?);
         if out.iter().any(|(n, _)| *n == name) {
             return Err(Error::invalid_input(format!(
-                "query parameter {:?} is given twice",
-                short(&name)
+                "query parameter {} is given twice",
+                Quoted(short(&name))
             )));
         }
         out.push((name, value));
@@ -574,8 +574,8 @@ pub fn query_pairs(raw: &str) -> Result<Vec<(String, String)>> {
 pub fn percent_decode(s: &str) -> Result<String> {
     let bad = || {
         Error::invalid_input(format!(
-            "query text {:?} is not percent-encoded UTF-8",
-            short(s)
+            "query text {} is not percent-encoded UTF-8",
+            Quoted(short(s))
         ))
     };
     let b = s.as_bytes();

@@ -83,7 +83,7 @@ impl RetryPolicy {
 pub fn parse_retry_after(value: &str, now_ms: f64) -> Option<f64> {
     let v = value.trim();
     if !v.is_empty() && v.bytes().all(|b| b.is_ascii_digit()) {
-        let secs: f64 = v.parse().ok()?;
+        let secs = crate::text::parse_f64(v)?;
         return Some(secs * 1000.0);
     }
     let at = parse_http_date(v, now_ms)?;

@@ -334,8 +334,8 @@ impl<'a> Tx<'a> {
                 return Ok(Num::U(v));
             }
         }
-        match t.parse::<f64>() {
-            Ok(f) if f.is_finite() => Ok(Num::F(f)),
+        match crate::text::parse_f64(t) {
+            Some(f) if f.is_finite() => Ok(Num::F(f)),
             _ => Err(JsonError {
                 msg: "number out of range".into(),
                 at: a,

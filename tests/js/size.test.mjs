@@ -59,9 +59,18 @@ import { root } from './helpers.mjs';
 // (cli.js 7,444 -> 9,062 B gzip): package sum 189,911 B, budget raised by those +1,618 B.
 // 2026-12-02 (issues 12-15 and 17 merged): wasm gzip -9 = 137,964 B, every-file sum = 194,728 B
 // (+0.5%): the proxy, the command's CSV writer and cli.js, the loaders of issue 17.
+// Lowered 2026-12-02 (issue 12, size, second round) from 125,800 / 158,100 to wasm gzip -9 =
+// 112,944 B (262,118 B raw) and every-file sum = 145,072 B (+0.5%), from 125,190 / 157,318 B:
+// numbers are read by text::parse_f64 instead of str::parse::<f64> (core's dec2flt and its
+// power-of-five table left: -12.2 KB gzip), and messages quote with text::Quoted instead of
+// {:?} (str's Debug left: -0.2 KB).
+// 2026-12-02 (issues 12-15 and 17 merged, with the second size round): wasm gzip -9 = 140,937 B,
+// every-file sum = 197,701 B (+0.5%). The second round's text::parse_f64 took core's float parser out,
+// but the command's CSV writer (csv_core::Writer::field, whose NonNumeric quote style parses every
+// cell as an f64) brought it back.
 const BUDGET = {
-  wasmGzip: 138_650,
-  packageGzipSum: 195_700,
+  wasmGzip: 141_650,
+  packageGzipSum: 198_700,
 };
 
 const pkg = join(root, 'pkg');
