@@ -282,8 +282,8 @@ pub fn route_request(
         return Err(refused(
             Refusal::NotFound,
             format!(
-                "{:?} is not an endpoint of this client",
-                crate::text::clip(path, 200)
+                "{} is not an endpoint of this client",
+                crate::text::Quoted(&crate::text::clip(path, 200))
             ),
         ));
     };
@@ -291,8 +291,8 @@ pub fn route_request(
         return Err(refused(
             Refusal::MethodNotAllowed,
             format!(
-                "method {:?} is not allowed: the endpoints are read with GET",
-                crate::text::clip(method, 20)
+                "method {} is not allowed: the endpoints are read with GET",
+                crate::text::Quoted(&crate::text::clip(method, 20))
             ),
         ));
     }
