@@ -35,7 +35,9 @@ function readWasm() {
   /** @type {string[]} */
   const tried = [];
   /** @type {(() => string)[]} */
-  const places = [() => fileURLToPath(new URL(`./${NAME}`, import.meta.url).href), ...installed()];
+  // A literal: with `./${NAME}` webpack made a context of every file beside this one (cli.js
+  // too, whose `#!` line its minifier refuses); with the literal it copies the .wasm.
+  const places = [() => fileURLToPath(new URL('./certcentral_wasm_bg.wasm', import.meta.url).href), ...installed()];
   for (const place of places) {
     let path;
     try {

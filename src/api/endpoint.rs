@@ -283,7 +283,7 @@ pub fn route_request(
             Refusal::NotFound,
             format!(
                 "{} is not an endpoint of this client",
-                crate::text::Quoted(&crate::text::clip(path, 200))
+                crate::text::Quoted(crate::text::clip(path, 200))
             ),
         ));
     };
@@ -292,7 +292,7 @@ pub fn route_request(
             Refusal::MethodNotAllowed,
             format!(
                 "method {} is not allowed: the endpoints are read with GET",
-                crate::text::Quoted(&crate::text::clip(method, 20))
+                crate::text::Quoted(crate::text::clip(method, 20))
             ),
         ));
     }

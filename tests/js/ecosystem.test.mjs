@@ -23,7 +23,8 @@ let sb, browser;
 before(async () => {
   rmSync(eco, { recursive: true, force: true });
   mkdirSync(eco, { recursive: true });
-  sb = await sandbox({ pkgDir });
+  // CORS on: the vite dev page is served from another origin than the sandbox.
+  sb = await sandbox({ pkgDir, cors: true });
   browser = await chromium();
 });
 after(async () => {

@@ -365,9 +365,12 @@ test('proxy: memory stays flat while streaming: live buffers while 60 MB goes to
   const large = await run(60);
   assert.ok(small.got > 15 * 1024 * 1024 && large.got > 60 * 1024 * 1024, 'the bodies arrived whole');
   // Buffered data would grow with the body (a 4x larger body, about 4x the live memory); what the
-  // proxy holds is the few chunks in transit, whatever the size. 8 MiB of slack for GC timing.
-  assert.ok(large.maxLive < small.maxLive + 8 * 1024 * 1024, `live buffers: ${small.maxLive} B for 15 MB, ${large.maxLive} B for 60 MB`);
-  assert.ok(large.maxLive < 16 * 1024 * 1024, `live buffers ${large.maxLive} B while streaming 60 MB`);
+  // proxy holds is the few chunks in transit, whatever the size.
+  // (Measured: about 0.5-11 MB for either size, by when a sample meets the chunks in transit; a
+  // proxy that reads ahead holds 27 MB for 15 MB and 61 MB for 60 MB.)
+  const msg = `live buffers: ${small.maxLive} B for 15 MB, ${large.maxLive} B for 60 MB`;
+  assert.ok(large.maxLive < 24 * 1024 * 1024, msg);
+  assert.ok(large.maxLive < small.maxLive + 20 * 1024 * 1024, msg);
 });
 
 test('proxy: a full queue answers 503 with Retry-After, without going upstream', async () => {
