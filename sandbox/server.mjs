@@ -19,7 +19,7 @@ import { addCors, preflight } from './lib/cors.mjs';
 import { inFlightCounter } from './lib/inflight.mjs';
 import { delayOf } from './lib/latency.mjs';
 import { faultBefore, faultCounters, isAfter, requestedFault, sendAfter } from './lib/faults.mjs';
-import { ApiError, errorBody, errorResponse, internalError, jsonResponse, send } from './lib/http.mjs';
+import { ApiError, errorBody, errorResponse, internalError, jsonResponse, listen, send } from './lib/http.mjs';
 import { logRequest } from './lib/log.mjs';
 import { DEFAULT_RATE_LIMIT, rateLimiter, rateLimits } from './lib/ratelimit.mjs';
 import { staticFiles } from './lib/static.mjs';
@@ -195,16 +195,7 @@ export async function startSandbox(options = {}) {
     } else socket.destroy();
   });
 
-  await new Promise((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, host, () => {
-      server.off('error', reject);
-      resolve(undefined);
-    });
-  });
-  const actualPort = /** @type {import('node:net').AddressInfo} */ (server.address()).port;
-  const hostForUrl = host.includes(':') ? `[${host}]` : host === '0.0.0.0' ? '127.0.0.1' : host;
-  const url = `http://${hostForUrl}:${actualPort}/`;
+  const { port: actualPort, url } = await listen(server, port, host);
 
   /** @type {Promise<void> | null} */
   let closed = null;

@@ -12,6 +12,7 @@ import http from 'node:http';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { listen } from '../sandbox/lib/http.mjs';
 import { staticFiles } from '../sandbox/lib/static.mjs';
 
 const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -61,17 +62,9 @@ export async function startDemo(options) {
     }
     serveStatic(res, urlPath).catch(() => res.destroy());
   });
-  await new Promise((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, host, () => {
-      server.off('error', reject);
-      resolve(undefined);
-    });
-  });
-  const actualPort = /** @type {import('node:net').AddressInfo} */ (server.address()).port;
-  const hostForUrl = host.includes(':') ? `[${host}]` : host === '0.0.0.0' ? '127.0.0.1' : host;
+  const { port: actualPort, url } = await listen(server, port, host);
   return {
-    url: `http://${hostForUrl}:${actualPort}/`,
+    url,
     port: actualPort,
     close: () => new Promise((resolve) => {
       server.close(() => resolve());

@@ -73,3 +73,24 @@ export function send(res, r) {
   res.writeHead(r.status, { 'Cache-Control': 'no-store', ...r.headers, 'Content-Length': r.body.length });
   res.end(r.body);
 }
+
+/**
+ * Starts `server` listening on `host`:`port` (0: any free port); resolves with the port it got
+ * and the URL to reach it (an IPv6 host in brackets, 0.0.0.0 reached as 127.0.0.1).
+ * @param {import('node:http').Server} server
+ * @param {number} port
+ * @param {string} host
+ * @returns {Promise<{ port: number, url: string }>}
+ */
+export async function listen(server, port, host) {
+  await new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve(undefined);
+    });
+  });
+  const actual = /** @type {import('node:net').AddressInfo} */ (server.address()).port;
+  const hostForUrl = host.includes(':') ? `[${host}]` : host === '0.0.0.0' ? '127.0.0.1' : host;
+  return { port: actual, url: `http://${hostForUrl}:${actual}/` };
+}
