@@ -103,21 +103,25 @@ impl RateLimiter {
     }
 }
 
+/// DigiCert's published limits per API key: 100 requests per 5 s and 1,000 per 5 min (the
+/// client's and the proxy's default `rateLimit`).
+pub const DIGICERT_LIMITS: [Limit; 2] = [
+    Limit {
+        max: 100,
+        window_ms: 5_000.0,
+    },
+    Limit {
+        max: 1000,
+        window_ms: 300_000.0,
+    },
+];
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
     fn digicert() -> RateLimiter {
-        RateLimiter::new(vec![
-            Limit {
-                max: 100,
-                window_ms: 5_000.0,
-            },
-            Limit {
-                max: 1000,
-                window_ms: 300_000.0,
-            },
-        ])
+        RateLimiter::new(DIGICERT_LIMITS.to_vec())
     }
 
     /// Drives the limiter with a fake clock; returns the send times.

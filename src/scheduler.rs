@@ -170,16 +170,7 @@ mod tests {
     use super::*;
 
     fn digicert() -> Vec<Limit> {
-        vec![
-            Limit {
-                max: 100,
-                window_ms: 5_000.0,
-            },
-            Limit {
-                max: 1000,
-                window_ms: 300_000.0,
-            },
-        ]
+        crate::ratelimit::DIGICERT_LIMITS.to_vec()
     }
 
     #[test]

@@ -6,6 +6,7 @@ use crate::config::{
 };
 use crate::error::{Error, Result};
 use crate::ratelimit::Limit as Window;
+pub use crate::ratelimit::DIGICERT_LIMITS;
 use crate::retry::RetryPolicy;
 use crate::text::f64_text;
 use js_sys::{Function, Object, Reflect};
@@ -16,18 +17,6 @@ use web_sys::AbortSignal;
 /// The TypeScript of `ClientOptions`, `CallOptions` and the hook events, pasted by wasm-bindgen into `certcentral_wasm.d.ts`.
 #[wasm_bindgen(typescript_custom_section)]
 const TS_OPTIONS: &str = include_str!("types/options.d.ts");
-
-/// DigiCert's published limits: 100 per 5 s and 1000 per 5 min.
-pub const DIGICERT_LIMITS: [Window; 2] = [
-    Window {
-        max: 100,
-        window_ms: 5_000.0,
-    },
-    Window {
-        max: 1000,
-        window_ms: 300_000.0,
-    },
-];
 
 /// `createClient` options, parsed.
 pub struct ClientOptions {
