@@ -1,164 +1,23 @@
-// End-to-end tests of the demo admin page (www/) in Chromium, in the production topology: the
-// demo server (scripts/demo-server.mjs, the same code as `scripts/demo.sh --upstream URL`) serves
-// the page, the built package (/pkg/) and the key-holding proxy (/certcentral) on one origin; the
-// in-process sandbox plays DigiCert upstream (no CORS, its own key, which the browser never gets).
+// End-to-end tests of the demo admin page (www/) in Chromium, in the production topology (see
+// demo-harness.mjs): the demo server serves the page, the built package and the key-holding
+// proxy on one origin, in front of the in-process sandbox playing DigiCert.
 // Screenshots land in target/test-results/demo-*.png.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, writeFileSync, rmSync } from 'node:fs';
+import { writeFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
-import { pathToFileURL } from 'node:url';
-import { sandbox, chromium, root } from './helpers.mjs';
+import {
+  useDemo, ctx, otherDemo, openPage, waitConnected, finish, shots, rowCount, column, alertText, int, tab, axe,
+  KEY, WRONG_KEY, NARROW,
+} from './demo-harness.mjs';
 
-const { startDemo } = await import(pathToFileURL(join(root, 'scripts/demo-server.mjs')).href);
-/** The key the proxy holds and the sandbox accepts; it must reach no page, response or storage. */
-const KEY = `demo-secret-${Math.random().toString(36).slice(2)}`;
-/** The key of a second proxy, which the sandbox refuses. */
-const WRONG_KEY = 'wrong-key-held-by-proxy';
-
-const SHOTS = join(root, 'target/test-results');
-const WIDE = { width: 1280, height: 900 };
-const NARROW = { width: 390, height: 844 };
-
-let sb, demo, browser;
-/** Demo servers started by one test, closed after all. */
-const extraDemos = [];
-before(async () => {
-  mkdirSync(SHOTS, { recursive: true });
-  // The sandbox plays DigiCert: no page of its own, no CORS, one key.
-  sb = await sandbox({ keys: [KEY], wwwDir: join(root, 'target/no-such-dir'), pkgDir: join(root, 'target/no-such-dir') });
-  demo = await startDemo({ upstream: sb.baseUrl, apiKey: KEY, rateLimit: false });
-  browser = await chromium();
-});
-after(async () => {
-  await browser?.close();
-  for (const d of extraDemos) await d.close();
-  await demo?.close();
-  await sb?.close();
-});
-
-/** Another demo server (page + proxy) in front of `upstream`, holding `apiKey`. */
-async function otherDemo(upstream, apiKey = KEY) {
-  const d = await startDemo({ upstream, apiKey, rateLimit: false });
-  extraDemos.push(d);
-  return d;
-}
-
-// ---------------------------------------------------------------------------------------------
-// Helpers
-
-/** A fresh page on the demo, instrumented; waits until the default connection is up. */
-async function openPage({ viewport = WIDE, connect = true, url = demo.url } = {}) {
-  const page = await browser.context.newPage();
-  const log = { consoleErrors: [], console: [], pageErrors: [], dialogs: [], requests: [], responses: [] };
-  await page.addInitScript(() => {
-    window.__csp = [];
-    document.addEventListener('securitypolicyviolation', (e) => {
-      window.__csp.push(`${e.violatedDirective} ${e.blockedURI} ${e.sourceFile}:${e.lineNumber}`);
-    });
-  });
-  page.on('console', (m) => {
-    log.console.push(m.text());
-    if (m.type() === 'error') log.consoleErrors.push(m.text());
-  });
-  page.on('pageerror', (e) => log.pageErrors.push(String(e)));
-  page.on('dialog', (d) => { log.dialogs.push(d.message()); d.dismiss().catch(() => {}); });
-  page.on('request', (r) => log.requests.push(r.url()));
-  // Every response the browser received: its URL, status line, headers and body.
-  page.on('response', (r) => log.responses.push((async () => {
-    const headers = await r.headersArray().catch(() => []);
-    const body = await r.body().catch(() => Buffer.alloc(0));
-    return { url: r.url(), head: `${r.status()} ${r.statusText()}\n${headers.map((h) => `${h.name}: ${h.value}`).join('\n')}`, body };
-  })()));
-  await page.setViewportSize(viewport);
-  await page.goto(url);
-  if (connect) await waitConnected(page);
-  return { page, log };
-}
-
-async function waitConnected(page) {
-  await page.waitForFunction(() => document.getElementById('conn-badge')?.textContent === 'Connected', null, { timeout: 15_000 });
-}
-
-/**
- * The checks every page must pass: no CSP violation, no uncaught error, no dialog, no console
- * error other than the browser's own line for an HTTP error status, and the key nowhere it
- * must not be (storage, cookies, URL, request URLs, console).
- */
-async function finish({ page, log }, { expectHttpErrors = false } = {}) {
-  const state = await page.evaluate(() => ({
-    csp: window.__csp,
-    local: JSON.stringify({ ...localStorage }),
-    session: JSON.stringify({ ...sessionStorage }),
-    cookie: document.cookie,
-    href: location.href,
-    injected: document.querySelectorAll('main script, main img[src="x"], [onerror], [onload]').length,
-  }));
-  assert.deepEqual(state.csp, [], 'no Content-Security-Policy violations');
-  assert.deepEqual(log.pageErrors, [], 'no uncaught exceptions');
-  assert.deepEqual(log.dialogs, [], 'no dialogs (no script from data ran)');
-  assert.equal(state.injected, 0, 'no elements injected from data');
-  const otherErrors = log.consoleErrors.filter((t) => !(expectHttpErrors && /Failed to load resource: the server responded with a status of 4\d\d/.test(t)));
-  assert.deepEqual(otherErrors, [], 'no console errors');
-  const responses = await Promise.all(log.responses);
-  assert.ok(responses.some((r) => r.url.includes('/certcentral/')), 'the page called the proxy');
-  assert.ok(responses.every((r) => new URL(r.url).origin === new URL(page.url()).origin), 'one origin: the page talks to its own server only');
-  const html = await page.content();
-  for (const secret of [KEY, WRONG_KEY]) {
-    for (const r of responses) {
-      assert.ok(!r.head.includes(secret), `key not in the headers of ${r.url}`);
-      assert.ok(!r.body.includes(secret), `key not in the body of ${r.url}`);
-    }
-    assert.ok(!html.includes(secret), 'key not in the page');
-    assert.ok(!state.local.includes(secret) && !state.session.includes(secret), 'key not in web storage');
-    assert.ok(!state.cookie.includes(secret), 'key not in cookies');
-    assert.ok(!state.href.includes(secret), 'key not in the page URL');
-    assert.ok(log.requests.every((u) => !u.includes(secret)), 'key not in any request URL');
-    assert.ok(log.console.every((t) => !t.includes(secret)), 'key not logged');
-  }
-  const cookies = await browser.context.cookies();
-  assert.ok(cookies.every((c) => !c.value.includes(KEY) && !c.value.includes(WRONG_KEY)), 'key not in cookies');
-  await page.close();
-}
-
-/** Screenshots of the current view at 1280 and 390 px, with `selector` scrolled to the top. */
-async function shots(page, name, selector = '.tabs') {
-  for (const [vp, tag] of [[WIDE, '1280'], [NARROW, '390']]) {
-    await page.setViewportSize(vp);
-    await page.evaluate((sel) => document.querySelector(sel)?.scrollIntoView({ block: 'start' }), selector);
-    await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
-    await page.screenshot({ path: join(SHOTS, `demo-${name}-${tag}.png`) });
-  }
-  await page.setViewportSize(WIDE);
-}
-
-/** Body rows of the results table directly inside `container`. */
-const rowCount = (page, container) => page.$$eval(`${container} > .table-wrap > table > tbody > tr`, (r) => r.length);
-
-/** The texts of one column (by header label) of the results table inside `container`. */
-function column(page, container, label) {
-  return page.$eval(`${container} > .table-wrap > table`, (t, l) => {
-    const i = [...t.tHead.rows[0].cells].findIndex((c) => c.textContent === l);
-    if (i < 0) throw new Error(`no column ${l}`);
-    return [...t.tBodies[0].rows].map((r) => r.cells[i].textContent);
-  }, label);
-}
-
-const alertText = (page) => page.textContent('#alerts');
-const int = (s) => Number(String(s).replace(/[^\d]/g, ''));
-
-async function tab(page, name) {
-  await page.click(`#tab-${name}`);
-  await page.waitForSelector(`#panel-${name}:not([hidden])`);
-}
-
-// ---------------------------------------------------------------------------------------------
+useDemo();
 
 test('used voucher codes: first page on load, filters, sort, paging, Export CSV', async () => {
   const p = await openPage();
   const { page } = p;
-  const total = sb.dataset.usedCodes.length;
+  const total = ctx.sb.dataset.usedCodes.length;
   await page.waitForSelector('#codes-results table');
   assert.equal(await page.textContent('#codes-results .summary'), `Showing 1–50 of ${total.toLocaleString('en-US')}`);
   assert.equal(await rowCount(page, '#codes-results'), 50);
@@ -186,7 +45,7 @@ test('used voucher codes: first page on load, filters, sort, paging, Export CSV'
   assert.ok(till.every((d) => d >= '2023-01-01' && d <= '2024-12-31'), 'date range applied');
   const vo = (await column(page, '#codes-results', 'Voucher order')).map(Number);
   assert.deepEqual(vo, [...vo].sort((a, b) => b - a), 'descending sort applied');
-  const expected = sb.dataset.usedCodes.filter((c) => c.product_name === 'WildCard SSL'
+  const expected = ctx.sb.dataset.usedCodes.filter((c) => c.product_name === 'WildCard SSL'
     && c.voucher_validity_end_date >= '2023-01-01' && c.voucher_validity_end_date <= '2024-12-31').length;
   assert.match(await page.textContent('#codes-results .summary'), new RegExp(`of ${expected.toLocaleString('en-US')}$`));
 
@@ -211,7 +70,7 @@ test('voucher order by id: details and its codes; reissues with showArchived / d
   const p = await openPage();
   const { page } = p;
   // A voucher order with several codes.
-  const v = sb.dataset.voucherOrders.find((x) => x.codes.length >= 3);
+  const v = ctx.sb.dataset.voucherOrders.find((x) => x.codes.length >= 3);
   await tab(page, 'voucher');
   await page.fill('#voucher-id', String(v.id));
   await page.click('#voucher-get');
@@ -226,7 +85,7 @@ test('voucher order by id: details and its codes; reissues with showArchived / d
 
   // An order hit by the duplicate-primary bug that also has archived reissues.
   const serialDupes = (list) => list.length - new Set(list.map((r) => r.serial_number ?? `null-${r.id}`)).size;
-  const [orderId, list] = [...sb.dataset.reissues].find(([, l]) => serialDupes(l) > 0 && l.some((r) => r.archived === 1)
+  const [orderId, list] = [...ctx.sb.dataset.reissues].find(([, l]) => serialDupes(l) > 0 && l.some((r) => r.archived === 1)
     && serialDupes(l.filter((r) => r.archived !== 1)) > 0);
   const visible = list.filter((r) => r.archived !== 1);
   await tab(page, 'reissues');
@@ -254,7 +113,7 @@ test('subaccount orders: filters, descending sort, page X of Y, Load all to 100%
   const p = await openPage();
   const { page } = p;
   await tab(page, 'orders');
-  const revoked = sb.dataset.subaccountOrders.filter((o) => o.status === 'revoked').length;
+  const revoked = ctx.sb.dataset.subaccountOrders.filter((o) => o.status === 'revoked').length;
   await page.fill('#orders-status', 'revoked');
   await page.selectOption('#orders-sort', '-date_created');
   await page.selectOption('#orders-limit', '25');
@@ -285,7 +144,7 @@ test('subaccount orders: filters, descending sort, page X of Y, Load all to 100%
   await page.selectOption('#orders-date-mode', 'any');
   await page.selectOption('#orders-sort', 'id');
   await page.selectOption('#orders-limit', '1000');
-  const total = sb.dataset.subaccountOrders.length;
+  const total = ctx.sb.dataset.subaccountOrders.length;
   await page.click('#orders-loadall');
   await page.waitForSelector('#orders-loadall-box[data-state="done"]', { timeout: 20_000 });
   const n = total.toLocaleString('en-US');
@@ -301,7 +160,7 @@ test('subaccount orders: filters, descending sort, page X of Y, Load all to 100%
 
 test('subaccount orders: Cancel stops Load all part-way (slow API)', async () => {
   // A proxy in front of the sandbox's slow fault path.
-  const slow = await otherDemo(`${sb.url}fault/slow-150/services/v2`);
+  const slow = await otherDemo(`${ctx.sb.url}fault/slow-150/services/v2`);
   const p = await openPage({ url: slow.url });
   const { page } = p;
   await tab(page, 'orders');
@@ -316,12 +175,12 @@ test('subaccount orders: Cancel stops Load all part-way (slow API)', async () =>
   const m = /^Cancelled after ([\d,]+) of ([\d,]+) orders/.exec(text);
   assert.ok(m, text);
   const got = int(m[1]);
-  assert.equal(int(m[2]), sb.dataset.subaccountOrders.length);
-  assert.ok(got >= 100 && got < sb.dataset.subaccountOrders.length, `stopped part-way at ${got}`);
-  const requestsAtCancel = sb.stats.requests;
+  assert.equal(int(m[2]), ctx.sb.dataset.subaccountOrders.length);
+  assert.ok(got >= 100 && got < ctx.sb.dataset.subaccountOrders.length, `stopped part-way at ${got}`);
+  const requestsAtCancel = ctx.sb.stats.requests;
   await page.waitForTimeout(500);
   assert.equal(await page.textContent('#orders-progress-text'), text, 'no more progress after Cancel');
-  assert.ok(sb.stats.requests - requestsAtCancel <= 1, 'no further pages requested');
+  assert.ok(ctx.sb.stats.requests - requestsAtCancel <= 1, 'no further pages requested');
   assert.equal(await alertText(page), '', 'a cancel is not an error');
   assert.equal(await rowCount(page, '#orders-results'), Math.min(got, 1000), 'what was loaded is shown');
   await finish(p);
@@ -329,12 +188,12 @@ test('subaccount orders: Cancel stops Load all part-way (slow API)', async () =>
 
 test('CSV import: 100k-row file via the file picker, stats and summary charts; bad CSV via drop shows line/column', async () => {
   // 100,000 rows: the sandbox export (hostile text included) five times over.
-  const r = await fetch(`${sb.baseUrl}/voucher/download/used-codes`, { headers: { 'X-DC-DEVKEY': KEY, Accept: 'text/csv' } });
+  const r = await fetch(`${ctx.sb.baseUrl}/voucher/download/used-codes`, { headers: { 'X-DC-DEVKEY': KEY, Accept: 'text/csv' } });
   const csv = await r.text();
   const nl = csv.indexOf('\n');
   const header = csv.slice(0, nl);
   const body = csv.slice(nl + 1);
-  assert.equal(sb.dataset.usedCodes.length, 20_000);
+  assert.equal(ctx.sb.dataset.usedCodes.length, 20_000);
   const file = join(tmpdir(), `cc-demo-${process.pid}.csv`);
   writeFileSync(file, `${header}\n${Array(5).fill(body).join('\n')}`);
 
@@ -364,7 +223,7 @@ test('CSV import: 100k-row file via the file picker, stats and summary charts; b
   assert.deepEqual(charts.map((c) => c.title), ['Codes by product', 'Codes by month created']);
   const byProduct = new Map();
   const byMonth = new Map();
-  for (const c of sb.dataset.usedCodes) {
+  for (const c of ctx.sb.dataset.usedCodes) {
     byProduct.set(c.product_name, (byProduct.get(c.product_name) ?? 0) + 5);
     byMonth.set(c.created_date.slice(0, 7), (byMonth.get(c.created_date.slice(0, 7)) ?? 0) + 5);
   }
@@ -398,7 +257,7 @@ test('CSV import: 100k-row file via the file picker, stats and summary charts; b
 
 test('API errors are shown plainly: wrong key (403), unknown voucher (404), insecure http', async () => {
   // A proxy holding a key the sandbox refuses: DigiCert's 403 passes through to the page.
-  const wrong = await otherDemo(sb.baseUrl, WRONG_KEY);
+  const wrong = await otherDemo(ctx.sb.baseUrl, WRONG_KEY);
   const w = await openPage({ url: wrong.url, connect: false });
   let page = w.page;
   await page.waitForSelector('#alerts .alert-error');
@@ -454,7 +313,7 @@ test('hostile text from the API renders as text (no script, no injected element)
   const { page } = p;
   await tab(page, 'orders');
   for (const cn of ['<script>alert(1)</script>', '<img src=x onerror=alert(1)>']) {
-    const expected = sb.dataset.subaccountOrders.filter((o) => o.certificate?.common_name === cn).length;
+    const expected = ctx.sb.dataset.subaccountOrders.filter((o) => o.certificate?.common_name === cn).length;
     assert.ok(expected > 0, `dataset has ${cn}`);
     await page.fill('#orders-cn', cn);
     await page.click('#orders-search-btn');
@@ -467,7 +326,7 @@ test('hostile text from the API renders as text (no script, no injected element)
   await shots(page, 'hostile', '#orders-results');
 
   // A used code whose organization is markup, found by its id.
-  const code = sb.dataset.usedCodes.find((c) => c.cert_organization === '<img src=x onerror=alert(1)>');
+  const code = ctx.sb.dataset.usedCodes.find((c) => c.cert_organization === '<img src=x onerror=alert(1)>');
   await tab(page, 'codes');
   await page.fill('#codes-id', String(code.id));
   await page.click('#codes-search');
@@ -489,6 +348,8 @@ test('usable: labelled controls, keyboard tabs, region select, 390 px without pa
     .filter((e) => !(e.labels?.length || e.getAttribute('aria-label') || (e.tagName === 'BUTTON' && e.textContent.trim())))
     .map((e) => e.id || e.outerHTML.slice(0, 60)));
   assert.deepEqual(unlabelled, []);
+  await page.waitForSelector('#codes-results table');
+  await axe(page, 'used codes loaded, 390 px');
 
   // Tabs by keyboard (roving tabindex, arrows); every panel fits 390 px (tables scroll inside).
   await page.focus('#tab-codes');
