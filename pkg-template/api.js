@@ -6,6 +6,7 @@
 // module, and every method returns a promise that settles with a result or a CertCentralError.
 import { CertCentralError } from './error.js';
 import { bag, fn, headers, hook, invalid, plain, reading, settle, signal } from './plain.js';
+import { cellsOf } from './csv-out.js';
 
 /** @param {unknown} v @param {string} what */
 const data = (v, what) => plain(v, what);
@@ -322,7 +323,57 @@ export function makeApi(glue, ready, readySync) {
     return settle(() => ready(source));
   }
 
-  return { createClient, parseUsedVoucherCodesCsv, parseUsedVoucherCodesCsvColumns, UsedVoucherCodesCsvParser, init };
+  /**
+   * Records as CSV text (header first, RFC 4180 quoting, CRLF), written by the same csv-core
+   * writer as the command line: cells that a spreadsheet would read as a formula get a `'`
+   * prefix unless `raw`.
+   * @param {Iterable<unknown>} records
+   * @param {unknown} options `{ columns: 'order' | 'reissue' | 'used_code' | string[], raw? }`
+   * @returns {Promise<string>}
+   */
+  function recordsToCsv(records, options) {
+    return settle(async () => {
+      const { columns, raw } = reading('options', () => {
+        if (options === null || typeof options !== 'object') throw invalid('options must be an object with `columns`');
+        const o = /** @type {{ columns?: unknown, raw?: unknown }} */ (options);
+        return { columns: o.columns, raw: o.raw };
+      });
+      if (raw !== undefined && typeof raw !== 'boolean') throw invalid('options.raw must be a boolean');
+      const list = reading('records', () => {
+        if (records === null || typeof records !== 'object' || !(Symbol.iterator in records)) throw invalid('records must be an array or another iterable');
+        return [...records];
+      });
+      await ready();
+      /** @type {string[]} */
+      let names;
+      if (typeof columns === 'string') {
+        names = glue.csvColumns(columns);
+        if (!names.length) throw invalid(`options.columns: unknown record kind "${columns.slice(0, 40)}" (one of order, reissue, used_code, or a list of paths)`);
+      } else if (Array.isArray(columns) && columns.length && columns.every((c) => typeof c === 'string' && c !== '')) {
+        names = [...columns];
+      } else {
+        throw invalid('options.columns must be a record kind (order, reissue, used_code) or a non-empty list of column paths');
+      }
+      const cells = cellsOf(list, names.map((c) => c.split('.')), [...names]);
+      return glue.csvRows(cells, names.length, raw === true);
+    });
+  }
+
+  /**
+   * A CSV text (the API's used-codes export) written again with every formula-like cell
+   * neutralised (a `'` before a cell starting with `=`, `+`, `-`, `@`, tab or CR).
+   * @param {unknown} csv
+   * @returns {Promise<string>}
+   */
+  function neutraliseCsv(csv) {
+    return settle(async () => {
+      if (typeof csv !== 'string') throw invalid('csv must be a string');
+      await ready();
+      return glue.csvNeutralise(csv);
+    });
+  }
+
+  return { createClient, parseUsedVoucherCodesCsv, parseUsedVoucherCodesCsvColumns, UsedVoucherCodesCsvParser, init, recordsToCsv, neutraliseCsv };
 }
 
 export { CertCentralError };

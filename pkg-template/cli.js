@@ -15,6 +15,7 @@ import { randomBytes } from 'node:crypto';
 import { createClient, init, CertCentralError, UsedVoucherCodesCsvParser } from './node.js';
 import { createProxy } from './proxy-node.js';
 import * as glue from './certcentral_wasm.js';
+import { cellsOf } from './csv-out.js';
 
 const VERSION = /** @type {{ version: string }} */ (
   JSON.parse(readFileSync(new URL('./package.json', import.meta.url), 'utf8'))
@@ -248,21 +249,6 @@ class Sink {
   }
 }
 
-/**
- * One CSV cell of `v` along `parts` from `i`: lists joined with `;`, absent values empty.
- * @param {unknown} v
- * @param {string[]} parts
- * @param {number} i
- * @returns {string}
- */
-function cellOf(v, parts, i) {
-  if (v === null || v === undefined) return '';
-  if (Array.isArray(v)) return v.map((x) => cellOf(x, parts, i)).join(';');
-  if (i === parts.length) return typeof v === 'object' ? JSON.stringify(v) : String(v);
-  if (typeof v !== 'object') return '';
-  return cellOf(/** @type {Record<string, unknown>} */ (v)[/** @type {string} */ (parts[i])], parts, i + 1);
-}
-
 /** Records out in one format: ndjson, json (one array) or csv (flattened; header first). */
 class RecordWriter {
   /**
@@ -291,7 +277,7 @@ class RecordWriter {
     if (this.format === 'csv') {
       /** @type {string[]} */
       const cells = this.started ? [] : [...this.columns];
-      for (const r of records) for (const p of this.paths) cells.push(cellOf(r, p, 0));
+      cellsOf(records, this.paths, cells);
       text = glue.csvRows(cells, this.columns.length, this.raw);
     } else if (this.format === 'json') {
       if (!this.started) text = '[';

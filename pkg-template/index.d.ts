@@ -28,6 +28,33 @@ export {
   parseUsedVoucherCodesCsvColumns,
 } from './certcentral_wasm.js';
 
+/** Which columns `recordsToCsv` writes. */
+export interface CsvWriteOptions {
+  /**
+   * A record kind, whose columns are the command line's (`certcentral ... --format csv`):
+   * `'order'` (subaccount orders), `'reissue'` (an order's reissued certificates), `'used_code'`;
+   * or a list of column paths, `a.b` reading `record.a.b` (lists joined with `;`, objects as JSON).
+   */
+  columns: 'order' | 'reissue' | 'used_code' | readonly string[];
+  /** Leave formula-like cells as they are (default false: a cell starting with `=`, `+`, `-`,
+   *  `@`, tab or CR, other than a plain number, gets a `'` prefix, for spreadsheets). */
+  raw?: boolean;
+}
+
+/**
+ * Records as CSV text: a header row, then one row per record; RFC 4180 quoting, CRLF line
+ * ends; written by the same csv-core writer as the command line, with formula-like cells
+ * neutralised (OWASP "CSV injection") unless `raw`. Bad arguments reject with a
+ * `CertCentralError` of kind `invalid_input`.
+ */
+export declare function recordsToCsv(records: Iterable<object>, options: CsvWriteOptions): Promise<string>;
+
+/**
+ * A CSV text (such as `exportUsedVoucherCodesCsv()`'s) written again with every formula-like
+ * cell neutralised, as `recordsToCsv` does; quoting and line ends are kept.
+ */
+export declare function neutraliseCsv(csv: string): Promise<string>;
+
 /** Creates a client. Resolves once the wasm module is ready. */
 export declare function createClient(options?: ClientOptions): Promise<Client>;
 

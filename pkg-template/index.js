@@ -43,6 +43,6 @@ function readySync() {
 }
 
 export const {
-  createClient, parseUsedVoucherCodesCsv, parseUsedVoucherCodesCsvColumns, UsedVoucherCodesCsvParser, init,
+  createClient, parseUsedVoucherCodesCsv, parseUsedVoucherCodesCsvColumns, UsedVoucherCodesCsvParser, init, recordsToCsv, neutraliseCsv,
 } = makeApi(glue, ready, readySync);
 export { CertCentralError };

@@ -75,6 +75,6 @@ async function ready(source) {
 }
 
 export const {
-  createClient, parseUsedVoucherCodesCsv, parseUsedVoucherCodesCsvColumns, UsedVoucherCodesCsvParser, init,
+  createClient, parseUsedVoucherCodesCsv, parseUsedVoucherCodesCsvColumns, UsedVoucherCodesCsvParser, init, recordsToCsv, neutraliseCsv,
 } = makeApi(glue, ready, readySync);
 export { CertCentralError };

@@ -72,9 +72,11 @@ import { root } from './helpers.mjs';
 // 181,552 B (+0.5%): the CSV writer quotes with csv_core::quote and the writer's special-byte table
 // instead of Writer::field (the same bytes: writes_what_csv_core_writes), so core's float parser
 // left again (-15.8 KB); route_request's messages quote with text::Quoted, not {:?} (-0.4 KB).
+// 2026-12-02 (session 3, issue 16): recordsToCsv/neutraliseCsv public (api.js, csv-out.js shared
+// with cli.js, index.d.ts): every-file sum 181,552 -> 183,511 B (+1,959 B); budget raised by that.
 const BUDGET = {
   wasmGzip: 125_400,
-  packageGzipSum: 182_500,
+  packageGzipSum: 184_450,
 };
 
 const pkg = join(root, 'pkg');

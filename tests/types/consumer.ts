@@ -6,6 +6,9 @@ import {
   UsedVoucherCodesCsvParser,
   CertCentralError,
   init,
+  recordsToCsv,
+  neutraliseCsv,
+  type CsvWriteOptions,
   type SubaccountOrder,
   type UsedVoucherCode,
   type Page,
@@ -74,6 +77,12 @@ export async function main(): Promise<void> {
   const rows: UsedVoucherCode[] = parsed.records;
   const firstBad: CertCentralError | undefined = parsed.errors[0];
   void [rows, firstBad?.line];
+
+  const out: CsvWriteOptions = { columns: ['id', 'certificate.common_name'], raw: false };
+  const csvOut: string = await recordsToCsv(rows, { columns: 'used_code' }) + await recordsToCsv([], out) + await neutraliseCsv('a\r\n');
+  void csvOut;
+  // @ts-expect-error: not a record kind
+  void recordsToCsv(rows, { columns: 'certificates' });
 
   const { columns } = await parseUsedVoucherCodesCsvColumns(new Blob(['']), { chunkSize: 4096 });
   const cols: UsedVoucherCodeColumns = columns;
