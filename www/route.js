@@ -154,7 +154,8 @@ export function formHash(panel, extra = {}) {
  * @param {string} hash
  */
 export function navigate(hash) {
-  if (keyOf(parse(location.hash)) === hash) void handle(true);
+  const now = parse(location.hash);
+  if (now.load && keyOf(now) === hash) void handle(true);
   else location.hash = hash;
 }
 
