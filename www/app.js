@@ -13,7 +13,7 @@ import { wireVoucherOrder, wireReissues } from './views/voucher.js';
 import { wireOrders } from './views/orders.js';
 import { wireCsvImport } from './views/csv-import.js';
 import { wireTabs } from './tabs.js';
-import { handle, pickTab, wireRoutes } from './route.js';
+import { pickTab, startRoutes, wireRoutes } from './route.js';
 import { showError, showUncaught } from './alerts.js';
 import { state } from './state.js';
 
@@ -44,6 +44,6 @@ async function start() {
     return;
   }
   document.body.dataset.ready = 'true';
-  if (await connect()) await handle(false, false);
+  await startRoutes(Boolean(await connect()));
 }
 start();

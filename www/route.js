@@ -205,8 +205,24 @@ export async function handle(force = false, reveal = true) {
   if (token === v.token) v.shown = ok ? key : null;
 }
 
+/** Until `startRoutes`: a hash change selects its tab and loads nothing (no client yet). */
+let started = false;
+
 /** Selects the hash's tab at once (before the package has loaded), and follows hash changes. */
 export function wireRoutes() {
   showTab(parse(location.hash).panel);
-  window.addEventListener('hashchange', () => void handle());
+  window.addEventListener('hashchange', () => {
+    if (started) void handle();
+    else showTab(parse(location.hash).panel);
+  });
+}
+
+/**
+ * From now on hash changes load their view; `load`: show the current hash's view now (after
+ * the first connect; not when it failed: the error stays the page's news).
+ * @param {boolean} load
+ */
+export async function startRoutes(load) {
+  started = true;
+  if (load) await handle(false, false);
 }

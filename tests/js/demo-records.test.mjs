@@ -55,6 +55,7 @@ test('linked records: ids open their record, the hash holds the view, Back retur
   assert.equal(await page.inputValue('#voucher-id'), String(first.voucher_order_id));
   assert.equal(await page.getAttribute('#tab-voucher', 'aria-selected'), 'true');
   await axe(page, 'voucher order opened from a link');
+  await shots(page, 'records-voucher', '#panel-voucher');
 
   // From the voucher order to its used codes (a filtered search, in the hash).
   await page.click('#voucher-results a.voucher-used-link');
@@ -64,6 +65,8 @@ test('linked records: ids open their record, the hash holds the view, Back retur
   const expected = ctx.sb.dataset.usedCodes.filter((c) => c.voucher_order_id === first.voucher_order_id).length;
   await page.waitForFunction((n) => document.querySelector('#codes-results .summary')?.textContent.endsWith(` of ${n}`), expected);
   assert.ok((await column(page, '#codes-results', 'Voucher order')).every((v) => v === String(first.voucher_order_id)));
+  await axe(page, 'used codes of one voucher order');
+  await shots(page, 'records-codes', '#panel-codes');
 
   // Back: the voucher order; Back again: the first page of used codes, as it was.
   await page.goBack();
