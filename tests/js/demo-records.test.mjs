@@ -111,6 +111,7 @@ test('linked records: ids open their record, the hash holds the view, Back retur
   await q.page.waitForSelector('#reissues-results table');
   assert.equal(await q.page.inputValue('#reissues-id'), String(order.id));
   assert.ok(await q.page.isChecked('#reissues-archived'));
+  await axe(q.page, 'reissues opened from the URL');
   assert.equal(await rowCount(q.page, '#reissues-results'), new Set(ctx.sb.dataset.reissues.get(order.id).map((r) => r.serial_number ?? `n${r.id}`)).size);
   await finish(q);
   const r = await openPage({ url: `${ctx.demo.url}#orders?status=revoked&limit=25` });
@@ -120,6 +121,7 @@ test('linked records: ids open their record, the hash holds the view, Back retur
   const revoked = ctx.sb.dataset.subaccountOrders.filter((o) => o.status === 'revoked').length;
   assert.equal(await r.page.textContent('#orders-results .summary'), `Showing 1–25 of ${revoked}`);
   assert.ok((await column(r.page, '#orders-results', 'Status')).every((s) => s === 'revoked'));
+  await axe(r.page, 'orders opened from the URL');
   await finish(r);
 });
 
@@ -169,6 +171,7 @@ test('orders an admin can read: columns first, days left and expiry marks on a f
     return [...t.tBodies[0].rows].slice(0, 20).map((r) => [r.cells[i].textContent, r.cells[i].title]);
   });
   assert.ok(created.every(([s, raw]) => /^\d{4}-\d{2}-\d{2}$/.test(s) && raw.startsWith(s) && raw.includes('T')), JSON.stringify(created[0]));
+  await axe(page, 'orders with all columns');
   await page.uncheck('#orders-allcols');
 
   // Load all, then the expiry filter over every loaded order (counted from the sandbox's data).
@@ -247,6 +250,7 @@ test('exports of what is on screen: every loaded order, reissues, voucher codes,
   assert.equal(orders.rows[0]['certificate.common_name'], o0.certificate?.common_name ?? '');
   assert.ok(cells(orders.rows).every((c) => !/^[=+@\t\r]/.test(c)), 'no live formula cells');
   await page.waitForSelector('#orders-results .export-note');
+  await axe(page, 'orders downloaded');
 
   // Reissues of an order: the CSV holds the rows of the table.
   const [orderId] = [...ctx.sb.dataset.reissues].find(([, l]) => l.length >= 3);
@@ -256,6 +260,7 @@ test('exports of what is on screen: every loaded order, reissues, voucher codes,
   assert.equal(reissues.name, `order-${orderId}-reissues.csv`);
   assert.deepEqual(reissues.rows.map((r) => r.id), await column(page, '#reissues-results', 'Certificate id'));
   assert.deepEqual(reissues.rows.map((r) => r.valid_till).map((t) => t || '—'), await column(page, '#reissues-results', 'Valid till'));
+  await axe(page, 'reissues downloaded');
 
   // A voucher order's codes.
   const v = ctx.sb.dataset.voucherOrders.find((x) => x.codes.length >= 3);
@@ -265,6 +270,7 @@ test('exports of what is on screen: every loaded order, reissues, voucher codes,
   assert.equal(codes.name, `voucher-order-${v.id}-codes.csv`);
   assert.deepEqual(codes.rows.map((r) => r.value), await column(page, '#voucher-results', 'Code'));
   assert.deepEqual(codes.rows.map((r) => r.value), v.codes.map((c) => c.value));
+  await axe(page, 'voucher codes downloaded');
 
   // Used codes: the API's export of the filters, neutralised: the sandbox's =HYPERLINK(...)
   // organisation comes out as '=HYPERLINK(...).
@@ -281,6 +287,7 @@ test('exports of what is on screen: every loaded order, reissues, voucher codes,
   const hyper = ctx.sb.dataset.usedCodes.filter((c) => c.cert_organization.startsWith('=')).length;
   assert.equal(used.rows.filter((r) => r.cert_organization.startsWith("'=HYPERLINK(")).length, hyper);
   assert.ok(cells(used.rows).every((c) => !/^[=+@\t\r]/.test(c)), 'no live formula cells');
+  await axe(page, 'used codes downloaded');
   await finish(p);
 });
 
