@@ -104,8 +104,10 @@ export function expiryFlag(days, window) {
 
 /**
  * Runs a view's load into `out`: while it runs, what `out` shows is marked as old (a note and
- * `data-stale`); when the load fails or is cancelled, `out` is cleared, so an error never sits
- * above the results of an earlier request. `load` returns true when it rendered.
+ * `data-refreshing`). When the load fails or is cancelled, the old results go, unless the page's
+ * error handling (alerts.js `run`) kept them marked as from before the error (`data-stale`):
+ * never old results under a new error as if they were current. `load` returns true when it
+ * rendered.
  * @param {HTMLElement} out
  * @param {() => Promise<boolean | undefined>} load
  * @returns {Promise<boolean>}
@@ -113,13 +115,13 @@ export function expiryFlag(days, window) {
 export async function refreshing(out, load) {
   out.querySelector(':scope > .stale-note')?.remove();
   if (out.childElementCount) {
-    out.dataset.stale = 'true';
+    out.dataset.refreshing = 'true';
     out.prepend(h('p', { class: 'stale-note', text: 'Loading… the results below are from the previous request.' }));
   }
   const ok = (await load()) === true;
-  delete out.dataset.stale;
+  delete out.dataset.refreshing;
   out.querySelector(':scope > .stale-note')?.remove();
-  if (!ok) out.replaceChildren();
+  if (!ok && !out.hasAttribute('data-stale')) out.replaceChildren();
   return ok;
 }
 
