@@ -1,6 +1,6 @@
 // Pieces of the views' results: the summary line, the pager, empty notes, money, counts.
 
-import { h, num, num1, EMPTY } from './dom.js';
+import { h, num, num1, bytes, EMPTY } from './dom.js';
 
 /** @typedef {import('../pkg-template/index.js').Page} Page */
 
@@ -68,4 +68,100 @@ export function countBy(items, key) {
     m.set(k, (m.get(k) ?? 0) + 1);
   }
   return [...m].sort((a, b) => b[1] - a[1] || String(a[0]).localeCompare(String(b[0])));
+}
+
+const DAY_MS = 86_400_000;
+
+/**
+ * Whole days from today (the browser's local date) to a date's day (`yyyy-MM-dd...`, the date as
+ * written); negative once it has passed; null without a date.
+ * @param {string | null | undefined} till
+ * @param {number} [now]
+ * @returns {number | null}
+ */
+export function daysLeft(till, now = Date.now()) {
+  const m = /^(\d{4})-(\d{2})-(\d{2})/.exec(String(till ?? '').trim());
+  if (!m) return null;
+  const day = Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]));
+  const t = new Date(now);
+  const today = Date.UTC(t.getFullYear(), t.getMonth(), t.getDate());
+  return Math.round((day - today) / DAY_MS);
+}
+
+/**
+ * "Expired" (days < 0) or "Expiring" (0..window days), as a word and a class (the colour is
+ * never the only sign); null otherwise.
+ * @param {number | null} days
+ * @param {number} window
+ * @returns {{ text: string, class: string } | null}
+ */
+export function expiryFlag(days, window) {
+  if (days === null) return null;
+  if (days < 0) return { text: 'Expired', class: 'flag-expired' };
+  if (days <= window) return { text: 'Expiring', class: 'flag-expiring' };
+  return null;
+}
+
+/**
+ * Runs a view's load into `out`: while it runs, what `out` shows is marked as old (a note and
+ * `data-refreshing`). When the load fails or is cancelled, the old results go, unless the page's
+ * error handling (alerts.js `run`) kept them marked as from before the error (`data-stale`):
+ * never old results under a new error as if they were current. `load` returns true when it
+ * rendered.
+ * @param {HTMLElement} out
+ * @param {() => Promise<boolean | undefined>} load
+ * @returns {Promise<boolean>}
+ */
+export async function refreshing(out, load) {
+  out.querySelector(':scope > .stale-note')?.remove();
+  if (out.childElementCount) {
+    out.dataset.refreshing = 'true';
+    out.prepend(h('p', { class: 'stale-note', text: 'Loading… the results below are from the previous request.' }));
+  }
+  const ok = (await load()) === true;
+  delete out.dataset.refreshing;
+  out.querySelector(':scope > .stale-note')?.remove();
+  if (!ok && !out.hasAttribute('data-stale')) out.replaceChildren();
+  return ok;
+}
+
+/**
+ * After a search the user asked for: when the first result is not on the screen, scrolls the
+ * form's buttons to the top, so the results (just under them) are (on a phone the filters fill
+ * more than a screen).
+ * @param {HTMLElement} form
+ * @param {HTMLElement} out
+ */
+export function reveal(form, out) {
+  const first = out.querySelector('tbody tr') ?? out.firstElementChild;
+  if (!first) return;
+  const r = first.getBoundingClientRect();
+  if (r.bottom <= window.innerHeight && out.getBoundingClientRect().top >= 0) return;
+  (form.querySelector('.field-actions') ?? out).scrollIntoView({ block: 'start' });
+}
+
+/** A time stamp for file names: 20251101-120000 (local time). */
+export function fileStamp() {
+  const d = new Date();
+  const p = (/** @type {number} */ n) => String(n).padStart(2, '0');
+  return `${d.getFullYear()}${p(d.getMonth() + 1)}${p(d.getDate())}-${p(d.getHours())}${p(d.getMinutes())}${p(d.getSeconds())}`;
+}
+
+/**
+ * Downloads `csv` as `name` and notes it at the top of `out` (`.export-note`).
+ * @param {HTMLElement} out
+ * @param {string} name
+ * @param {string} csv
+ * @param {string} what e.g. "1,234 orders"
+ */
+export function downloadCsv(out, name, csv, what) {
+  const blob = new Blob([csv], { type: 'text/csv;charset=utf-8' });
+  const url = URL.createObjectURL(blob);
+  const a = h('a', { href: url, download: name, hidden: true });
+  document.body.append(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 60_000);
+  out.querySelector('.export-note')?.remove();
+  out.prepend(h('p', { class: 'status export-note', text: `Downloaded ${name}: ${what}, ${bytes(blob.size)}.` }));
 }

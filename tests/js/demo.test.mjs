@@ -80,7 +80,8 @@ test('voucher order by id: details and its codes; reissues with showArchived / d
   assert.deepEqual(await column(page, '#voucher-results', 'Code'), v.codes.map((c) => c.value));
   const dd = await page.$$eval('#voucher-results .detail', (ds) => Object.fromEntries(ds.map((d) => [d.querySelector('dt').textContent, d.querySelector('dd').textContent])));
   assert.equal(dd.Status, v.status);
-  assert.equal(dd.Created, v.created_date);
+  assert.equal(dd.Created, v.created_date.slice(0, 10), 'the date in one readable form');
+  assert.equal(await page.getAttribute('#voucher-results .detail:nth-child(5) dd .date', 'title'), v.created_date, 'the raw value in the tooltip');
   await shots(page, 'voucher');
 
   // An order hit by the duplicate-primary bug that also has archived reissues.
@@ -117,14 +118,21 @@ test('subaccount orders: filters, descending sort, page X of Y, Load all to 100%
   await page.fill('#orders-status', 'revoked');
   await page.selectOption('#orders-sort', '-date_created');
   await page.selectOption('#orders-limit', '25');
+  await page.check('#orders-allcols'); // Created and Account type are among the "all columns"
   await page.click('#orders-search-btn');
   await page.waitForSelector('#orders-results table');
   const pages = Math.ceil(revoked / 25);
   assert.equal(await page.textContent('#orders-results .pager-pos'), `Page 1 of ${pages}`);
   assert.equal(await page.textContent('#orders-results .summary'), `Showing 1–25 of ${revoked}`);
   assert.ok((await column(page, '#orders-results', 'Status')).every((s) => s === 'revoked'));
-  const created = await column(page, '#orders-results', 'Created');
-  assert.deepEqual(created, [...created].sort((a, b) => Date.parse(b) - Date.parse(a)), 'newest first');
+  // Dates show as yyyy-MM-dd (as written), the raw value in the cell's tooltip.
+  const created = await page.$eval('#orders-results > .table-wrap > table', (t) => {
+    const i = [...t.tHead.rows[0].cells].findIndex((c) => c.textContent === 'Created');
+    return [...t.tBodies[0].rows].map((r) => [r.cells[i].textContent, r.cells[i].title]);
+  });
+  assert.ok(created.every(([shown, raw]) => shown === raw.slice(0, 10)), 'readable date, raw in the title');
+  const raw = created.map(([, r]) => r);
+  assert.deepEqual(raw, [...raw].sort((a, b) => Date.parse(b) - Date.parse(a)), 'newest first');
   await page.click('#orders-results .pager-next');
   await page.waitForFunction((t) => document.querySelector('#orders-results .pager-pos')?.textContent === t, `Page 2 of ${pages}`);
 
@@ -151,9 +159,11 @@ test('subaccount orders: filters, descending sort, page X of Y, Load all to 100%
   assert.match(await page.textContent('#orders-progress-text'), new RegExp(`^Loaded ${n} of ${n} orders \\(100%\\)`));
   const bar = await page.$eval('#orders-progress', (b) => [b.value, b.max]);
   assert.deepEqual(bar, [total, total]);
-  assert.equal(await rowCount(page, '#orders-results'), 1000, 'renders the first 1000');
+  assert.equal(await rowCount(page, '#orders-results'), 1000, 'renders the first page of 1000');
+  assert.equal(await page.textContent('#orders-results .pager-pos'), `Page 1 of ${Math.ceil(total / 1000)}`, 'and pages through the rest');
   assert.equal(await page.$$eval('#orders-results svg.chart-root rect', (r) => r.length) > 3, true, 'status chart drawn');
   assert.ok(await page.isDisabled('#orders-cancel'));
+  await page.uncheck('#orders-allcols');
   await shots(page, 'orders', '#orders-form');
   await finish(p);
 });
@@ -182,7 +192,8 @@ test('subaccount orders: Cancel stops Load all part-way (slow API)', async () =>
   assert.equal(await page.textContent('#orders-progress-text'), text, 'no more progress after Cancel');
   assert.ok(ctx.sb.stats.requests - requestsAtCancel <= 1, 'no further pages requested');
   assert.equal(await alertText(page), '', 'a cancel is not an error');
-  assert.equal(await rowCount(page, '#orders-results'), Math.min(got, 1000), 'what was loaded is shown');
+  assert.equal(await rowCount(page, '#orders-results'), Math.min(got, 100), 'what was loaded is shown, 100 a page');
+  assert.match(await page.textContent('#orders-results .summary'), /not every order: the load stopped at/, 'and marked as not every order');
   await finish(p);
 });
 

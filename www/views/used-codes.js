@@ -1,39 +1,46 @@
-// Used voucher codes: filters, sort and paging, the extra columns, and the CSV export download.
+// Used voucher codes: filters, sort and paging (in the URL's hash: route.js), the extra columns,
+// links to each code's voucher order and certificate order, and the CSV export download (the
+// API's CSV, neutralised for spreadsheets).
 
-import { $, $button, $input, $select, h, replace, table, bytes, num } from '../dom.js';
+import { $, $button, $input, $select, h, replace, table } from '../dom.js';
 import { announce, needClient, run } from '../alerts.js';
 import { dateFilter, dropEmpty, optInt, optText, wireDateMode } from '../form.js';
-import { emptyNote, pager, summaryLine } from '../results.js';
+import { downloadCsv, emptyNote, fileStamp, pager, refreshing, reveal, summaryLine } from '../results.js';
+import { go, register } from '../route.js';
 import { state } from '../state.js';
 
 /** @typedef {import('../../pkg-template/index.js').UsedVoucherCode} UsedVoucherCode */
 /** @typedef {import('../../pkg-template/index.js').UsedVoucherCodeList} UsedVoucherCodeList */
 
+/** @param {unknown} id a record id: its route's path part, or null when it is not one */
+const idPath = (id) => (typeof id === 'number' && Number.isSafeInteger(id) && id > 0 ? String(id) : null);
+
 /**
- * The table's columns; `extra` ones show with "all columns" (and not in the CSV preview).
- * @type {{ label: string, get: (c: UsedVoucherCode) => unknown, num?: true, mono?: true, wrap?: true, extra?: true }[]}
+ * The table's columns; `extra` ones show with "all columns" (and not in the CSV preview). The
+ * voucher order id opens the voucher order, the certificate order id that order's reissues.
+ * @type {(import('../dom.js').Column<UsedVoucherCode> & { extra?: true })[]}
  */
 export const CODE_COLUMNS = [
   { label: 'Id', get: (c) => c.id, num: true },
   { label: 'Code', get: (c) => c.value, mono: true },
   { label: 'Product', get: (c) => c.product_name },
-  { label: 'Voucher order', get: (c) => c.voucher_order_id, num: true },
-  { label: 'Certificate order', get: (c) => c.certificate_order_id, num: true },
+  { label: 'Voucher order', get: (c) => c.voucher_order_id, num: true, href: (c) => (idPath(c.voucher_order_id) ? `#voucher/${c.voucher_order_id}` : null) },
+  { label: 'Certificate order', get: (c) => c.certificate_order_id, num: true, href: (c) => (idPath(c.certificate_order_id) ? `#reissues/${c.certificate_order_id}` : null) },
   { label: 'Common name', get: (c) => c.cert_common_name, wrap: true },
   { label: 'Organization', get: (c) => c.cert_organization, wrap: true },
-  { label: 'Created', get: (c) => c.created_date },
-  { label: 'Requested', get: (c) => c.cert_request_date },
-  { label: 'Voucher valid till', get: (c) => c.voucher_validity_end_date },
+  { label: 'Created', get: (c) => c.created_date, date: true },
+  { label: 'Requested', get: (c) => c.cert_request_date, date: true },
+  { label: 'Voucher valid till', get: (c) => c.voucher_validity_end_date, date: true },
   { label: 'FQDNs', get: (c) => c.no_of_fqdns, num: true },
   { label: 'Wildcards', get: (c) => c.no_of_wildcards, num: true },
   { label: 'Shipping', get: (c) => c.shipping_method, extra: true },
   { label: 'Validity (years)', get: (c) => c.validity_years, num: true, extra: true },
   { label: 'Validity (days)', get: (c) => c.validity_days, num: true, extra: true },
   { label: 'Status', get: (c) => c.status, extra: true },
-  { label: 'Cert valid from', get: (c) => c.cert_validity_start_date, extra: true },
-  { label: 'Cert valid till', get: (c) => c.cert_validity_end_date, extra: true },
-  { label: 'Order valid from', get: (c) => c.order_valid_from, extra: true },
-  { label: 'Order valid till', get: (c) => c.order_valid_till, extra: true },
+  { label: 'Cert valid from', get: (c) => c.cert_validity_start_date, date: true, extra: true },
+  { label: 'Cert valid till', get: (c) => c.cert_validity_end_date, date: true, extra: true },
+  { label: 'Order valid from', get: (c) => c.order_valid_from, date: true, extra: true },
+  { label: 'Order valid till', get: (c) => c.order_valid_till, date: true, extra: true },
   { label: 'Server licenses', get: (c) => c.server_licenses, num: true, extra: true },
 ];
 
@@ -57,20 +64,25 @@ function codesQuery() {
 let codesLast = null;
 
 /**
- * Loads and shows the page at `offset`.
+ * Loads and shows the page at `offset` (the route's: the form holds the rest).
  * @param {number} [offset]
+ * @param {boolean} [show] scroll the results into view (a search the user asked for)
+ * @returns {Promise<boolean>} true when it showed a page
  */
-export async function searchCodes(offset = 0) {
-  await run('Used voucher codes', [$button('codes-search')], async () => {
+export function searchCodes(offset = 0, show = false) {
+  const out = $('codes-results');
+  return refreshing(out, () => run('Used voucher codes', [$button('codes-search')], async (/** @type {AbortSignal | undefined} */ signal = undefined) => {
     const c = needClient();
     const gen = state.generation;
     const query = codesQuery();
     const limit = Number($select('codes-limit').value);
-    const result = await c.listUsedVoucherCodes({ ...query, offset, limit });
-    if (gen !== state.generation) return;
+    const result = await c.listUsedVoucherCodes({ ...query, offset, limit }, { signal });
+    if (gen !== state.generation) return false;
     codesLast = { limit, result };
     renderCodes();
-  });
+    if (show) reveal($('codes-form'), out);
+    return true;
+  }));
 }
 
 function renderCodes() {
@@ -86,32 +98,27 @@ function renderCodes() {
   announce(`Used voucher codes: ${summaryLine(result.page, result.codes.length).textContent}`);
   replace(out,
     h('div', { class: 'result-bar' }, summaryLine(result.page, result.codes.length),
-      pager(result.page, limit, result.codes.length, (o) => searchCodes(o), 'Used voucher codes')),
+      pager(result.page, limit, result.codes.length, (o) => go('codes', { offset: o || undefined }), 'Used voucher codes')),
     table(cols, result.codes, { label: 'Used voucher codes' }));
 }
 
-/** Wires the search form, the column toggle and the export button. */
+/** Wires the search form, the column toggle, the export button and the view's route. */
 export function wireUsedCodes() {
-  $('codes-form').addEventListener('submit', (e) => { e.preventDefault(); searchCodes(0); });
+  register('codes', {
+    fields: ['product', 'voucher', 'certorder', 'code', 'id', 'date-mode', 'date-from', 'date-to', 'sort', 'dir', 'limit'],
+    extra: ['offset'],
+    load: (r) => searchCodes(Number(r.params.get('offset')) || 0, r.reveal),
+  });
+  $('codes-form').addEventListener('submit', (e) => { e.preventDefault(); go('codes'); });
   $input('codes-allcols').addEventListener('change', renderCodes);
   wireDateMode('codes');
 
-  $button('codes-export').addEventListener('click', () => run('Export CSV', [$button('codes-export')], async () => {
+  // The API's own CSV export of these filters, every formula-like cell neutralised.
+  $button('codes-export').addEventListener('click', () => run('Export CSV', [$button('codes-export')], async (/** @type {AbortSignal | undefined} */ signal = undefined) => {
     const c = needClient();
+    const pkg = /** @type {import('../state.js').Package} */ (state.pkg);
     const { filters, sort } = codesQuery();
-    const t0 = performance.now();
-    const csv = await c.exportUsedVoucherCodesCsv({ filters, sort });
-    const blob = new Blob([csv], { type: 'text/csv;charset=utf-8' });
-    const stamp = new Date().toISOString().slice(0, 19).replace(/[-:]/g, '').replace('T', '-');
-    const name = `used-voucher-codes-${stamp}.csv`;
-    const url = URL.createObjectURL(blob);
-    const a = h('a', { href: url, download: name, hidden: true });
-    document.body.append(a);
-    a.click();
-    a.remove();
-    setTimeout(() => URL.revokeObjectURL(url), 60_000);
-    const note = h('p', { class: 'status export-note', text: `Downloaded ${name} (${bytes(blob.size)}, ${num(Math.round(performance.now() - t0))} ms).` });
-    $('codes-results').querySelector('.export-note')?.remove();
-    $('codes-results').prepend(note);
+    const csv = await pkg.neutraliseCsv(await c.exportUsedVoucherCodesCsv({ filters, sort }, { signal }));
+    downloadCsv($('codes-results'), `used-voucher-codes-${fileStamp()}.csv`, csv, "the API's CSV export of these filters");
   }));
 }
