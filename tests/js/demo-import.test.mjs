@@ -214,9 +214,9 @@ test('CSV import: Cancel stops the worker\'s parse and shows nothing partial; a 
     const firstClosed = new Promise((resolve) => firstWorker.once('close', resolve));
     await page.waitForFunction(() => /** @type {any} */ (window).__progress.at(-1) > 0);
     await page.setInputFiles('#csv-file', small.file);
-    await firstClosed;
-    await page.waitForSelector('#csv-progress-box[data-state="done"]');
+    await page.waitForSelector('#csv-progress-box[data-state="done"]', { timeout: 60_000 });
     assert.equal(await page.textContent('#csv-progress-label'), 'Parsed small.csv');
+    await firstClosed; // the first file's worker was terminated
     assert.equal(await page.textContent('#csv-results .stat-rows'), '20');
     assert.equal(await rowCount(page, '#csv-results'), 20);
     assert.equal(page.workers().length, 1, 'only the second file\'s worker is left');
