@@ -228,3 +228,21 @@ test('CSV import: Cancel stops the worker\'s parse and shows nothing partial; a 
   }
   await finish(p);
 });
+
+test('CSV import of the API\'s export: fetched through the proxy, parsed in the worker, focus back on the button', async () => {
+  const p = await openPage();
+  const { page } = p;
+  await tab(page, 'csv');
+  await page.focus('#csv-fromapi');
+  await page.keyboard.press('Enter');
+  await page.waitForSelector('#csv-progress-box[data-state="done"]', { timeout: 60_000 });
+  assert.equal(await page.textContent('#csv-progress-label'), 'Parsed the API export');
+  assert.equal(await page.textContent('#csv-results .stat-rows'), '20,000');
+  assert.equal(await page.textContent('#csv-results .stat-bad-rows'), '0');
+  assert.equal(await page.$$eval('#csv-results .csv-bad', (e) => e.length), 0, 'no bad rows, no list');
+  assert.deepEqual((await column(page, '#csv-results', 'Id')).slice(0, 3).map(int), ctx.sb.dataset.usedCodes.slice(0, 3).map((c) => c.id));
+  assert.equal(await page.evaluate(() => document.activeElement?.id), 'csv-fromapi', 'focus back on the button used');
+  assert.equal(await alertText(page), '');
+  await axe(page, 'CSV import, from the API');
+  await finish(p);
+});
