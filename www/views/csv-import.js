@@ -99,6 +99,15 @@ class ImportJob {
   }
 }
 
+/** Bidi controls (embeddings, overrides, isolates, marks) in text from a file. */
+const BIDI = /[\u061C\u200E\u200F\u202A-\u202E\u2066-\u2069]/g;
+/**
+ * Text from a file (a cell quoted in a parser message, a file name) with its bidi controls shown
+ * as escapes, so a right-to-left override cannot reverse what follows it.
+ * @param {string} text
+ */
+const showBidi = (text) => text.replace(BIDI, (c) => `\\u{${c.codePointAt(0)?.toString(16).toUpperCase()}}`);
+
 /** @param {string} why */
 const abortError = (why) => new DOMException(`The CSV import was ${why}.`, 'AbortError');
 
@@ -125,11 +134,11 @@ export function wireCsvImport() {
     e.preventDefault();
     drop.classList.remove('dragging');
     const file = e.dataTransfer?.files?.[0];
-    if (file) parseCsv(file, file.name, file.size, fileInput);
+    if (file) parseCsv(file, showBidi(file.name), file.size, fileInput);
   });
   fileInput.addEventListener('change', () => {
     const file = fileInput.files?.[0];
-    if (file) parseCsv(file, file.name, file.size, fileInput);
+    if (file) parseCsv(file, showBidi(file.name), file.size, fileInput);
     fileInput.value = ''; // choosing the same file again parses it again
   });
   const fromApi = $button('csv-fromapi');
@@ -252,7 +261,7 @@ async function renderCsv(mine, result) {
   const productBox = h('div', { class: 'chart-box' });
   const monthBox = h('div', { class: 'chart-box' });
   const preview = h('div', { class: 'csv-preview' });
-  const exportButton = h('button', { type: 'button', class: 'btn', id: 'csv-export', text: `Export the ${num(rows)} rows as CSV` });
+  const exportButton = h('button', { type: 'button', class: 'btn', id: 'csv-export', text: `Export the ${num(rows)} ${result.errorCount ? 'good ' : ''}rows as CSV` });
   exportButton.addEventListener('click', () => exportRows(mine, /** @type {HTMLButtonElement} */ (exportButton)));
   const out = $('csv-results');
   replace(out,
@@ -298,7 +307,7 @@ function badRows(result, name) {
       { label: 'Line', get: (/** @type {ErrorInfo} */ e) => e.line, num: true, format: (v) => num(v) },
       { label: 'Column', get: (/** @type {ErrorInfo} */ e) => e.column, num: true, format: (v) => num(v) },
       // The message starts with the line and column the two columns before it show.
-      { label: 'Problem', get: (/** @type {ErrorInfo} */ e) => e.message.replace(/^line \d+, column \d+: /, ''), wrap: true },
+      { label: 'Problem', get: (/** @type {ErrorInfo} */ e) => showBidi(e.message.replace(/^line \d+, column \d+: /, '')), wrap: true },
     ], result.errors, { label: `Bad rows of ${name}` }),
     more > 0 ? h('p', { class: 'status csv-bad-more', text: `and ${num(more)} more bad ${more === 1 ? 'row' : 'rows'}, not listed` }) : null);
 }
