@@ -178,9 +178,9 @@ test('CSV import in a worker: 200,000 good rows and 103 bad ones, no long task o
 });
 
 test('CSV import: Cancel stops the worker\'s parse and shows nothing partial; a new file replaces the one in progress', async () => {
-  // 400,000 rows (about 100 MB, a second or more to parse): time enough to look at the panel
-  // while it parses and to cancel.
-  const big = await writeImport({ good: 400_000, name: 'cancel.csv' });
+  // 600,000 rows (about 150 MB, two seconds or more to parse): time enough to run axe on the
+  // panel while it parses (about half of 400,000 rows were parsed by then in a trial) and cancel.
+  const big = await writeImport({ good: 600_000, name: 'cancel.csv' });
   const small = await writeImport({ good: 20, bad: 0, name: 'small.csv' });
   const p = await openPage();
   const { page } = p;
