@@ -5,7 +5,8 @@
 #   sandbox node --test sandbox/test/
 #   build  scripts/build.sh + scripts/pack.sh (npm pack, installed into a scratch project)
 #   js-types tsc over every hand-written JS file, JSDoc types, --strict: tsconfig.checkjs.json
-#          (the package and the demo page) and tsconfig.checkjs.node.json (the Node loader, the
+#          (the package and the demo page), tsconfig.checkjs.worker.json (the demo's CSV worker,
+#          lib webworker) and tsconfig.checkjs.node.json (the Node loader, the
 #          sandbox, the tests' helpers); after the build, for the generated glue's typings
 #   wasm   wasm-bindgen tests against a live sandbox, in Node and in headless Chromium
 #   js     node --test tests/js/ (the installed package: client, CSV, faults, packaging,
@@ -34,7 +35,7 @@ step clippy-wasm cargo clippy --target wasm32-unknown-unknown --all-targets --qu
 step native cargo test --quiet
 step sandbox node --test sandbox/test/
 step build bash -c 'bash scripts/build.sh && bash scripts/pack.sh'
-step js-types bash -c 'r=0; for c in tsconfig.checkjs.json tsconfig.checkjs.node.json; do node_modules/.bin/tsc -p "$c" || r=1; done; exit $r'
+step js-types bash -c 'r=0; for c in tsconfig.checkjs.json tsconfig.checkjs.worker.json tsconfig.checkjs.node.json; do node_modules/.bin/tsc -p "$c" || r=1; done; exit $r'
 
 # A sandbox for the wasm-bindgen tests (their URL is compiled in; --cors: their Chromium page is
 # on the test runner's origin).
