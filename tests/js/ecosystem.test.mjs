@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { createServer } from 'node:http';
 import { promisify } from 'node:util';
-import { mkdirSync, writeFileSync, readFileSync, copyFileSync, rmSync, existsSync } from 'node:fs';
+import { mkdirSync, writeFileSync, readFileSync, readdirSync, copyFileSync, rmSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { sandbox, scratch, root, chromium, KEY } from './helpers.mjs';
@@ -146,31 +146,39 @@ function page(dir, head, script) {
   writeFileSync(join(dir, 'index.html'), `<!doctype html><meta charset="utf-8">${head}<title>eco</title><body>${script}`);
 }
 
-test('esbuild browser ESM bundle: with the .wasm copied beside it, it runs in Chromium; without, an init error names the copy', async () => {
+/** The .wasm files in `dir` (none when the bundle carries it). */
+const wasmFiles = (dir) => readdirSync(dir, { recursive: true }).filter((f) => String(f).endsWith('.wasm'));
+
+test('esbuild browser ESM bundle of certcentral-wasm/inline: no copy, no init(url), it runs in Chromium', async () => {
+  const dir = project('esbuild-esm-inline');
+  writeFileSync(join(dir, 'main.js'), `import { createClient, parseUsedVoucherCodesCsv } from 'certcentral-wasm/inline';\n${PAGE_MAIN()}`);
+  await bundle(dir, ['main.js', '--bundle', '--format=esm', '--outfile=dist/main.js', '--log-level=warning']);
+  page(join(dir, 'dist'), '', '<script type="module" src="./main.js"></script>');
+  assert.deepEqual(wasmFiles(join(dir, 'dist')), []);
+  assert.deepEqual(await servedPage(join(dir, 'dist')), EXPECTED);
+});
+
+test('esbuild browser ESM bundle of the default entry: without the .wasm, an init error (404) names certcentral-wasm/inline and the copy; with the copy it runs', async () => {
   const dir = project('esbuild-esm');
-  writeFileSync(join(dir, 'main.js'), `import { createClient, parseUsedVoucherCodesCsv, init } from 'certcentral-wasm';\n${PAGE_MAIN()}`);
+  writeFileSync(join(dir, 'main.js'), `import { createClient, parseUsedVoucherCodesCsv } from 'certcentral-wasm';\n${PAGE_MAIN()}`);
   await bundle(dir, ['main.js', '--bundle', '--format=esm', '--outfile=dist/main.js', '--log-level=warning']);
   page(join(dir, 'dist'), '', '<script type="module" src="./main.js"></script>');
   const missing = await servedPage(join(dir, 'dist'));
   assert.equal(missing.kind, 'init', JSON.stringify(missing));
   assert.equal(missing.status, 404);
+  assert.match(missing.message, /import from 'certcentral-wasm\/inline'/);
   assert.match(missing.message, /copy node_modules\/certcentral-wasm\/certcentral_wasm_bg\.wasm/);
   copyFileSync(join(pkgDir, 'certcentral_wasm_bg.wasm'), join(dir, 'dist/certcentral_wasm_bg.wasm'));
   assert.deepEqual(await servedPage(join(dir, 'dist')), EXPECTED);
 });
 
-test('esbuild iife bundle (no import.meta.url): an init error until init(url), then it runs', async () => {
+test('esbuild iife bundle (no import.meta.url) of certcentral-wasm/inline: no copy, no init(url), it runs', async () => {
   const dir = project('esbuild-iife');
-  writeFileSync(join(dir, 'main.js'), `import { createClient, parseUsedVoucherCodesCsv, init } from 'certcentral-wasm';
-    (async () => {
-      let first = null;
-      try { await init() } catch (e) { first = { kind: e.kind, message: e.message } }
-      ${PAGE_MAIN("await init(new URL('/certcentral_wasm_bg.wasm', location.href));")}
-      document.body.dataset.first = JSON.stringify(first);
-    })();`);
+  writeFileSync(join(dir, 'main.js'), `import { createClient, parseUsedVoucherCodesCsv } from 'certcentral-wasm/inline';
+    (async () => { ${PAGE_MAIN()} })();`);
   await bundle(dir, ['main.js', '--bundle', '--format=iife', '--outfile=dist/main.js', '--log-level=warning']);
-  copyFileSync(join(pkgDir, 'certcentral_wasm_bg.wasm'), join(dir, 'dist/certcentral_wasm_bg.wasm'));
   page(join(dir, 'dist'), '', '<script src="./main.js"></script>');
+  assert.deepEqual(wasmFiles(join(dir, 'dist')), []);
   assert.deepEqual(await servedPage(join(dir, 'dist')), EXPECTED);
 });
 
@@ -184,6 +192,14 @@ test("a page with a strict CSP: 'wasm-unsafe-eval' is all it needs, and without 
   assert.equal(blocked.kind, 'init', JSON.stringify(blocked));
   assert.match(blocked.message, /'wasm-unsafe-eval'/);
   assert.match(blocked.message, /not 'unsafe-eval'/);
+  page(dir, CSP("'self' 'wasm-unsafe-eval'"), '<script type="module" src="./main.js"></script>');
+  assert.deepEqual(await servedPage(dir), EXPECTED);
+  // certcentral-wasm/inline compiles bytes carried in JS: the same 'wasm-unsafe-eval', no more.
+  writeFileSync(join(dir, 'main.js'), `import { createClient, parseUsedVoucherCodesCsv } from '/pkg/inline.js';\n${PAGE_MAIN()}`);
+  page(dir, CSP("'self'"), '<script type="module" src="./main.js"></script>');
+  const inlineBlocked = await servedPage(dir);
+  assert.equal(inlineBlocked.kind, 'init', JSON.stringify(inlineBlocked));
+  assert.match(inlineBlocked.message, /'wasm-unsafe-eval'/);
   page(dir, CSP("'self' 'wasm-unsafe-eval'"), '<script type="module" src="./main.js"></script>');
   assert.deepEqual(await servedPage(dir), EXPECTED);
 });
@@ -330,9 +346,11 @@ test('TypeScript 5 and 7 --strict without skipLibCheck: Node-only (es2022 + @typ
 test('the exports map offers a workerd condition whose loader imports the .wasm as a module', () => {
   const pj = JSON.parse(readFileSync(join(pkgDir, 'package.json'), 'utf8'));
   assert.equal(pj.exports['.'].workerd, './workerd.js');
+  // certcentral-wasm/inline: the main entry's typings; Workers keep their loader (no compiling bytes there).
+  assert.deepEqual(pj.exports['./inline'], { types: './index.d.ts', workerd: './workerd.js', default: './inline.js' });
   assert.ok(Object.keys(pj.exports['.']).indexOf('workerd') < Object.keys(pj.exports['.']).indexOf('node'));
   assert.match(readFileSync(join(pkgDir, 'workerd.js'), 'utf8'), /^import wasmModule from '\.\/certcentral_wasm_bg\.wasm';$/m);
-  for (const f of ['index.js', 'node.js', 'workerd.js']) {
+  for (const f of ['index.js', 'inline.js', 'node.js', 'workerd.js']) {
     const src = readFileSync(join(pkgDir, f), 'utf8');
     // import.meta.url only inside a function, never at module level.
     for (const line of src.split('\n').filter((l) => l.includes('import.meta.url') && !l.trimStart().startsWith('//'))) {
@@ -342,15 +360,15 @@ test('the exports map offers a workerd condition whose loader imports the .wasm 
   assert.ok(existsSync(join(pkgDir, 'start.js')));
 });
 
-test('Rollup 4 (@rollup/plugin-node-resolve) browser ESM bundle, the .wasm copied beside it, in Chromium', async () => {
+test('Rollup 4 (@rollup/plugin-node-resolve) browser ESM bundle of certcentral-wasm/inline: no copy, in Chromium', async () => {
   const dir = project('rollup');
-  writeFileSync(join(dir, 'main.js'), `import { createClient, parseUsedVoucherCodesCsv } from 'certcentral-wasm';\n${PAGE_MAIN()}`);
+  writeFileSync(join(dir, 'main.js'), `import { createClient, parseUsedVoucherCodesCsv } from 'certcentral-wasm/inline';\n${PAGE_MAIN()}`);
   writeFileSync(join(dir, 'rollup.config.mjs'), `
     import { nodeResolve } from ${JSON.stringify(pathToFileURL(join(root, 'node_modules/@rollup/plugin-node-resolve/dist/es/index.js')).href)};
     export default { input: 'main.js', output: { dir: 'dist', format: 'es' }, plugins: [nodeResolve({ browser: true, rootDir: ${JSON.stringify(scratch)}, modulePaths: [${JSON.stringify(join(scratch, 'node_modules'))}] })] };
   `);
   await run(join(root, 'node_modules/.bin/rollup'), ['-c', '--silent'], { cwd: dir, encoding: 'utf8' });
-  copyFileSync(join(pkgDir, 'certcentral_wasm_bg.wasm'), join(dir, 'dist/certcentral_wasm_bg.wasm'));
+  assert.deepEqual(wasmFiles(join(dir, 'dist')), []);
   page(join(dir, 'dist'), '', '<script type="module" src="./main.js"></script>');
   assert.deepEqual(await servedPage(join(dir, 'dist')), EXPECTED);
 });

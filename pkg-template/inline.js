@@ -1,0 +1,48 @@
+// Entry `certcentral-wasm/inline`: the .wasm travels inside the package's JS
+// (certcentral_wasm_inline.js, written by scripts/build.sh: deflate-raw, then base64), so a
+// bundler that does not copy `new URL('x.wasm', import.meta.url)` assets (esbuild, Rollup, an
+// iife bundle) needs no copy step and no `init(url)`. Same API and typings as the main entry.
+// The bytes are unpacked with DecompressionStream and compiled asynchronously on first use,
+// which a Content-Security-Policy allows with 'wasm-unsafe-eval', as for the main entry.
+// A failed start-up is a CertCentralError of kind `init` and is not kept.
+import initWasm, * as glue from './certcentral_wasm.js';
+import { WASM_DEFLATE_RAW_BASE64 } from './certcentral_wasm_inline.js';
+import { makeApi, CertCentralError } from './api.js';
+import { asyncStart, initError } from './start.js';
+
+/**
+ * Base64 to bytes: Uint8Array.fromBase64 where the runtime has it, else atob.
+ * @param {string} text
+ * @returns {Uint8Array<ArrayBuffer>}
+ */
+function fromBase64(text) {
+  const native = /** @type {{ fromBase64?: (s: string) => Uint8Array<ArrayBuffer> }} */ (/** @type {unknown} */ (Uint8Array)).fromBase64;
+  if (typeof native === 'function') return native(text);
+  const bin = atob(text);
+  const out = new Uint8Array(bin.length);
+  for (let i = 0; i < bin.length; i++) out[i] = bin.charCodeAt(i);
+  return out;
+}
+
+/**
+ * The .wasm carried in this package's JS, unpacked.
+ * @returns {Promise<Uint8Array>}
+ */
+async function inlined() {
+  try {
+    const packed = new Response(fromBase64(WASM_DEFLATE_RAW_BASE64)).body;
+    if (!packed) throw new Error('no body stream');
+    const wasm = packed.pipeThrough(new DecompressionStream('deflate-raw'));
+    return new Uint8Array(await new Response(wasm).arrayBuffer());
+  } catch (e) {
+    throw initError(`unpacking the .wasm carried in certcentral_wasm_inline.js failed (${e instanceof Error ? e.message : String(e)}): `
+      + "this runtime needs DecompressionStream('deflate-raw'); import 'certcentral-wasm' (the .wasm as a file) instead", { cause: e });
+  }
+}
+
+const { ready, readySync } = asyncStart(glue, initWasm, inlined);
+
+export const {
+  createClient, parseUsedVoucherCodesCsv, parseUsedVoucherCodesCsvColumns, UsedVoucherCodesCsvParser, init,
+} = makeApi(glue, ready, readySync);
+export { CertCentralError };
