@@ -551,3 +551,92 @@ test('webpack 5, target node (as Next.js bundles a route handler): the Node entr
   await webpack(dir, `export default { mode: 'production', target: 'node', entry: './main.mjs', experiments: { outputModule: true }, output: { path: ${JSON.stringify(join(dir, 'dist'))}, filename: 'main.mjs', module: true, chunkFormat: 'module' }, stats: 'errors-only' };`);
   assert.deepEqual(await nodeBundle(scratch, join(dir, 'dist/main.mjs')), EXPECTED);
 });
+
+/**
+ * One Next.js app (npm next, react, react-dom) for both bundlers: a route handler (Node
+ * runtime) and a client component page, each doing the scenario against `?base=`. No config
+ * beyond where to build (distDir, from NEXT_DIST_DIR) and the repository as the root (where
+ * `next` is installed).
+ * @returns {string} the app's directory
+ */
+function nextApp() {
+  const app = join(eco, 'next');
+  if (existsSync(join(app, 'app/page.js'))) return app;
+  mkdirSync(join(app, 'app/api/x'), { recursive: true });
+  writeFileSync(join(app, 'next.config.mjs'), `export default {
+    distDir: process.env.NEXT_DIST_DIR ?? '.next',
+    turbopack: { root: ${JSON.stringify(root)} },
+    outputFileTracingRoot: ${JSON.stringify(root)},
+  };`);
+  writeFileSync(join(app, 'app/layout.js'), `export default function RootLayout({ children }) {
+    return <html lang="en"><body>{children}</body></html>;
+  }`);
+  writeFileSync(join(app, 'app/page.js'), `'use client';
+    import { useEffect } from 'react';
+    import { createClient, parseUsedVoucherCodesCsv } from 'certcentral-wasm';
+    export default function Page() {
+      useEffect(() => { (async () => { ${PAGE_MAIN().replace("location.origin + '/services/v2'", "new URL(location.href).searchParams.get('base')")} })(); }, []);
+      return <p>certcentral-wasm in a client component</p>;
+    }`);
+  writeFileSync(join(app, 'app/api/x/route.js'), `import { createClient, parseUsedVoucherCodesCsv } from 'certcentral-wasm';
+    export async function GET(request) {
+      try {
+        ${SCENARIO("new URL(request.url).searchParams.get('base')")}
+        return Response.json(result);
+      } catch (e) {
+        return Response.json({ kind: e.kind, name: e.name, message: e.message });
+      }
+    }`);
+  return app;
+}
+
+/**
+ * `next build` (with `flags`) into its own distDir, then `next start` on a free port: returns
+ * what the route handler answers and what the client component reports in Chromium.
+ * @param {string} distDir
+ * @param {string[]} flags
+ */
+async function nextBuildAndStart(distDir, flags) {
+  const app = nextApp();
+  const next = join(root, 'node_modules/.bin/next');
+  const env = { ...process.env, NEXT_TELEMETRY_DISABLED: '1', NEXT_DIST_DIR: distDir };
+  await run(next, ['build', ...flags], { cwd: app, encoding: 'utf8', env, timeout: 300000 });
+  const port = await freePort();
+  const { spawn } = await import('node:child_process');
+  const child = spawn(next, ['start', '-p', String(port), '-H', '127.0.0.1'], { cwd: app, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let log = '';
+  child.stdout.on('data', (d) => { log += d; });
+  child.stderr.on('data', (d) => { log += d; });
+  const page = await browser.context.newPage();
+  try {
+    const base = encodeURIComponent(sb.baseUrl);
+    let route;
+    for (let i = 0; i < 300 && route === undefined; i++) {
+      try {
+        route = await (await fetch(`http://127.0.0.1:${port}/api/x?base=${base}`)).json();
+      } catch {
+        if (child.exitCode !== null) throw new Error(log);
+        await new Promise((r) => setTimeout(r, 100)); // polling for start-up, not a timed assertion
+      }
+    }
+    await page.goto(`http://127.0.0.1:${port}/?base=${base}`);
+    await page.waitForFunction(() => document.body.dataset.done === '1', null, { timeout: 30000 });
+    const client = JSON.parse(await page.evaluate(() => document.body.dataset.result ?? 'null'));
+    return { route, client, log };
+  } finally {
+    await page.close();
+    child.kill();
+  }
+}
+
+test('Next.js 16 with Turbopack (next build): a route handler and a client component, no config', async () => {
+  const { route, client, log } = await nextBuildAndStart('.next-turbopack', []);
+  assert.deepEqual(route, EXPECTED, log);
+  assert.deepEqual(client, EXPECTED, log);
+});
+
+test('Next.js 16 with webpack (next build --webpack): a route handler and a client component, no config', async () => {
+  const { route, client, log } = await nextBuildAndStart('.next-webpack', ['--webpack']);
+  assert.deepEqual(route, EXPECTED, log);
+  assert.deepEqual(client, EXPECTED, log);
+});
