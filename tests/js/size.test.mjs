@@ -76,13 +76,14 @@ import { root } from './helpers.mjs';
 // left out of the package sum (it is the .wasm a second time, for the bundlers that do not copy
 // the file; nobody loads both). Measured: certcentral_wasm_inline.js 125,520 B gzip -9 (166,588 B
 // raw; the .wasm deflate-raw'd and base64'd: +732 B over the .wasm's own 124,788 B gzip -9) and
-// inline.js 1,112 B, 126,632 B in all; the budget keeps the wasm budget's ~600 B spare. Without
+// inline.js 1,533 B (node:zlib and a synchronous instantiate in Node: 25 ms to a started
+// module instead of 55 ms), 127,053 B in all; the budget keeps the wasm budget's ~600 B spare. Without
 // them the package sum is 181,727 B (+83 B: start.js's shared asyncStart and the hint naming the
 // inline entry, index.js shorter), within its budget.
 const BUDGET = {
   wasmGzip: 125_400,
   packageGzipSum: 182_500,
-  inlineGzipSum: 127_200,
+  inlineGzipSum: 127_650,
 };
 /** The files of certcentral-wasm/inline only (budget inlineGzipSum, not packageGzipSum). */
 const INLINE = ['certcentral_wasm_inline.js', 'inline.js'];
