@@ -92,7 +92,7 @@ test('esbuild --platform=node, CommonJS bundle (no import.meta.url)', async () =
   assert.deepEqual(await nodeBundle(scratch, join(dir, 'dist/out.cjs')), EXPECTED);
 });
 
-test('a Node bundle run where the package cannot be found fails with an init error that says what to do', async () => {
+test('a Node bundle run where the package cannot be found: an init error naming certcentral-wasm/inline, whose bundle then runs there', async () => {
   const dir = project('esbuild-node-lost');
   writeFileSync(join(dir, 'main.mjs'), `import { init } from 'certcentral-wasm';
     try { await init(); console.log('{"ok":true}') } catch (e) { console.log(JSON.stringify({ kind: e.kind, name: e.name, message: e.message })) }`);
@@ -103,6 +103,12 @@ test('a Node bundle run where the package cannot be found fails with an init err
   assert.equal(r.kind, 'init', JSON.stringify(r));
   assert.equal(r.name, 'CertCentralError');
   assert.match(r.message, /external|serverExternalPackages/);
+  assert.match(r.message, /'certcentral-wasm\/inline'/);
+  // The fix it names: the same bundle of certcentral-wasm/inline runs anywhere.
+  writeFileSync(join(dir, 'inline.mjs'), `import { createClient, parseUsedVoucherCodesCsv } from 'certcentral-wasm/inline';\n${NODE_MAIN}`);
+  await bundle(dir, ['inline.mjs', '--bundle', '--platform=node', '--format=esm', '--outfile=dist/inline.mjs', '--log-level=warning']);
+  copyFileSync(join(dir, 'dist/inline.mjs'), join(lost, 'inline.mjs'));
+  assert.deepEqual(await nodeBundle('/', join(lost, 'inline.mjs')), EXPECTED);
 });
 
 /**
