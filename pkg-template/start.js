@@ -78,7 +78,10 @@ async function compile(bytes, url, contentType) {
  */
 export async function moduleFrom(source) {
   source = await source; // a promise of a Response, such as fetch(url)
-  if (source instanceof WebAssembly.Module) return source;
+  // A module from another realm too (Next.js's edge sandbox hands those out): instanceof fails there.
+  if (source instanceof WebAssembly.Module || Object.prototype.toString.call(source) === '[object WebAssembly.Module]') {
+    return /** @type {WebAssembly.Module} */ (source);
+  }
   if (source instanceof ArrayBuffer || ArrayBuffer.isView(source)) {
     return compile(/** @type {BufferSource} */ (source), null, null);
   }

@@ -349,11 +349,16 @@ test('TypeScript 5 and 7 --strict without skipLibCheck: Node-only (es2022 + @typ
   assert.equal(await typecheck(web, 'main.ts', dom, tsgo), '');
 });
 
-test('the exports map offers a workerd condition whose loader imports the .wasm as a module', () => {
+test('the exports map offers workerd and edge-light conditions whose loaders import the .wasm as a module', () => {
   const pj = JSON.parse(readFileSync(join(pkgDir, 'package.json'), 'utf8'));
   assert.equal(pj.exports['.'].workerd, './workerd.js');
   // certcentral-wasm/inline: the main entry's typings; Workers keep their loader (no compiling bytes there).
-  assert.deepEqual(pj.exports['./inline'], { types: './index.d.ts', workerd: './workerd.js', default: './inline.js' });
+  assert.deepEqual(pj.exports['./inline'], { types: './index.d.ts', workerd: './workerd.js', 'edge-light': './edge-light.js', default: './inline.js' });
+  // Next.js's edge runtime: edge-light before node (both may be set), the .wasm imported with ?module.
+  assert.equal(pj.exports['.']['edge-light'], './edge-light.js');
+  assert.equal(pj.exports['./proxy']['edge-light'], './proxy-edge-light.js');
+  assert.ok(Object.keys(pj.exports['.']).indexOf('edge-light') < Object.keys(pj.exports['.']).indexOf('node'));
+  assert.match(readFileSync(join(pkgDir, 'edge-light.js'), 'utf8'), /^import wasmModule from '\.\/certcentral_wasm_bg\.wasm\?module';$/m);
   assert.ok(Object.keys(pj.exports['.']).indexOf('workerd') < Object.keys(pj.exports['.']).indexOf('node'));
   assert.match(readFileSync(join(pkgDir, 'workerd.js'), 'utf8'), /^import wasmModule from '\.\/certcentral_wasm_bg\.wasm';$/m);
   for (const f of ['index.js', 'inline.js', 'node.js', 'workerd.js']) {
@@ -597,13 +602,53 @@ function nextApp() {
 }
 
 /**
+ * The edge runtime's routes (`export const runtime = 'edge'`: the `edge-light` condition): the
+ * scenario, and the proxy under /certcentral. Written for the Turbopack build only: Next.js
+ * 16.4.6's `build --webpack` fails on any edge route handler (ENOENT
+ * route_client-reference-manifest.js), with or without this package.
+ * @param {string} app
+ * @param {boolean} on
+ */
+function nextEdgeRoutes(app, on) {
+  rmSync(join(app, 'app/api/edge'), { recursive: true, force: true });
+  rmSync(join(app, 'app/certcentral'), { recursive: true, force: true });
+  if (!on) return;
+  mkdirSync(join(app, 'app/api/edge'), { recursive: true });
+  writeFileSync(join(app, 'app/api/edge/route.js'), `import { createClient, parseUsedVoucherCodesCsv } from 'certcentral-wasm';
+    export const runtime = 'edge';
+    export async function GET(request) {
+      try {
+        ${SCENARIO("new URL(request.url).searchParams.get('base')")}
+        return Response.json(result);
+      } catch (e) {
+        return Response.json({ kind: e.kind, name: e.name, message: e.message });
+      }
+    }`);
+  mkdirSync(join(app, 'app/certcentral/[...path]'), { recursive: true });
+  writeFileSync(join(app, 'app/certcentral/[...path]/route.js'), `import { createProxy } from 'certcentral-wasm/proxy';
+    export const runtime = 'edge';
+    let proxy;
+    export function GET(request) {
+      proxy ??= createProxy({ apiKey: '${KEY}', baseUrl: '${sb.baseUrl}', rateLimit: false });
+      // The edge runtime adds the catch-all segment to the query (?path=account&path=...),
+      // which the proxy refuses as an unknown parameter: take it off.
+      const url = new URL(request.url);
+      url.searchParams.delete('path');
+      return proxy.fetch(new Request(url, request));
+    }`);
+}
+
+/**
  * `next build` (with `flags`) into its own distDir, then `next start` on a free port: returns
- * what the route handler answers and what the client component reports in Chromium.
+ * what the route handler answers and what the client component reports in Chromium (and, with
+ * `edge`, what the edge runtime's route and proxy answer).
  * @param {string} distDir
  * @param {string[]} flags
+ * @param {boolean} edge
  */
-async function nextBuildAndStart(distDir, flags) {
+async function nextBuildAndStart(distDir, flags, edge) {
   const app = nextApp();
+  nextEdgeRoutes(app, edge);
   const next = join(root, 'node_modules/.bin/next');
   const env = { ...process.env, NEXT_TELEMETRY_DISABLED: '1', NEXT_DIST_DIR: distDir };
   await run(next, ['build', ...flags], { cwd: app, encoding: 'utf8', env, timeout: 300000 });
@@ -628,21 +673,29 @@ async function nextBuildAndStart(distDir, flags) {
     await page.goto(`http://127.0.0.1:${port}/?base=${base}`);
     await page.waitForFunction(() => document.body.dataset.done === '1', null, { timeout: 30000 });
     const client = JSON.parse(await page.evaluate(() => document.body.dataset.result ?? 'null'));
-    return { route, client, log };
+    if (!edge) return { route, client, log };
+    const edgeRoute = await (await fetch(`http://127.0.0.1:${port}/api/edge?base=${base}`)).json();
+    const proxied = await fetch(`http://127.0.0.1:${port}/certcentral/account/subaccount/order?limit=2`);
+    const proxyPage = { status: proxied.status, body: await proxied.text() };
+    return { route, client, edgeRoute, proxyPage, log };
   } finally {
     await page.close();
     child.kill();
   }
 }
 
-test('Next.js 16 with Turbopack (next build): a route handler and a client component, no config', async () => {
-  const { route, client, log } = await nextBuildAndStart('.next-turbopack', []);
+test('Next.js 16 with Turbopack (next build): a route handler, a client component, and in the edge runtime a route handler and the proxy (edge-light), no config', async () => {
+  const { route, client, edgeRoute, proxyPage, log } = await nextBuildAndStart('.next-turbopack', [], true);
   assert.deepEqual(route, EXPECTED, log);
   assert.deepEqual(client, EXPECTED, log);
+  assert.deepEqual(edgeRoute, EXPECTED, log);
+  assert.equal(proxyPage?.status, 200, `${proxyPage?.body}${log}`);
+  assert.equal(JSON.parse(proxyPage?.body ?? '{}').orders.length, 2);
+  assert.ok(!proxyPage?.body.includes(KEY));
 });
 
 test('Next.js 16 with webpack (next build --webpack): a route handler and a client component, no config', async () => {
-  const { route, client, log } = await nextBuildAndStart('.next-webpack', ['--webpack']);
+  const { route, client, log } = await nextBuildAndStart('.next-webpack', ['--webpack'], false);
   assert.deepEqual(route, EXPECTED, log);
   assert.deepEqual(client, EXPECTED, log);
 });
