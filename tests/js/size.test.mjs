@@ -80,9 +80,14 @@ import { root } from './helpers.mjs';
 // module instead of 55 ms), 127,053 B in all; the budget keeps the wasm budget's ~600 B spare. Without
 // them the package sum is 181,727 B (+83 B: start.js's shared asyncStart and the hint naming the
 // inline entry, index.js shorter), within its budget.
+// 2026-12-02 (issue 17, the edge-light condition): package sum raised on purpose by the measured
+// growth, 181,727 -> 182,708 B (+981 B; the wasm unchanged): edge-light.js (523 B, Next.js's
+// edge runtime: the .wasm imported with ?module), proxy-edge-light.js (324 B), start.js's
+// cross-realm WebAssembly.Module check (+91 B), the Node loader's hint naming the inline entry
+// (+43 B). The budget keeps the ~850 B spare it had.
 const BUDGET = {
   wasmGzip: 125_400,
-  packageGzipSum: 182_500,
+  packageGzipSum: 183_550,
   inlineGzipSum: 127_650,
 };
 /** The files of certcentral-wasm/inline only (budget inlineGzipSum, not packageGzipSum). */
