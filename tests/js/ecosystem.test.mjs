@@ -589,6 +589,12 @@ function nextApp() {
       useEffect(() => { (async () => { ${PAGE_MAIN().replace("location.origin + '/services/v2'", "new URL(location.href).searchParams.get('base')")} })(); }, []);
       return <p>certcentral-wasm in a client component</p>;
     }`);
+  // The proxy in a Node-runtime catch-all route (README "Next.js route handler"), created on
+  // first use: at module level it would run at build time, where the key is not set.
+  mkdirSync(join(app, 'app/cc-node/[...path]'), { recursive: true });
+  writeFileSync(join(app, 'app/cc-node/[...path]/route.js'), `import { createProxy } from 'certcentral-wasm/proxy';
+    let proxy;
+    export const GET = (request) => (proxy ??= createProxy({ apiKey: '${KEY}', baseUrl: '${sb.baseUrl}', basePath: '/cc-node', rateLimit: false })).fetch(request);`);
   writeFileSync(join(app, 'app/api/x/route.js'), `import { createClient, parseUsedVoucherCodesCsv } from 'certcentral-wasm';
     export async function GET(request) {
       try {
@@ -673,6 +679,11 @@ async function nextBuildAndStart(distDir, flags, edge) {
     await page.goto(`http://127.0.0.1:${port}/?base=${base}`);
     await page.waitForFunction(() => document.body.dataset.done === '1', null, { timeout: 30000 });
     const client = JSON.parse(await page.evaluate(() => document.body.dataset.result ?? 'null'));
+    const viaNode = await fetch(`http://127.0.0.1:${port}/cc-node/account/subaccount/order?limit=2`);
+    const nodeProxy = { status: viaNode.status, body: await viaNode.text() };
+    assert.equal(nodeProxy.status, 200, `${nodeProxy.body}${log}`);
+    assert.equal(JSON.parse(nodeProxy.body).orders.length, 2);
+    assert.ok(!nodeProxy.body.includes(KEY));
     if (!edge) return { route, client, log };
     const edgeRoute = await (await fetch(`http://127.0.0.1:${port}/api/edge?base=${base}`)).json();
     const proxied = await fetch(`http://127.0.0.1:${port}/certcentral/account/subaccount/order?limit=2`);
@@ -684,7 +695,7 @@ async function nextBuildAndStart(distDir, flags, edge) {
   }
 }
 
-test('Next.js 16 with Turbopack (next build): a route handler, a client component, and in the edge runtime a route handler and the proxy (edge-light), no config', async () => {
+test('Next.js 16 with Turbopack (next build): a route handler, a client component, the proxy in a route, and in the edge runtime a route handler and the proxy (edge-light), no config', async () => {
   const { route, client, edgeRoute, proxyPage, log } = await nextBuildAndStart('.next-turbopack', [], true);
   assert.deepEqual(route, EXPECTED, log);
   assert.deepEqual(client, EXPECTED, log);
@@ -694,7 +705,7 @@ test('Next.js 16 with Turbopack (next build): a route handler, a client componen
   assert.ok(!proxyPage?.body.includes(KEY));
 });
 
-test('Next.js 16 with webpack (next build --webpack): a route handler and a client component, no config', async () => {
+test('Next.js 16 with webpack (next build --webpack): a route handler, a client component and the proxy in a route, no config', async () => {
   const { route, client, log } = await nextBuildAndStart('.next-webpack', ['--webpack'], false);
   assert.deepEqual(route, EXPECTED, log);
   assert.deepEqual(client, EXPECTED, log);
