@@ -311,8 +311,11 @@ async function typecheck(dir, file, flags, compiler = tsc) {
 
 const TS_CONSUMER = `
 import { createClient, init, parseUsedVoucherCodesCsv, CertCentralError, type CertCentralErrorKind, type UsedVoucherCode } from 'certcentral-wasm';
+import * as inline from 'certcentral-wasm/inline';
 export async function main(base: string): Promise<number> {
   await init();
+  const same: typeof init = inline.init; // the inline entry has the main entry's typings
+  await same(new Uint8Array(0));
   const c = await createClient({ apiKey: 'k', baseUrl: base });
   const r = await c.listSubaccountOrders({ limit: 1 });
   const p = await parseUsedVoucherCodesCsv('');
