@@ -2,8 +2,9 @@
 // (certcentral_wasm_inline.js, written by scripts/build.sh: deflate-raw, then base64), so a
 // bundler that does not copy `new URL('x.wasm', import.meta.url)` assets (esbuild, Rollup, an
 // iife bundle) needs no copy step and no `init(url)`. Same API and typings as the main entry.
-// The bytes are unpacked (DecompressionStream; node:zlib in Node) and compiled asynchronously on first use,
-// which a Content-Security-Policy allows with 'wasm-unsafe-eval', as for the main entry.
+// The bytes are unpacked (DecompressionStream; node:zlib in Node) and compiled asynchronously
+// on first use, which a Content-Security-Policy allows with 'wasm-unsafe-eval', as for the main
+// entry.
 // A failed start-up is a CertCentralError of kind `init` and is not kept.
 import initWasm, * as glue from './certcentral_wasm.js';
 import { WASM_DEFLATE_RAW_BASE64 } from './certcentral_wasm_inline.js';
@@ -17,7 +18,7 @@ import { asyncStart, initError } from './start.js';
  */
 function fromBase64(text) {
   const native = /** @type {{ fromBase64?: (s: string) => Uint8Array<ArrayBuffer> }} */ (/** @type {unknown} */ (Uint8Array)).fromBase64;
-  if (typeof native === 'function') return native(text);
+  if (typeof native === 'function') return native.call(Uint8Array, text);
   const bin = atob(text);
   const out = new Uint8Array(bin.length);
   for (let i = 0; i < bin.length; i++) out[i] = bin.charCodeAt(i);

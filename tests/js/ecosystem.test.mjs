@@ -507,25 +507,32 @@ test("vite dev: without optimizeDeps.exclude an init error names it; with that o
 });
 
 const NODE_LIKE_MAIN = `import { createClient, parseUsedVoucherCodesCsv } from 'certcentral-wasm';\n${NODE_MAIN}`;
+const NODE_LIKE_INLINE = NODE_LIKE_MAIN.replace("from 'certcentral-wasm'", "from 'certcentral-wasm/inline'");
 
-test('Bun (npm package bun) imports the package by name', async () => {
+test('Bun (npm package bun) imports the package by name, and certcentral-wasm/inline', async () => {
   const dir = project('bun');
   writeFileSync(join(dir, 'main.mjs'), NODE_LIKE_MAIN);
-  const { stdout } = await run(join(root, 'node_modules/.bin/bun'), ['main.mjs'], {
-    cwd: dir, encoding: 'utf8', timeout: 60000, env: { ...process.env, BASE: sb.baseUrl },
-  });
-  assert.deepEqual(JSON.parse(stdout.trim().split('\n').pop() ?? ''), EXPECTED);
+  writeFileSync(join(dir, 'inline.mjs'), NODE_LIKE_INLINE);
+  for (const file of ['main.mjs', 'inline.mjs']) {
+    const { stdout } = await run(join(root, 'node_modules/.bin/bun'), [file], {
+      cwd: dir, encoding: 'utf8', timeout: 60000, env: { ...process.env, BASE: sb.baseUrl },
+    });
+    assert.deepEqual(JSON.parse(stdout.trim().split('\n').pop() ?? ''), EXPECTED, file);
+  }
 });
 
-test('Deno (npm package deno) imports the package by name from node_modules', async () => {
+test('Deno (npm package deno) imports the package by name from node_modules, and certcentral-wasm/inline', async () => {
   const dir = project('deno');
   writeFileSync(join(dir, 'package.json'), '{ "type": "module" }');
   await run('ln', ['-sfn', join(scratch, 'node_modules'), join(dir, 'node_modules')]);
   writeFileSync(join(dir, 'main.mjs'), NODE_LIKE_MAIN);
-  const { stdout } = await run(join(root, 'node_modules/.bin/deno'), ['run', '--no-lock', '--allow-read', '--allow-env', '--allow-net', 'main.mjs'], {
-    cwd: dir, encoding: 'utf8', timeout: 60000, env: { ...process.env, BASE: sb.baseUrl, DENO_DIR: join(eco, '.deno'), NO_COLOR: '1' },
-  });
-  assert.deepEqual(JSON.parse(stdout.trim().split('\n').pop() ?? ''), EXPECTED);
+  writeFileSync(join(dir, 'inline.mjs'), NODE_LIKE_INLINE);
+  for (const file of ['main.mjs', 'inline.mjs']) {
+    const { stdout } = await run(join(root, 'node_modules/.bin/deno'), ['run', '--no-lock', '--allow-read', '--allow-env', '--allow-net', file], {
+      cwd: dir, encoding: 'utf8', timeout: 60000, env: { ...process.env, BASE: sb.baseUrl, DENO_DIR: join(eco, '.deno'), NO_COLOR: '1' },
+    });
+    assert.deepEqual(JSON.parse(stdout.trim().split('\n').pop() ?? ''), EXPECTED, file);
+  }
 });
 
 test('a module worker in Chromium imports the package', async () => {
