@@ -47,7 +47,8 @@ function readWasm() {
       tried.push(path ?? `(${e instanceof Error ? e.message : String(e)})`);
     }
   }
-  throw initError(`${NAME} was not found (tried ${tried.join(', ')}). In a bundle, keep the package external `
+  throw initError(`${NAME} was not found (tried ${tried.join(', ')}). In a bundle, import from `
+    + "'certcentral-wasm/inline' (the .wasm carried in JS), keep the package external "
     + "(esbuild --external:certcentral-wasm, Next.js serverExternalPackages: ['certcentral-wasm']) "
     + 'or pass the bytes: `await init(readFileSync(pathToTheWasm))`');
 }

@@ -21,8 +21,9 @@ export function initError(message, at = {}) {
 }
 
 /** What to do when the .wasm file is missing where the package looked. */
-export const COPY_HINT = 'copy node_modules/certcentral-wasm/certcentral_wasm_bg.wasm beside your bundle '
-  + '(esbuild and Rollup do not copy it; webpack 5 and Vite do) '
+export const COPY_HINT = "import from 'certcentral-wasm/inline' instead (the .wasm carried in JS: nothing to copy; "
+  + 'esbuild and Rollup do not copy the file, webpack 5 and Vite do), '
+  + 'or copy node_modules/certcentral-wasm/certcentral_wasm_bg.wasm beside your bundle, '
   + "or pass its location or bytes: `await init(new URL('/certcentral_wasm_bg.wasm', location.href))`";
 
 /**
@@ -77,7 +78,10 @@ async function compile(bytes, url, contentType) {
  */
 export async function moduleFrom(source) {
   source = await source; // a promise of a Response, such as fetch(url)
-  if (source instanceof WebAssembly.Module) return source;
+  // A module from another realm too (Next.js's edge sandbox hands those out): instanceof fails there.
+  if (source instanceof WebAssembly.Module || Object.prototype.toString.call(source) === '[object WebAssembly.Module]') {
+    return /** @type {WebAssembly.Module} */ (source);
+  }
   if (source instanceof ArrayBuffer || ArrayBuffer.isView(source)) {
     return compile(/** @type {BufferSource} */ (source), null, null);
   }
@@ -140,4 +144,44 @@ export function besideUrl(beside) {
     throw initError('this bundle has no import.meta.url to find certcentral_wasm_bg.wasm by (an iife or CommonJS bundle): '
       + `bundle as an ES module, or ${COPY_HINT}`, { cause: e });
   }
+}
+
+/**
+ * The start-up of the loaders that compile asynchronously (index.js: the .wasm beside it;
+ * inline.js: the bytes carried in JS): once, on first use or `init(source)`; a failure is
+ * forgotten so the next call retries.
+ * @param {object} glue wasm-bindgen's generated module
+ * @param {(o: { module_or_path: WebAssembly.Module }) => Promise<unknown>} initWasm its default export
+ * @param {() => unknown} fallback what to start from when init() was given nothing (evaluated only then)
+ * @returns {{ ready: (source?: unknown) => Promise<void>, readySync: () => void }}
+ */
+export function asyncStart(glue, initWasm, fallback) {
+  /** @type {Promise<void> | undefined} */
+  let started;
+  let done = false;
+  return {
+    ready(source) {
+      started ??= (async () => {
+        const module = await moduleFrom(source ?? fallback());
+        try {
+          await initWasm({ module_or_path: module });
+        } catch (e) {
+          throw initError(`instantiating the .wasm failed (${e instanceof Error ? e.message : String(e)})`, { cause: e });
+        }
+        /** @type {{ __registerErrorClass(ctor: typeof CertCentralError): void }} */ (/** @type {unknown} */ (glue)).__registerErrorClass(CertCentralError);
+        done = true;
+      })().catch((e) => {
+        started = undefined;
+        throw e;
+      });
+      return started;
+    },
+    readySync() {
+      if (!done) {
+        throw new CertCentralError('certcentral-wasm is not initialised yet: `await init()` first', {
+          kind: 'invalid_input',
+        });
+      }
+    },
+  };
 }

@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { createServer } from 'node:http';
 import { promisify } from 'node:util';
-import { mkdirSync, writeFileSync, readFileSync, copyFileSync, rmSync, existsSync } from 'node:fs';
+import { mkdirSync, writeFileSync, readFileSync, readdirSync, copyFileSync, rmSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { sandbox, scratch, root, chromium, KEY } from './helpers.mjs';
@@ -92,7 +92,7 @@ test('esbuild --platform=node, CommonJS bundle (no import.meta.url)', async () =
   assert.deepEqual(await nodeBundle(scratch, join(dir, 'dist/out.cjs')), EXPECTED);
 });
 
-test('a Node bundle run where the package cannot be found fails with an init error that says what to do', async () => {
+test('a Node bundle run where the package cannot be found: an init error naming certcentral-wasm/inline, whose bundle then runs there', async () => {
   const dir = project('esbuild-node-lost');
   writeFileSync(join(dir, 'main.mjs'), `import { init } from 'certcentral-wasm';
     try { await init(); console.log('{"ok":true}') } catch (e) { console.log(JSON.stringify({ kind: e.kind, name: e.name, message: e.message })) }`);
@@ -103,6 +103,12 @@ test('a Node bundle run where the package cannot be found fails with an init err
   assert.equal(r.kind, 'init', JSON.stringify(r));
   assert.equal(r.name, 'CertCentralError');
   assert.match(r.message, /external|serverExternalPackages/);
+  assert.match(r.message, /'certcentral-wasm\/inline'/);
+  // The fix it names: the same bundle of certcentral-wasm/inline runs anywhere.
+  writeFileSync(join(dir, 'inline.mjs'), `import { createClient, parseUsedVoucherCodesCsv } from 'certcentral-wasm/inline';\n${NODE_MAIN}`);
+  await bundle(dir, ['inline.mjs', '--bundle', '--platform=node', '--format=esm', '--outfile=dist/inline.mjs', '--log-level=warning']);
+  copyFileSync(join(dir, 'dist/inline.mjs'), join(lost, 'inline.mjs'));
+  assert.deepEqual(await nodeBundle('/', join(lost, 'inline.mjs')), EXPECTED);
 });
 
 /**
@@ -146,31 +152,39 @@ function page(dir, head, script) {
   writeFileSync(join(dir, 'index.html'), `<!doctype html><meta charset="utf-8">${head}<title>eco</title><body>${script}`);
 }
 
-test('esbuild browser ESM bundle: with the .wasm copied beside it, it runs in Chromium; without, an init error names the copy', async () => {
+/** The .wasm files in `dir` (none when the bundle carries it). */
+const wasmFiles = (dir) => readdirSync(dir, { recursive: true }).filter((f) => String(f).endsWith('.wasm'));
+
+test('esbuild browser ESM bundle of certcentral-wasm/inline: no copy, no init(url), it runs in Chromium', async () => {
+  const dir = project('esbuild-esm-inline');
+  writeFileSync(join(dir, 'main.js'), `import { createClient, parseUsedVoucherCodesCsv } from 'certcentral-wasm/inline';\n${PAGE_MAIN()}`);
+  await bundle(dir, ['main.js', '--bundle', '--format=esm', '--outfile=dist/main.js', '--log-level=warning']);
+  page(join(dir, 'dist'), '', '<script type="module" src="./main.js"></script>');
+  assert.deepEqual(wasmFiles(join(dir, 'dist')), []);
+  assert.deepEqual(await servedPage(join(dir, 'dist')), EXPECTED);
+});
+
+test('esbuild browser ESM bundle of the default entry: without the .wasm, an init error (404) names certcentral-wasm/inline and the copy; with the copy it runs', async () => {
   const dir = project('esbuild-esm');
-  writeFileSync(join(dir, 'main.js'), `import { createClient, parseUsedVoucherCodesCsv, init } from 'certcentral-wasm';\n${PAGE_MAIN()}`);
+  writeFileSync(join(dir, 'main.js'), `import { createClient, parseUsedVoucherCodesCsv } from 'certcentral-wasm';\n${PAGE_MAIN()}`);
   await bundle(dir, ['main.js', '--bundle', '--format=esm', '--outfile=dist/main.js', '--log-level=warning']);
   page(join(dir, 'dist'), '', '<script type="module" src="./main.js"></script>');
   const missing = await servedPage(join(dir, 'dist'));
   assert.equal(missing.kind, 'init', JSON.stringify(missing));
   assert.equal(missing.status, 404);
+  assert.match(missing.message, /import from 'certcentral-wasm\/inline'/);
   assert.match(missing.message, /copy node_modules\/certcentral-wasm\/certcentral_wasm_bg\.wasm/);
   copyFileSync(join(pkgDir, 'certcentral_wasm_bg.wasm'), join(dir, 'dist/certcentral_wasm_bg.wasm'));
   assert.deepEqual(await servedPage(join(dir, 'dist')), EXPECTED);
 });
 
-test('esbuild iife bundle (no import.meta.url): an init error until init(url), then it runs', async () => {
+test('esbuild iife bundle (no import.meta.url) of certcentral-wasm/inline: no copy, no init(url), it runs', async () => {
   const dir = project('esbuild-iife');
-  writeFileSync(join(dir, 'main.js'), `import { createClient, parseUsedVoucherCodesCsv, init } from 'certcentral-wasm';
-    (async () => {
-      let first = null;
-      try { await init() } catch (e) { first = { kind: e.kind, message: e.message } }
-      ${PAGE_MAIN("await init(new URL('/certcentral_wasm_bg.wasm', location.href));")}
-      document.body.dataset.first = JSON.stringify(first);
-    })();`);
+  writeFileSync(join(dir, 'main.js'), `import { createClient, parseUsedVoucherCodesCsv } from 'certcentral-wasm/inline';
+    (async () => { ${PAGE_MAIN()} })();`);
   await bundle(dir, ['main.js', '--bundle', '--format=iife', '--outfile=dist/main.js', '--log-level=warning']);
-  copyFileSync(join(pkgDir, 'certcentral_wasm_bg.wasm'), join(dir, 'dist/certcentral_wasm_bg.wasm'));
   page(join(dir, 'dist'), '', '<script src="./main.js"></script>');
+  assert.deepEqual(wasmFiles(join(dir, 'dist')), []);
   assert.deepEqual(await servedPage(join(dir, 'dist')), EXPECTED);
 });
 
@@ -184,6 +198,14 @@ test("a page with a strict CSP: 'wasm-unsafe-eval' is all it needs, and without 
   assert.equal(blocked.kind, 'init', JSON.stringify(blocked));
   assert.match(blocked.message, /'wasm-unsafe-eval'/);
   assert.match(blocked.message, /not 'unsafe-eval'/);
+  page(dir, CSP("'self' 'wasm-unsafe-eval'"), '<script type="module" src="./main.js"></script>');
+  assert.deepEqual(await servedPage(dir), EXPECTED);
+  // certcentral-wasm/inline compiles bytes carried in JS: the same 'wasm-unsafe-eval', no more.
+  writeFileSync(join(dir, 'main.js'), `import { createClient, parseUsedVoucherCodesCsv } from '/pkg/inline.js';\n${PAGE_MAIN()}`);
+  page(dir, CSP("'self'"), '<script type="module" src="./main.js"></script>');
+  const inlineBlocked = await servedPage(dir);
+  assert.equal(inlineBlocked.kind, 'init', JSON.stringify(inlineBlocked));
+  assert.match(inlineBlocked.message, /'wasm-unsafe-eval'/);
   page(dir, CSP("'self' 'wasm-unsafe-eval'"), '<script type="module" src="./main.js"></script>');
   assert.deepEqual(await servedPage(dir), EXPECTED);
 });
@@ -289,8 +311,11 @@ async function typecheck(dir, file, flags, compiler = tsc) {
 
 const TS_CONSUMER = `
 import { createClient, init, parseUsedVoucherCodesCsv, CertCentralError, type CertCentralErrorKind, type UsedVoucherCode } from 'certcentral-wasm';
+import * as inline from 'certcentral-wasm/inline';
 export async function main(base: string): Promise<number> {
   await init();
+  const same: typeof init = inline.init; // the inline entry has the main entry's typings
+  await same(new Uint8Array(0));
   const c = await createClient({ apiKey: 'k', baseUrl: base });
   const r = await c.listSubaccountOrders({ limit: 1 });
   const p = await parseUsedVoucherCodesCsv('');
@@ -327,12 +352,19 @@ test('TypeScript 5 and 7 --strict without skipLibCheck: Node-only (es2022 + @typ
   assert.equal(await typecheck(web, 'main.ts', dom, tsgo), '');
 });
 
-test('the exports map offers a workerd condition whose loader imports the .wasm as a module', () => {
+test('the exports map offers workerd and edge-light conditions whose loaders import the .wasm as a module', () => {
   const pj = JSON.parse(readFileSync(join(pkgDir, 'package.json'), 'utf8'));
   assert.equal(pj.exports['.'].workerd, './workerd.js');
+  // certcentral-wasm/inline: the main entry's typings; Workers keep their loader (no compiling bytes there).
+  assert.deepEqual(pj.exports['./inline'], { types: './index.d.ts', workerd: './workerd.js', 'edge-light': './edge-light.js', default: './inline.js' });
+  // Next.js's edge runtime: edge-light before node (both may be set), the .wasm imported with ?module.
+  assert.equal(pj.exports['.']['edge-light'], './edge-light.js');
+  assert.equal(pj.exports['./proxy']['edge-light'], './proxy-edge-light.js');
+  assert.ok(Object.keys(pj.exports['.']).indexOf('edge-light') < Object.keys(pj.exports['.']).indexOf('node'));
+  assert.match(readFileSync(join(pkgDir, 'edge-light.js'), 'utf8'), /^import wasmModule from '\.\/certcentral_wasm_bg\.wasm\?module';$/m);
   assert.ok(Object.keys(pj.exports['.']).indexOf('workerd') < Object.keys(pj.exports['.']).indexOf('node'));
   assert.match(readFileSync(join(pkgDir, 'workerd.js'), 'utf8'), /^import wasmModule from '\.\/certcentral_wasm_bg\.wasm';$/m);
-  for (const f of ['index.js', 'node.js', 'workerd.js']) {
+  for (const f of ['index.js', 'inline.js', 'node.js', 'workerd.js']) {
     const src = readFileSync(join(pkgDir, f), 'utf8');
     // import.meta.url only inside a function, never at module level.
     for (const line of src.split('\n').filter((l) => l.includes('import.meta.url') && !l.trimStart().startsWith('//'))) {
@@ -342,15 +374,15 @@ test('the exports map offers a workerd condition whose loader imports the .wasm 
   assert.ok(existsSync(join(pkgDir, 'start.js')));
 });
 
-test('Rollup 4 (@rollup/plugin-node-resolve) browser ESM bundle, the .wasm copied beside it, in Chromium', async () => {
+test('Rollup 4 (@rollup/plugin-node-resolve) browser ESM bundle of certcentral-wasm/inline: no copy, in Chromium', async () => {
   const dir = project('rollup');
-  writeFileSync(join(dir, 'main.js'), `import { createClient, parseUsedVoucherCodesCsv } from 'certcentral-wasm';\n${PAGE_MAIN()}`);
+  writeFileSync(join(dir, 'main.js'), `import { createClient, parseUsedVoucherCodesCsv } from 'certcentral-wasm/inline';\n${PAGE_MAIN()}`);
   writeFileSync(join(dir, 'rollup.config.mjs'), `
     import { nodeResolve } from ${JSON.stringify(pathToFileURL(join(root, 'node_modules/@rollup/plugin-node-resolve/dist/es/index.js')).href)};
     export default { input: 'main.js', output: { dir: 'dist', format: 'es' }, plugins: [nodeResolve({ browser: true, rootDir: ${JSON.stringify(scratch)}, modulePaths: [${JSON.stringify(join(scratch, 'node_modules'))}] })] };
   `);
   await run(join(root, 'node_modules/.bin/rollup'), ['-c', '--silent'], { cwd: dir, encoding: 'utf8' });
-  copyFileSync(join(pkgDir, 'certcentral_wasm_bg.wasm'), join(dir, 'dist/certcentral_wasm_bg.wasm'));
+  assert.deepEqual(wasmFiles(join(dir, 'dist')), []);
   page(join(dir, 'dist'), '', '<script type="module" src="./main.js"></script>');
   assert.deepEqual(await servedPage(join(dir, 'dist')), EXPECTED);
 });
@@ -475,25 +507,32 @@ test("vite dev: without optimizeDeps.exclude an init error names it; with that o
 });
 
 const NODE_LIKE_MAIN = `import { createClient, parseUsedVoucherCodesCsv } from 'certcentral-wasm';\n${NODE_MAIN}`;
+const NODE_LIKE_INLINE = NODE_LIKE_MAIN.replace("from 'certcentral-wasm'", "from 'certcentral-wasm/inline'");
 
-test('Bun (npm package bun) imports the package by name', async () => {
+test('Bun (npm package bun) imports the package by name, and certcentral-wasm/inline', async () => {
   const dir = project('bun');
   writeFileSync(join(dir, 'main.mjs'), NODE_LIKE_MAIN);
-  const { stdout } = await run(join(root, 'node_modules/.bin/bun'), ['main.mjs'], {
-    cwd: dir, encoding: 'utf8', timeout: 60000, env: { ...process.env, BASE: sb.baseUrl },
-  });
-  assert.deepEqual(JSON.parse(stdout.trim().split('\n').pop() ?? ''), EXPECTED);
+  writeFileSync(join(dir, 'inline.mjs'), NODE_LIKE_INLINE);
+  for (const file of ['main.mjs', 'inline.mjs']) {
+    const { stdout } = await run(join(root, 'node_modules/.bin/bun'), [file], {
+      cwd: dir, encoding: 'utf8', timeout: 60000, env: { ...process.env, BASE: sb.baseUrl },
+    });
+    assert.deepEqual(JSON.parse(stdout.trim().split('\n').pop() ?? ''), EXPECTED, file);
+  }
 });
 
-test('Deno (npm package deno) imports the package by name from node_modules', async () => {
+test('Deno (npm package deno) imports the package by name from node_modules, and certcentral-wasm/inline', async () => {
   const dir = project('deno');
   writeFileSync(join(dir, 'package.json'), '{ "type": "module" }');
   await run('ln', ['-sfn', join(scratch, 'node_modules'), join(dir, 'node_modules')]);
   writeFileSync(join(dir, 'main.mjs'), NODE_LIKE_MAIN);
-  const { stdout } = await run(join(root, 'node_modules/.bin/deno'), ['run', '--no-lock', '--allow-read', '--allow-env', '--allow-net', 'main.mjs'], {
-    cwd: dir, encoding: 'utf8', timeout: 60000, env: { ...process.env, BASE: sb.baseUrl, DENO_DIR: join(eco, '.deno'), NO_COLOR: '1' },
-  });
-  assert.deepEqual(JSON.parse(stdout.trim().split('\n').pop() ?? ''), EXPECTED);
+  writeFileSync(join(dir, 'inline.mjs'), NODE_LIKE_INLINE);
+  for (const file of ['main.mjs', 'inline.mjs']) {
+    const { stdout } = await run(join(root, 'node_modules/.bin/deno'), ['run', '--no-lock', '--allow-read', '--allow-env', '--allow-net', file], {
+      cwd: dir, encoding: 'utf8', timeout: 60000, env: { ...process.env, BASE: sb.baseUrl, DENO_DIR: join(eco, '.deno'), NO_COLOR: '1' },
+    });
+    assert.deepEqual(JSON.parse(stdout.trim().split('\n').pop() ?? ''), EXPECTED, file);
+  }
 });
 
 test('a module worker in Chromium imports the package', async () => {
@@ -532,4 +571,152 @@ test('webpack 5, target node (as Next.js bundles a route handler): the Node entr
   writeFileSync(join(dir, 'main.mjs'), NODE_LIKE_MAIN);
   await webpack(dir, `export default { mode: 'production', target: 'node', entry: './main.mjs', experiments: { outputModule: true }, output: { path: ${JSON.stringify(join(dir, 'dist'))}, filename: 'main.mjs', module: true, chunkFormat: 'module' }, stats: 'errors-only' };`);
   assert.deepEqual(await nodeBundle(scratch, join(dir, 'dist/main.mjs')), EXPECTED);
+});
+
+/**
+ * One Next.js app (npm next, react, react-dom) for both bundlers: a route handler (Node
+ * runtime) and a client component page, each doing the scenario against `?base=`. No config
+ * beyond where to build (distDir, from NEXT_DIST_DIR) and the repository as the root (where
+ * `next` is installed).
+ * @returns {string} the app's directory
+ */
+function nextApp() {
+  const app = join(eco, 'next');
+  if (existsSync(join(app, 'app/page.js'))) return app;
+  mkdirSync(join(app, 'app/api/x'), { recursive: true });
+  writeFileSync(join(app, 'next.config.mjs'), `export default {
+    distDir: process.env.NEXT_DIST_DIR ?? '.next',
+    turbopack: { root: ${JSON.stringify(root)} },
+    outputFileTracingRoot: ${JSON.stringify(root)},
+  };`);
+  writeFileSync(join(app, 'app/layout.js'), `export default function RootLayout({ children }) {
+    return <html lang="en"><body>{children}</body></html>;
+  }`);
+  writeFileSync(join(app, 'app/page.js'), `'use client';
+    import { useEffect } from 'react';
+    import { createClient, parseUsedVoucherCodesCsv } from 'certcentral-wasm';
+    export default function Page() {
+      useEffect(() => { (async () => { ${PAGE_MAIN().replace("location.origin + '/services/v2'", "new URL(location.href).searchParams.get('base')")} })(); }, []);
+      return <p>certcentral-wasm in a client component</p>;
+    }`);
+  // The proxy in a Node-runtime catch-all route (README "Next.js route handler"), created on
+  // first use: at module level it would run at build time, where the key is not set.
+  mkdirSync(join(app, 'app/cc-node/[...path]'), { recursive: true });
+  writeFileSync(join(app, 'app/cc-node/[...path]/route.js'), `import { createProxy } from 'certcentral-wasm/proxy';
+    let proxy;
+    export const GET = (request) => (proxy ??= createProxy({ apiKey: '${KEY}', baseUrl: '${sb.baseUrl}', basePath: '/cc-node', rateLimit: false })).fetch(request);`);
+  writeFileSync(join(app, 'app/api/x/route.js'), `import { createClient, parseUsedVoucherCodesCsv } from 'certcentral-wasm';
+    export async function GET(request) {
+      try {
+        ${SCENARIO("new URL(request.url).searchParams.get('base')")}
+        return Response.json(result);
+      } catch (e) {
+        return Response.json({ kind: e.kind, name: e.name, message: e.message });
+      }
+    }`);
+  return app;
+}
+
+/**
+ * The edge runtime's routes (`export const runtime = 'edge'`: the `edge-light` condition): the
+ * scenario, and the proxy under /certcentral. Written for the Turbopack build only: Next.js
+ * 16.4.6's `build --webpack` fails on any edge route handler (ENOENT
+ * route_client-reference-manifest.js), with or without this package.
+ * @param {string} app
+ * @param {boolean} on
+ */
+function nextEdgeRoutes(app, on) {
+  rmSync(join(app, 'app/api/edge'), { recursive: true, force: true });
+  rmSync(join(app, 'app/certcentral'), { recursive: true, force: true });
+  if (!on) return;
+  mkdirSync(join(app, 'app/api/edge'), { recursive: true });
+  writeFileSync(join(app, 'app/api/edge/route.js'), `import { createClient, parseUsedVoucherCodesCsv } from 'certcentral-wasm';
+    export const runtime = 'edge';
+    export async function GET(request) {
+      try {
+        ${SCENARIO("new URL(request.url).searchParams.get('base')")}
+        return Response.json(result);
+      } catch (e) {
+        return Response.json({ kind: e.kind, name: e.name, message: e.message });
+      }
+    }`);
+  mkdirSync(join(app, 'app/certcentral/[...path]'), { recursive: true });
+  writeFileSync(join(app, 'app/certcentral/[...path]/route.js'), `import { createProxy } from 'certcentral-wasm/proxy';
+    export const runtime = 'edge';
+    let proxy;
+    export function GET(request) {
+      proxy ??= createProxy({ apiKey: '${KEY}', baseUrl: '${sb.baseUrl}', rateLimit: false });
+      // The edge runtime adds the catch-all segment to the query (?path=account&path=...),
+      // which the proxy refuses as an unknown parameter: take it off.
+      const url = new URL(request.url);
+      url.searchParams.delete('path');
+      return proxy.fetch(new Request(url, request));
+    }`);
+}
+
+/**
+ * `next build` (with `flags`) into its own distDir, then `next start` on a free port: returns
+ * what the route handler answers and what the client component reports in Chromium (and, with
+ * `edge`, what the edge runtime's route and proxy answer).
+ * @param {string} distDir
+ * @param {string[]} flags
+ * @param {boolean} edge
+ */
+async function nextBuildAndStart(distDir, flags, edge) {
+  const app = nextApp();
+  nextEdgeRoutes(app, edge);
+  const next = join(root, 'node_modules/.bin/next');
+  const env = { ...process.env, NEXT_TELEMETRY_DISABLED: '1', NEXT_DIST_DIR: distDir };
+  await run(next, ['build', ...flags], { cwd: app, encoding: 'utf8', env, timeout: 300000 });
+  const port = await freePort();
+  const { spawn } = await import('node:child_process');
+  const child = spawn(next, ['start', '-p', String(port), '-H', '127.0.0.1'], { cwd: app, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let log = '';
+  child.stdout.on('data', (d) => { log += d; });
+  child.stderr.on('data', (d) => { log += d; });
+  const page = await browser.context.newPage();
+  try {
+    const base = encodeURIComponent(sb.baseUrl);
+    let route;
+    for (let i = 0; i < 300 && route === undefined; i++) {
+      try {
+        route = await (await fetch(`http://127.0.0.1:${port}/api/x?base=${base}`)).json();
+      } catch {
+        if (child.exitCode !== null) throw new Error(log);
+        await new Promise((r) => setTimeout(r, 100)); // polling for start-up, not a timed assertion
+      }
+    }
+    await page.goto(`http://127.0.0.1:${port}/?base=${base}`);
+    await page.waitForFunction(() => document.body.dataset.done === '1', null, { timeout: 30000 });
+    const client = JSON.parse(await page.evaluate(() => document.body.dataset.result ?? 'null'));
+    const viaNode = await fetch(`http://127.0.0.1:${port}/cc-node/account/subaccount/order?limit=2`);
+    const nodeProxy = { status: viaNode.status, body: await viaNode.text() };
+    assert.equal(nodeProxy.status, 200, `${nodeProxy.body}${log}`);
+    assert.equal(JSON.parse(nodeProxy.body).orders.length, 2);
+    assert.ok(!nodeProxy.body.includes(KEY));
+    if (!edge) return { route, client, log };
+    const edgeRoute = await (await fetch(`http://127.0.0.1:${port}/api/edge?base=${base}`)).json();
+    const proxied = await fetch(`http://127.0.0.1:${port}/certcentral/account/subaccount/order?limit=2`);
+    const proxyPage = { status: proxied.status, body: await proxied.text() };
+    return { route, client, edgeRoute, proxyPage, log };
+  } finally {
+    await page.close();
+    child.kill();
+  }
+}
+
+test('Next.js 16 with Turbopack (next build): a route handler, a client component, the proxy in a route, and in the edge runtime a route handler and the proxy (edge-light), no config', async () => {
+  const { route, client, edgeRoute, proxyPage, log } = await nextBuildAndStart('.next-turbopack', [], true);
+  assert.deepEqual(route, EXPECTED, log);
+  assert.deepEqual(client, EXPECTED, log);
+  assert.deepEqual(edgeRoute, EXPECTED, log);
+  assert.equal(proxyPage?.status, 200, `${proxyPage?.body}${log}`);
+  assert.equal(JSON.parse(proxyPage?.body ?? '{}').orders.length, 2);
+  assert.ok(!proxyPage?.body.includes(KEY));
+});
+
+test('Next.js 16 with webpack (next build --webpack): a route handler, a client component and the proxy in a route, no config', async () => {
+  const { route, client, log } = await nextBuildAndStart('.next-webpack', ['--webpack'], false);
+  assert.deepEqual(route, EXPECTED, log);
+  assert.deepEqual(client, EXPECTED, log);
 });

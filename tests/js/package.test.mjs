@@ -1,5 +1,6 @@
-// The npm tarball, installed into a scratch project, used four ways: Node ESM `import`,
-// Node CJS `require`, a plain browser page, and a Vite production build in Chromium.
+// The npm tarball, installed into a scratch project, used five ways: Node ESM `import` (the main
+// entry and certcentral-wasm/inline), Node CJS `require`, a plain browser page, and a Vite
+// production build in Chromium.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile, execFileSync } from 'node:child_process';
@@ -9,6 +10,8 @@ import { promisify } from 'node:util';
 const run = promisify(execFile);
 import { mkdirSync, writeFileSync, readFileSync, readdirSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { inflateRawSync } from 'node:zlib';
 import { sandbox, scratch, root, chromium, KEY } from './helpers.mjs';
 
 let sb, browser;
@@ -41,6 +44,28 @@ test('the tarball holds one .wasm and the exports map puts types first', () => {
   assert.ok(pj.exports['./certcentral_wasm_bg.wasm']);
   const wasm = readdirSync(dir, { recursive: true }).filter((f) => String(f).endsWith('.wasm'));
   assert.deepEqual(wasm, ['certcentral_wasm_bg.wasm']);
+});
+
+test('the tarball holds certcentral-wasm/inline, whose JS carries exactly the .wasm', async () => {
+  const dir = join(scratch, 'node_modules/certcentral-wasm');
+  const pj = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8'));
+  assert.equal(pj.exports['./inline'].default, './inline.js');
+  assert.equal(pj.exports['./inline'].types, pj.exports['.'].types, 'the same typings as the main entry');
+  assert.ok(existsSync(join(dir, 'inline.js')));
+  const { WASM_DEFLATE_RAW_BASE64 } = await import(pathToFileURL(join(dir, 'certcentral_wasm_inline.js')).href);
+  const carried = inflateRawSync(Buffer.from(WASM_DEFLATE_RAW_BASE64, 'base64'));
+  assert.ok(carried.equals(readFileSync(join(dir, 'certcentral_wasm_bg.wasm'))), 'the inline bytes are the .wasm');
+});
+
+test('Node ESM: import certcentral-wasm/inline by name ', async () => {
+  const out = await runNode('inline-check.mjs', `
+    import { createClient, parseUsedVoucherCodesCsv } from 'certcentral-wasm/inline';
+    const c = await createClient({ apiKey: process.env.KEY, baseUrl: process.env.BASE, rateLimit: false });
+    const r = await c.listSubaccountOrders({ limit: 2 });
+    const p = await parseUsedVoucherCodesCsv(await c.exportUsedVoucherCodesCsv({ limit: 3 }));
+    console.log(JSON.stringify({ n: r.orders.length, records: p.records.length }));
+  `);
+  assert.deepEqual(JSON.parse(out.trim().split('\n').pop()), { n: 2, records: 3 });
 });
 
 test('Node ESM: import by name', async () => {

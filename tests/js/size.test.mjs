@@ -72,12 +72,29 @@ import { root } from './helpers.mjs';
 // 181,552 B (+0.5%): the CSV writer quotes with csv_core::quote and the writer's special-byte table
 // instead of Writer::field (the same bytes: writes_what_csv_core_writes), so core's float parser
 // left again (-15.8 KB); route_request's messages quote with text::Quoted, not {:?} (-0.4 KB).
+// 2026-12-02 (issue 17, certcentral-wasm/inline): the inline entry has its own budget and is
+// left out of the package sum (it is the .wasm a second time, for the bundlers that do not copy
+// the file; nobody loads both). Measured: certcentral_wasm_inline.js 125,520 B gzip -9 (166,588 B
+// raw; the .wasm deflate-raw'd and base64'd: +732 B over the .wasm's own 124,788 B gzip -9) and
+// inline.js 1,533 B (node:zlib and a synchronous instantiate in Node: 25 ms to a started
+// module instead of 55 ms), 127,053 B in all; the budget keeps the wasm budget's ~600 B spare. Without
+// them the package sum is 181,727 B (+83 B: start.js's shared asyncStart and the hint naming the
+// inline entry, index.js shorter), within its budget.
+// 2026-12-02 (issue 17, the edge-light condition): package sum raised on purpose by the measured
+// growth, 181,727 -> 182,708 B (+981 B; the wasm unchanged): edge-light.js (523 B, Next.js's
+// edge runtime: the .wasm imported with ?module), proxy-edge-light.js (324 B), start.js's
+// cross-realm WebAssembly.Module check (+91 B), the Node loader's hint naming the inline entry
+// (+43 B). The budget keeps the ~850 B spare it had.
 // 2026-12-02 (session 3, issue 16): recordsToCsv/neutraliseCsv public (api.js, csv-out.js shared
 // with cli.js, index.d.ts): every-file sum 181,552 -> 183,511 B (+1,959 B); budget raised by that.
+// 2026-12-02 (issues 16 and 17 merged): both of the above, package sum budget 183,550 + 1,959 B.
 const BUDGET = {
   wasmGzip: 125_400,
-  packageGzipSum: 184_450,
+  packageGzipSum: 185_510,
+  inlineGzipSum: 127_650,
 };
+/** The files of certcentral-wasm/inline only (budget inlineGzipSum, not packageGzipSum). */
+const INLINE = ['certcentral_wasm_inline.js', 'inline.js'];
 
 const pkg = join(root, 'pkg');
 const gz = (buf) => gzipSync(buf, { level: 9 }).length;
@@ -103,11 +120,26 @@ test('size: certcentral_wasm_bg.wasm gzip -9 stays within budget', () => {
 test('size: every file of the package, gzip -9 each, sums within budget', () => {
   const all = files(pkg);
   assert.ok(all.length > 0, 'pkg/ is empty: run scripts/build.sh first');
-  const sizes = all.map((f) => [relative(pkg, f), gz(readFileSync(f))]).sort((a, b) => b[1] - a[1]);
+  const sizes = all.map((f) => [relative(pkg, f), gz(readFileSync(f))])
+    .filter(([f]) => !INLINE.includes(String(f)))
+    .sort((a, b) => b[1] - a[1]);
   const sum = sizes.reduce((s, [, n]) => s + n, 0);
   assert.ok(
     sum <= BUDGET.packageGzipSum,
     `the package's files sum to ${kb(sum)} gzip -9, over its budget of ${kb(BUDGET.packageGzipSum)}; biggest: `
       + sizes.slice(0, 4).map(([f, n]) => `${f} ${n} B`).join(', '),
+  );
+});
+
+test('size: certcentral-wasm/inline (the .wasm carried in JS, and its loader), gzip -9 each, sums within its own budget', () => {
+  const sizes = INLINE.map((f) => {
+    assert.ok(existsSync(join(pkg, f)), `pkg/${f} is missing: run scripts/build.sh first`);
+    return [f, gz(readFileSync(join(pkg, f)))];
+  });
+  const sum = sizes.reduce((s, [, n]) => s + Number(n), 0);
+  assert.ok(
+    sum <= BUDGET.inlineGzipSum,
+    `certcentral-wasm/inline's files sum to ${kb(sum)} gzip -9 (${sizes.map(([f, n]) => `${f} ${n} B`).join(', ')}), `
+      + `over its budget of ${kb(BUDGET.inlineGzipSum)}: it grows with the .wasm (see the wasm budget above)`,
   );
 });
