@@ -12,6 +12,6 @@ import { asyncStart } from './start.js';
 const { ready, readySync } = asyncStart(glue, initWasm, () => wasmModule);
 
 export const {
-  createClient, parseUsedVoucherCodesCsv, parseUsedVoucherCodesCsvColumns, UsedVoucherCodesCsvParser, init,
+  createClient, parseUsedVoucherCodesCsv, parseUsedVoucherCodesCsvColumns, UsedVoucherCodesCsvParser, init, recordsToCsv, neutraliseCsv,
 } = makeApi(glue, ready, readySync);
 export { CertCentralError };

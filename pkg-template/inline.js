@@ -66,6 +66,6 @@ const instantiate = async (o) => (nodeZlib() ? glue.initSync({ module: o.module_
 const { ready, readySync } = asyncStart(glue, instantiate, inlined);
 
 export const {
-  createClient, parseUsedVoucherCodesCsv, parseUsedVoucherCodesCsvColumns, UsedVoucherCodesCsvParser, init,
+  createClient, parseUsedVoucherCodesCsv, parseUsedVoucherCodesCsvColumns, UsedVoucherCodesCsvParser, init, recordsToCsv, neutraliseCsv,
 } = makeApi(glue, ready, readySync);
 export { CertCentralError };

@@ -57,6 +57,27 @@ test('the tarball holds certcentral-wasm/inline, whose JS carries exactly the .w
   assert.ok(carried.equals(readFileSync(join(dir, 'certcentral_wasm_bg.wasm'))), 'the inline bytes are the .wasm');
 });
 
+test('every entry of the exports map exports the same names (the runtime loaders list them one by one)', async () => {
+  const dir = join(scratch, 'node_modules/certcentral-wasm');
+  const pj = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8'));
+  const main = Object.keys(await import(pathToFileURL(join(dir, 'index.js')).href)).sort();
+  assert.ok(main.includes('recordsToCsv') && main.includes('createClient'), main.join(','));
+  // Every file an export condition of '.' or './inline' names; the ones Node cannot import (a
+  // .wasm imported as a module) are read as text: their `export const { ... } = makeApi(...)`
+  // list plus `export { CertCentralError }`.
+  const files = new Set();
+  for (const entry of ['.', './inline']) for (const [cond, f] of Object.entries(pj.exports[entry])) if (cond !== 'types') files.add(f);
+  assert.ok(files.size >= 5, [...files].join(','));
+  for (const f of files) {
+    const src = readFileSync(join(dir, f), 'utf8');
+    const list = /export const \{([^}]*)\} = makeApi\(/.exec(src);
+    const names = list ? list[1].split(',').map((x) => x.trim()).filter(Boolean) : [];
+    if (/export \{ CertCentralError \}/.test(src)) names.push('CertCentralError');
+    if (/export \{ init \}/.test(src)) names.push('init');
+    assert.deepEqual([...new Set(names)].sort(), main, `${f} exports what index.js does`);
+  }
+});
+
 test('Node ESM: import certcentral-wasm/inline by name ', async () => {
   const out = await runNode('inline-check.mjs', `
     import { createClient, parseUsedVoucherCodesCsv } from 'certcentral-wasm/inline';
