@@ -33,8 +33,8 @@ export function wireCsvImport() {
     if (file) parseCsv(file, file.name, file.size);
     fileInput.value = ''; // choosing the same file again parses it again
   });
-  $button('csv-fromapi').addEventListener('click', () => run('Fetch the CSV export', [$button('csv-fromapi')], async () => {
-    const csv = await needClient().exportUsedVoucherCodesCsv();
+  $button('csv-fromapi').addEventListener('click', () => run('Fetch the CSV export', [$button('csv-fromapi')], async (signal) => {
+    const csv = await needClient().exportUsedVoucherCodesCsv(undefined, { signal });
     await parseCsv(csv, 'the API export', new TextEncoder().encode(csv).length);
   }));
 }

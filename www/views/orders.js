@@ -52,12 +52,12 @@ function ordersQuery() {
  * @param {number} [offset]
  */
 async function searchOrders(offset = 0) {
-  await run('Subaccount orders', [$button('orders-search-btn')], async () => {
+  await run('Subaccount orders', [$button('orders-search-btn')], async (signal) => {
     const c = needClient();
     const gen = state.generation;
     const query = ordersQuery();
     const limit = Number($select('orders-limit').value);
-    const result = await c.listSubaccountOrders({ ...query, offset, limit });
+    const result = await c.listSubaccountOrders({ ...query, offset, limit }, { signal });
     if (gen !== state.generation) return;
     $('orders-loadall-box').hidden = true;
     const out = $('orders-results');
@@ -113,7 +113,8 @@ async function loadAllOrders() {
   bar.removeAttribute('data-state');
   label.textContent = 'Counting orders…';
   let finished = false;
-  await run('Load all subaccount orders', [startBtn, $button('orders-search-btn')], async () => {
+  await run('Load all subaccount orders', [startBtn, $button('orders-search-btn')], async (signal) => {
+    signal.addEventListener('abort', () => ctl.abort(), { once: true });
     try {
       const c = needClient();
       const query = ordersQuery();

@@ -61,12 +61,12 @@ let codesLast = null;
  * @param {number} [offset]
  */
 export async function searchCodes(offset = 0) {
-  await run('Used voucher codes', [$button('codes-search')], async () => {
+  await run('Used voucher codes', [$button('codes-search')], async (signal) => {
     const c = needClient();
     const gen = state.generation;
     const query = codesQuery();
     const limit = Number($select('codes-limit').value);
-    const result = await c.listUsedVoucherCodes({ ...query, offset, limit });
+    const result = await c.listUsedVoucherCodes({ ...query, offset, limit }, { signal });
     if (gen !== state.generation) return;
     codesLast = { limit, result };
     renderCodes();
@@ -96,11 +96,11 @@ export function wireUsedCodes() {
   $input('codes-allcols').addEventListener('change', renderCodes);
   wireDateMode('codes');
 
-  $button('codes-export').addEventListener('click', () => run('Export CSV', [$button('codes-export')], async () => {
+  $button('codes-export').addEventListener('click', () => run('Export CSV', [$button('codes-export')], async (signal) => {
     const c = needClient();
     const { filters, sort } = codesQuery();
     const t0 = performance.now();
-    const csv = await c.exportUsedVoucherCodesCsv({ filters, sort });
+    const csv = await c.exportUsedVoucherCodesCsv({ filters, sort }, { signal });
     const blob = new Blob([csv], { type: 'text/csv;charset=utf-8' });
     const stamp = new Date().toISOString().slice(0, 19).replace(/[-:]/g, '').replace('T', '-');
     const name = `used-voucher-codes-${stamp}.csv`;

@@ -25,10 +25,10 @@ const VOUCHER_CODE_COLUMNS = [
 
 /** @param {number} [id] default: the form's */
 async function getVoucher(id) {
-  await run('Voucher order', [$button('voucher-get')], async () => {
+  await run('Voucher order', [$button('voucher-get')], async (signal) => {
     const c = needClient();
     const voucherId = id ?? reqInt('voucher-id', 'Voucher order id');
-    const v = await c.getVoucherOrder(voucherId);
+    const v = await c.getVoucherOrder(voucherId, { signal });
     announce(`Voucher order ${v.id}: ${v.codes.length} codes`);
     replace($('voucher-results'),
       h('h3', { class: 'result-title', text: `Voucher order ${v.id}` }),
@@ -60,12 +60,12 @@ const REISSUE_COLUMNS = [
 ];
 
 async function getReissues() {
-  await run('Reissues', [$button('reissues-get')], async () => {
+  await run('Reissues', [$button('reissues-get')], async (signal) => {
     const c = needClient();
     const id = reqInt('reissues-id', 'Order id');
     const showArchived = $input('reissues-archived').checked;
     const dedupeBySerial = $input('reissues-dedupe').checked;
-    const { certificates } = await c.listOrderReissues(id, { showArchived, dedupeBySerial });
+    const { certificates } = await c.listOrderReissues(id, { showArchived, dedupeBySerial }, { signal });
     const flags = [showArchived ? 'archived included' : 'archived hidden', dedupeBySerial ? 'duplicate serials dropped' : 'duplicates kept'].join(', ');
     announce(`Order ${id}: ${certificates.length} reissued certificates`);
     replace($('reissues-results'),
