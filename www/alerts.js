@@ -50,7 +50,7 @@ function secs(ms) {
 /** "voucher order 123" / "order 123" from a request URL, or null. */
 function recordOf(url) {
   const path = String(url ?? '').split('?', 1)[0];
-  let m = /\/voucher-order\/(\d+)\/?$/.exec(path);
+  let m = /\/voucher\/(\d+)\/?$/.exec(path);
   if (m) return `voucher order ${m[1]}`;
   m = /\/order\/certificate\/(\d+)\/reissue\/?$/.exec(path);
   if (m) return `order ${m[1]}`;

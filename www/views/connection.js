@@ -65,7 +65,7 @@ export function wireConnection() {
   }
 }
 
-const CONTEXT = 'Connect';
+const CONTEXT = 'Connection check';
 /** A connection check is in flight. */
 let checking = false;
 
