@@ -67,12 +67,17 @@ async function stallingUpstream() {
     seen: () => seen,
     held: () => held.size,
     release() { stalling = false; },
-    close: () => new Promise((r) => { server.closeAllConnections(); server.close(() => r(undefined)); }),
+    close: () => new Promise((r) => {
+      for (const res of held) res.destroy();
+      server.closeAllConnections();
+      server.close(() => r(undefined));
+    }),
   };
 }
 
-test('Cancel in every panel against a stalled API; Connect is never locked; focus comes back to the control used', async () => {
+test('Cancel in every panel against a stalled API; Connect is never locked; focus comes back to the control used', async (t) => {
   const upstream = await stallingUpstream();
+  t.after(() => upstream.close());
   const stalled = await otherDemo(upstream.baseUrl);
   const p = await openPage({ url: stalled.url, connect: false });
   const { page } = p;
@@ -146,10 +151,9 @@ test('Cancel in every panel against a stalled API; Connect is never locked; focu
   await page.click('#conn-connect');
   await waitConnected(page);
   await finish(p);
-  await upstream.close();
 });
 
-test('waits are told (attempt n of m, the rate limit); errors say what happened and what to do, in the panel; a timeout states the real time waited', async () => {
+test('waits are told (attempt n of m, the rate limit); errors say what happened and what to do, in the panel; a timeout states the real time waited', async (t) => {
   // Every request answered 503: the connection panel counts the attempts, then explains.
   const failing = await otherDemo(`${ctx.sb.url}fault/503/services/v2`);
   await recordStatuses();
@@ -187,6 +191,7 @@ test('waits are told (attempt n of m, the rate limit); errors say what happened 
 
   // A stalled API with a 1 s timeout per attempt: the error states the whole time waited.
   const upstream = await stallingUpstream();
+  t.after(() => upstream.close());
   const stalled = await otherDemo(upstream.baseUrl);
   p = await openPage({ url: stalled.url, connect: false });
   page = p.page;
@@ -212,7 +217,6 @@ test('waits are told (attempt n of m, the rate limit); errors say what happened 
   await waitConnected(page);
   assert.equal(await alertText(page), '', 'the next success clears the error');
   await finish(p);
-  await upstream.close();
 });
 
 test('focus stays on the control used (Next, Search, Connect, Load all, Get); visible focus; skip link; a focused tab is not a selected one', async () => {
