@@ -135,6 +135,7 @@ test('Cancel in every panel against a stalled API; Connect is never locked; focu
     assert.equal(await focused(page), '.btn.btn-danger.run-cancel', `${button}: Cancel holds focus while the button is busy`);
     assert.equal(await page.textContent(`${panel} .run-status`), 'Working…');
     if (first) await axe(page, 'an action in flight, Cancel shown');
+    if (button === '#orders-loadall') await shots(page, 'shell-in-flight', '#panel-orders');
     first = false;
     await page.keyboard.press('Enter');
     await page.waitForFunction((pn) => document.querySelector(`${pn} .run-status`)?.textContent === 'Cancelled.', panel);
