@@ -91,6 +91,9 @@ function explain(err, run) {
       if (s === 502 && code.startsWith('upstream')) {
         return { what: `The proxy could not get an answer from CertCentral${wait}.`, todo: 'Check the proxy’s upstream address and network, or try again later.' };
       }
+      if (s === 408) {
+        return { what: `CertCentral gave up waiting for the request (HTTP 408)${wait}.`, todo: 'Try again; if it keeps happening, the network between here and CertCentral is slow.' };
+      }
       if (s >= 500) {
         return { what: `CertCentral had a problem (HTTP ${s})${wait}.${apiMsg}`, todo: 'This is on the server’s side: try again in a few minutes.' };
       }
@@ -217,6 +220,13 @@ function showInputError(context, err) {
     h('p', { class: 'alert-message', text: err.message }));
   alerts.replaceChildren(box);
 }
+
+// The skip link moves focus to the content without touching the URL's hash (the page may keep
+// its own state there); without scripts its href does the same.
+document.querySelector('.skip-link')?.addEventListener('click', (e) => {
+  e.preventDefault();
+  $('main').focus();
+});
 
 /** Shows what nothing else caught (an aborted call is not an error). */
 export function showUncaught() {

@@ -233,6 +233,7 @@ test('focus stays on the control used (Next, Search, Connect, Load all, Get); vi
   await axe(page, 'skip link focused');
   await page.keyboard.press('Enter');
   assert.equal(await focused(page), 'main');
+  assert.equal(await page.evaluate(() => location.hash), '', 'the URL is left alone');
 
   await page.waitForSelector('#codes-results .pager-next');
   await page.focus('#codes-results .pager-next');
