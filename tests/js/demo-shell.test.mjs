@@ -209,6 +209,12 @@ test('waits are told (attempt n of m, the rate limit); errors say what happened 
   const stated = Number(m[1]);
   assert.ok(stated >= 3 && stated <= wall + 0.1, `stated ${stated} s: at least 3 attempts of 1 s, at most the ${wall} s seen`);
   assert.equal(await page.textContent('#alerts .fact-kind'), 'timeout');
+  // The package's own message says the whole wait too (for every user of the client, not only
+  // this page).
+  const msg = /** @type {string} */ (await page.textContent('#alerts .alert-message'));
+  const mm = /^no complete response within 1000 ms on any of 3 attempts \((\d+) ms in all\)$/.exec(msg);
+  assert.ok(mm, msg);
+  assert.ok(Number(mm[1]) >= 3000 && Number(mm[1]) <= wall * 1000 + 100, msg);
   assert.equal(await page.textContent('#conn-badge'), 'Connection check failed');
   assert.equal(await page.textContent('#conn-status'), '', 'no second sentence about the failure');
   await axe(page, 'timeout error');
