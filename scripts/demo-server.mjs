@@ -56,6 +56,10 @@ export async function startDemo(options) {
     const urlPath = url.split('?', 1)[0];
     if (urlPath === BASE_PATH || urlPath.startsWith(BASE_PATH + '/')) return proxy.listener(req, res);
     req.resume();
+    // The page may not be framed (clickjacking): CSP's frame-ancestors cannot be set from a
+    // <meta> tag, so it comes as a header, with X-Frame-Options for older browsers.
+    res.setHeader('Content-Security-Policy', "frame-ancestors 'none'");
+    res.setHeader('X-Frame-Options', 'DENY');
     if (req.method !== 'GET' && req.method !== 'HEAD') {
       res.writeHead(405, { Allow: 'GET, HEAD', 'Content-Type': 'text/plain; charset=utf-8' });
       return res.end('405 Method Not Allowed\n');

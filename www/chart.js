@@ -84,14 +84,13 @@ function rows(data, width, title, valueLabel) {
 function columns(data, width, title, tick, valueLabel) {
   const height = 200, left = 48, right = 8, top = 10, bottom = 28;
   const plotW = width - left - right, plotH = height - top - bottom;
-  const max = niceMax(Math.max(1, ...data.map((d) => d[1])));
+  const { max, step: tickStep } = intTicks(Math.max(1, ...data.map((d) => d[1])));
   const svg = svgRoot(width, height, title);
-  for (let k = 0; k <= 4; k++) {
-    const v = (max / 4) * k;
+  for (let v = 0; v <= max; v += tickStep) {
     const y = top + plotH - (v / max) * plotH;
     svg.append(
-      s('line', { x1: left, x2: width - right, y1: y, y2: y, class: k === 0 ? 'axis' : 'grid' }),
-      s('text', { x: left - 6, y, class: 'tick', 'text-anchor': 'end', 'dominant-baseline': 'central' }, num(Math.round(v))),
+      s('line', { x1: left, x2: width - right, y1: y, y2: y, class: v === 0 ? 'axis' : 'grid' }),
+      s('text', { x: left - 6, y, class: 'tick', 'text-anchor': 'end', 'dominant-baseline': 'central' }, num(v)),
     );
   }
   const n = Math.max(1, data.length);
@@ -117,10 +116,21 @@ function columns(data, width, title, tick, valueLabel) {
   return svg;
 }
 
-function niceMax(v) {
-  const p = 10 ** Math.floor(Math.log10(v));
-  for (const m of [1, 2, 2.5, 5, 10]) if (m * p >= v) return m * p;
-  return 10 * p;
+/**
+ * Whole-number y ticks for counts up to `v`: a step of 1, 2, 5, 10, 20, 25, 50, ... giving at most
+ * five ticks above zero, and the axis top, a multiple of the step at or above `v` (counts 1, 2, 3
+ * get ticks 0, 1, 2, 3, never a label twice).
+ * @param {number} v the largest count (at least 1)
+ * @returns {{ max: number, step: number }}
+ */
+export function intTicks(v) {
+  const top = Math.max(1, Math.ceil(v));
+  let step = 1;
+  for (let p = 1; ; p *= 10) {
+    const s = [1, 2, 2.5, 5].map((m) => m * p).find((m) => Number.isInteger(m) && Math.ceil(top / m) <= 5);
+    if (s !== undefined) { step = s; break; }
+  }
+  return { max: Math.ceil(top / step) * step, step };
 }
 
 function clip(label, n) {

@@ -53,6 +53,8 @@ export function dateFilter(prefix, what) {
   switch (mode) {
     case 'range':
       if (!from && !to) throw new InputError(`${what}: pick a start and/or end date.`);
+      // ISO dates (yyyy-mm-dd) compare as text.
+      if (from && to && from > to) throw new InputError(`${what}: the start date (${from}) is after the end date (${to}). Swap them or pick another range.`);
       return { ...(from && { from }), ...(to && { to }) };
     case 'before':
       if (!from) throw new InputError(`${what}: pick a date.`);

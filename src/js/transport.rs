@@ -78,6 +78,21 @@ impl Fetched {
     }
 }
 
+/// A timeout after retries says the whole wait, not only one attempt's limit:
+/// "no complete response within 30000 ms on any of 3 attempts (91234 ms in all)".
+fn whole_wait(mut e: Error, retries: u32, elapsed_ms: f64) -> Error {
+    if e.kind == ErrorKind::Timeout && retries > 0 {
+        let total = elapsed_ms.max(0.0) as u64;
+        e.message = format!(
+            "{} on any of {} attempts ({} ms in all)",
+            e.message,
+            retries + 1,
+            total
+        );
+    }
+    e
+}
+
 fn now_ms() -> f64 {
     js_sys::Date::now()
 }
@@ -170,6 +185,7 @@ impl Transport {
         };
         let timeout = call.timeout_ms.unwrap_or(self.opts.timeout_ms);
         let signal = call.signal.as_ref();
+        let started = now_ms();
         let mut retry = 0u32;
         loop {
             let mut turn = self.queue.turn(retry > 0, signal).await?;
@@ -209,7 +225,7 @@ impl Transport {
                 None => {
                     return match result {
                         Ok(r) => Err(http_error(r, self.opts.api_key.as_deref())),
-                        Err(e) => Err(e),
+                        Err(e) => Err(whole_wait(e, retry, now_ms() - started)),
                     }
                 }
             }

@@ -268,25 +268,33 @@ test('CSV import: 100k-row file via the file picker, stats and summary charts; a
   await finish(p);
 });
 
-test('API errors are shown plainly: wrong key (403), unknown voucher (404), insecure http', async () => {
+test('API errors are shown for people, in the panel in use: wrong key (403), unknown voucher (404), insecure http; stale results marked', async () => {
   // A proxy holding a key the sandbox refuses: DigiCert's 403 passes through to the page.
   const wrong = await otherDemo(ctx.sb.baseUrl, WRONG_KEY);
   const w = await openPage({ url: wrong.url, connect: false });
   let page = w.page;
-  await page.waitForSelector('#alerts .alert-error');
+  await page.waitForSelector('#conn-card #alerts .alert-error');
   assert.equal(await page.getAttribute('#alerts', 'role'), 'alert');
+  assert.equal(await page.textContent('#alerts .alert-what'), 'The API key was refused.');
+  assert.match(await page.textContent('#alerts .alert-todo'), /^Check the key the proxy holds/);
+  // The technical facts, once, folded away.
+  assert.equal(await page.isVisible('#alerts .fact-kind'), false);
+  assert.doesNotMatch(await page.innerText('#alerts'), /Kind|access_denied|the client was created/);
   assert.equal(await page.textContent('#alerts .fact-kind'), 'http');
   assert.equal(await page.textContent('#alerts .fact-status'), '403');
   assert.equal(await page.textContent('#alerts .err-code'), 'access_denied|access_denied_invalid_key');
   assert.ok((await page.textContent('#alerts .err-message')).length > 0);
+  assert.equal(await page.$$eval('#alerts .alert-message', (m) => m.length), 0, 'the message is not repeated under the codes');
   assert.equal(await page.textContent('#conn-badge'), 'Connection check failed');
+  await axe(page, '403 in the connection panel');
   await shots(page, 'error-403', 'main');
 
-  // Views still answer with the API's error while the key is wrong.
+  // Views still answer with the API's error while the key is wrong, in their own panel.
   await tab(page, 'orders');
   await page.click('#orders-search-btn');
-  await page.waitForFunction(() => document.querySelector('#alerts .alert-title')?.textContent === 'Subaccount orders failed');
+  await page.waitForFunction(() => document.querySelector('#panel-orders #alerts .alert-title')?.textContent === 'Subaccount orders: The API key was refused.');
   assert.equal(await page.textContent('#alerts .fact-status'), '403');
+  await shots(page, 'error-403-orders', '#panel-orders');
   await finish(w, { expectHttpErrors: true });
 
   // A key typed into the page is never forwarded: through the right proxy it changes nothing.
@@ -299,23 +307,33 @@ test('API errors are shown plainly: wrong key (403), unknown voucher (404), inse
   assert.equal(await alertText(page), '', 'a successful action clears the alert');
   await page.fill('#conn-key', '');
 
+  // An unknown voucher order, after a known one: the error names it, and the old result is
+  // cleared or marked as from before the error.
   await tab(page, 'voucher');
+  await page.fill('#voucher-id', String(ctx.sb.dataset.voucherOrders[0].id));
+  await page.click('#voucher-get');
+  await page.waitForSelector('#voucher-results table');
   await page.fill('#voucher-id', '999999999');
   await page.click('#voucher-get');
-  await page.waitForSelector('#alerts .alert-error');
+  await page.waitForSelector('#panel-voucher #alerts .alert-error');
+  assert.equal(await page.textContent('#alerts .alert-what'), 'No voucher order 999999999 in this account.');
   assert.equal(await page.textContent('#alerts .fact-status'), '404');
   assert.equal(await page.textContent('#alerts .err-code'), 'not_found');
+  const stale = await page.$eval('#voucher-results', (r) => r.childElementCount === 0 || r.hasAttribute('data-stale'));
+  assert.ok(stale, 'old results cleared or marked');
+  await axe(page, '404 in the voucher panel');
 
   // Missing input: a plain message, not a request.
   await page.fill('#voucher-id', '');
   await page.click('#voucher-get');
-  await page.waitForSelector('#alerts .alert-warn');
+  await page.waitForSelector('#panel-voucher #alerts .alert-warn');
   assert.match(await alertText(page), /Enter a voucher order id/);
 
   // Plain http to a non-loopback host: the client refuses; the page shows why.
   await page.fill('#conn-base', 'http://example.invalid/services/v2');
   await page.click('#conn-connect');
-  await page.waitForSelector('#alerts .alert-error');
+  await page.waitForSelector('#conn-card #alerts .alert-error');
+  assert.match(await page.textContent('#alerts .alert-what'), /^The request was not sent: /);
   assert.equal(await page.textContent('#alerts .fact-kind'), 'invalid_input');
   assert.equal(await page.textContent('#conn-badge'), 'Not connected');
   await finish(p, { expectHttpErrors: true });
