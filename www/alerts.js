@@ -388,9 +388,11 @@ const focusable = (el) => !!el && el.isConnected && !(/** @type {HTMLButtonEleme
  * @param {string} context
  * @param {HTMLButtonElement[]} busyEls
  * @param {(signal: AbortSignal) => Promise<T>} fn
+ * @param {{ cancelButton?: HTMLButtonElement }} [options] `cancelButton`: the panel's own Cancel
+ *   (Load all has one beside its progress bar): run adds no second one, and that one cancels.
  * @returns {Promise<T | undefined>}
  */
-export async function run(context, busyEls, fn) {
+export async function run(context, busyEls, fn, options = {}) {
   cancelRun(context);
   const panel = busyEls[0]?.closest('[role=tabpanel], .card') ?? null;
   const used = document.activeElement;
@@ -403,12 +405,16 @@ export async function run(context, busyEls, fn) {
   results?.removeAttribute('data-stale');
   say(a, 'Working…');
 
+  const onCancel = () => { a.cancelled = true; a.ctl.abort(); };
+  const ownCancel = options.cancelButton ?? null;
   /** @type {HTMLButtonElement | null} */
-  let cancelBtn = null;
+  let cancelBtn = ownCancel;
   const last = busyEls[busyEls.length - 1];
-  if (last?.parentElement) {
+  if (ownCancel) {
+    ownCancel.addEventListener('click', onCancel);
+  } else if (last?.parentElement) {
     cancelBtn = /** @type {HTMLButtonElement} */ (h('button', { type: 'button', class: 'btn btn-danger run-cancel', text: 'Cancel', 'aria-label': `Cancel: ${context}` }));
-    cancelBtn.addEventListener('click', () => { a.cancelled = true; a.ctl.abort(); });
+    cancelBtn.addEventListener('click', onCancel);
     last.parentElement.append(cancelBtn);
   }
   const locked = busyEls.filter((el) => !el.hasAttribute('data-never-lock'));
@@ -443,7 +449,8 @@ export async function run(context, busyEls, fn) {
     stopCountdown(a);
     inFlight.splice(inFlight.indexOf(a), 1);
     const cancelHadFocus = cancelBtn !== null && document.activeElement === cancelBtn;
-    cancelBtn?.remove();
+    if (ownCancel) ownCancel.removeEventListener('click', onCancel);
+    else cancelBtn?.remove();
     for (const el of locked) if (hold(el, -1) === 0) el.disabled = false;
     if (panel && hold(panel, -1) === 0) panel.removeAttribute('aria-busy');
     // Focus back on the control used, unless the person has moved on meanwhile.

@@ -120,19 +120,20 @@ test('Cancel in every panel against a stalled API; Connect is never locked; focu
     { name: 'voucher', button: '#voucher-get', fill: ['#voucher-id', '1'] },
     { name: 'reissues', button: '#reissues-get', fill: ['#reissues-id', '1'] },
     { name: 'orders', button: '#orders-search-btn' },
-    { name: 'orders', button: '#orders-loadall' },
+    { name: 'orders', button: '#orders-loadall', cancel: '#orders-cancel' }, // its own, beside the progress bar
     { name: 'csv', button: '#csv-fromapi' },
   ];
   let first = true;
-  for (const { name, button, fill } of actions) {
+  for (const { name, button, fill, cancel } of actions) {
     const panel = `#panel-${name}`;
     await tab(page, name);
     if (fill) await page.fill(fill[0], fill[1]);
     await page.focus(button);
     await page.keyboard.press('Enter');
-    await page.waitForSelector(`${panel} .run-cancel`);
+    await page.waitForSelector(cancel ?? `${panel} .run-cancel`);
+    assert.equal(await page.$$eval(`${panel} button`, (bs) => bs.filter((b) => b.textContent === 'Cancel' && b.offsetParent !== null).length), 1, `${button}: one Cancel`);
     assert.equal(await page.isDisabled(button), true, `${button} is busy`);
-    assert.equal(await focused(page), '.btn.btn-danger.run-cancel', `${button}: Cancel holds focus while the button is busy`);
+    assert.equal(await focused(page), cancel ? cancel.slice(1) : '.btn.btn-danger.run-cancel', `${button}: Cancel holds focus while the button is busy`);
     assert.equal(await page.textContent(`${panel} .run-status`), 'Working…');
     if (first) await axe(page, 'an action in flight, Cancel shown');
     if (button === '#orders-loadall') await shots(page, 'shell-in-flight', '#panel-orders');
@@ -287,7 +288,7 @@ test('focus stays on the control used (Next, Search, Connect, Load all, Get); vi
       const r = await page.evaluate(() => {
         const a = /** @type {HTMLElement} */ (document.activeElement);
         if (!a || a === document.body || a.closest('footer')) return null;
-        const shown = a.classList.contains('file-input') ? /** @type {HTMLElement} */ (a.previousElementSibling) : a;
+        const shown = a.classList.contains('file-input') ? /** @type {HTMLElement} */ (document.querySelector(`label[for="${a.id}"]`)) : a;
         const cs = getComputedStyle(shown);
         return { el: a.id || a.className || a.tagName, ok: cs.outlineStyle === 'solid' && parseFloat(cs.outlineWidth) >= 2 };
       });

@@ -190,8 +190,10 @@ async function loadAllOrders() {
     label.textContent = `${num(loaded.length)} of ${num(total)} orders (${pct}%)`;
     bar.setAttribute('aria-valuetext', label.textContent);
   };
-  cancelBtn.disabled = false;
-  cancelBtn.onclick = () => ctl.abort();
+  // Shown only while Load all runs; run() wires it (and adds no second Cancel): its signal
+  // aborts `ctl` below. (An onclick of its own here would run first and settle the action
+  // before run's listener, so the panel would not say "Cancelled.")
+  cancelBtn.hidden = false;
   box.hidden = false;
   bar.value = 0;
   bar.removeAttribute('data-state');
@@ -200,7 +202,7 @@ async function loadAllOrders() {
   let gen = state.generation;
   await refreshing(out, async () => {
     await run('Load all subaccount orders', [startBtn, $button('orders-search-btn')], async (/** @type {AbortSignal | undefined} */ signal = undefined) => {
-      // The panel's own Cancel and the page's (alerts.js) both stop it.
+      // The panel's Cancel (run's, beside the progress bar) and a newer action stop it.
       signal?.addEventListener('abort', () => ctl.abort(), { once: true });
       try {
         const c = needClient();
@@ -217,11 +219,10 @@ async function loadAllOrders() {
         finished = true;
       } finally {
         if (frame) cancelAnimationFrame(frame);
-        cancelBtn.disabled = true;
-        cancelBtn.onclick = null;
+        cancelBtn.hidden = true;
         if (loadAllCtl === ctl) loadAllCtl = null;
       }
-    });
+    }, { cancelButton: cancelBtn });
     return loaded.length > 0 || finished;
   });
   if (gen !== state.generation) return false;
