@@ -63,6 +63,7 @@ test('used voucher codes: first page on load, filters, sort, paging, Export CSV'
   await page.waitForSelector('#codes-results .export-note');
   await page.uncheck('#codes-allcols');
   await shots(page, 'codes');
+  await axe(p.page, 'used codes: filtered, all columns, after the export');
   await finish(p);
 });
 
@@ -107,6 +108,7 @@ test('voucher order by id: details and its codes; reissues with showArchived / d
   assert.equal(new Set(serials).size, serials.length, 'no repeated serials');
   assert.ok((await column(page, '#reissues-results', 'Archived')).includes('yes'));
   await shots(page, 'reissues');
+  await axe(p.page, 'voucher order and reissues shown');
   await finish(p);
 });
 
@@ -165,6 +167,7 @@ test('subaccount orders: filters, descending sort, page X of Y, Load all to 100%
   assert.ok(await page.isHidden('#orders-cancel'), 'Cancel shown only while Load all runs');
   await page.uncheck('#orders-allcols');
   await shots(page, 'orders', '#orders-form');
+  await axe(p.page, 'all orders loaded and paged');
   await finish(p);
 });
 
@@ -194,6 +197,7 @@ test('subaccount orders: Cancel stops Load all part-way (slow API)', async () =>
   assert.equal(await alertText(page), '', 'a cancel is not an error');
   assert.equal(await rowCount(page, '#orders-results'), Math.min(got, 100), 'what was loaded is shown, 100 a page');
   assert.match(await page.textContent('#orders-results .summary'), /not every order: the load stopped at/, 'and marked as not every order');
+  await axe(p.page, 'Load all cancelled part-way');
   await finish(p);
 });
 
@@ -265,6 +269,7 @@ test('CSV import: 100k-row file via the file picker, stats and summary charts; a
   assert.match(await page.textContent('#csv-results .csv-error'), /^bad\.csv: .*header row lacks columns.* \(line 1, column 1\)$/);
   assert.equal(await page.$$eval('#csv-results table, #csv-results .stats', (e) => e.length), 0, 'the previous file\'s results are gone');
   await shots(page, 'csv-error', '#alerts');
+  await axe(p.page, 'CSV import: an unreadable file');
   await finish(p);
 });
 
@@ -369,6 +374,7 @@ test('hostile text from the API renders as text (no script, no injected element)
   }));
   assert.deepEqual(counts, { scripts: 0, imgs: 0 });
   await page.waitForTimeout(200); // an onerror would have fired by now
+  await axe(p.page, 'hostile text rendered');
   await finish(p);
 });
 
