@@ -148,6 +148,20 @@ export function fileStamp() {
 }
 
 /**
+ * Hands `blob` to the browser as a download named `name`.
+ * @param {Blob} blob
+ * @param {string} name
+ */
+export function saveBlob(blob, name) {
+  const url = URL.createObjectURL(blob);
+  const a = h('a', { href: url, download: name, hidden: true });
+  document.body.append(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 60_000);
+}
+
+/**
  * Downloads `csv` as `name` and notes it at the top of `out` (`.export-note`).
  * @param {HTMLElement} out
  * @param {string} name
@@ -156,12 +170,7 @@ export function fileStamp() {
  */
 export function downloadCsv(out, name, csv, what) {
   const blob = new Blob([csv], { type: 'text/csv;charset=utf-8' });
-  const url = URL.createObjectURL(blob);
-  const a = h('a', { href: url, download: name, hidden: true });
-  document.body.append(a);
-  a.click();
-  a.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 60_000);
+  saveBlob(blob, name);
   out.querySelector('.export-note')?.remove();
   out.prepend(h('p', { class: 'status export-note', text: `Downloaded ${name}: ${what}, ${bytes(blob.size)}.` }));
 }

@@ -6,7 +6,7 @@
 
 import { $, $button, $input, $progress, h, replace, table, bytes, num, num1, EMPTY } from '../dom.js';
 import { InputError, announce, needClient, run } from '../alerts.js';
-import { emptyNote } from '../results.js';
+import { emptyNote, fileStamp, saveBlob } from '../results.js';
 import { barChart } from '../chart.js';
 import { CODE_COLUMNS } from './used-codes.js';
 
@@ -321,14 +321,8 @@ async function exportRows(mine, button) {
   await run(`Export of the rows of ${mine.name}`, [button], async () => {
     const t0 = performance.now();
     const { blob, rows } = await mine.exportCsv();
-    const stamp = new Date().toISOString().slice(0, 19).replace(/[-:]/g, '').replace('T', '-');
-    const file = `csv-import-${stamp}.csv`;
-    const url = URL.createObjectURL(blob);
-    const a = h('a', { href: url, download: file, hidden: true });
-    document.body.append(a);
-    a.click();
-    a.remove();
-    setTimeout(() => URL.revokeObjectURL(url), 60_000);
+    const file = `csv-import-${fileStamp()}.csv`;
+    saveBlob(blob, file);
     const note = button.parentElement?.querySelector('.csv-export-note');
     if (note) note.textContent = `Downloaded ${file}: ${num(rows)} rows, ${bytes(blob.size)}, in ${num(Math.round(performance.now() - t0))} ms.`;
   });
