@@ -605,7 +605,18 @@ function nextApp() {
   writeFileSync(join(app, 'app/cc-node/[...path]/route.js'), `import { createProxy } from 'certcentral-wasm/proxy';
     let proxy;
     export const GET = (request) => (proxy ??= createProxy({ apiKey: '${KEY}', baseUrl: '${sb.baseUrl}', basePath: '/cc-node', rateLimit: false })).fetch(request);`);
-  writeFileSync(join(app, 'app/api/x/route.js'), `import { createClient, parseUsedVoucherCodesCsv } from 'certcentral-wasm';
+  writeFileSync(join(app, 'app/api/x/route.js'), scenarioRoute(''));
+  return app;
+}
+
+/**
+ * A Next.js route handler doing the scenario against the sandbox named by `?base=`: its result,
+ * or the failure's { kind, name, message }.
+ * @param {string} runtime a line such as `export const runtime = 'edge';`, or ''
+ */
+function scenarioRoute(runtime) {
+  return `import { createClient, parseUsedVoucherCodesCsv } from 'certcentral-wasm';
+    ${runtime}
     export async function GET(request) {
       try {
         ${SCENARIO("new URL(request.url).searchParams.get('base')")}
@@ -613,8 +624,7 @@ function nextApp() {
       } catch (e) {
         return Response.json({ kind: e.kind, name: e.name, message: e.message });
       }
-    }`);
-  return app;
+    }`;
 }
 
 /**
@@ -630,16 +640,7 @@ function nextEdgeRoutes(app, on) {
   rmSync(join(app, 'app/certcentral'), { recursive: true, force: true });
   if (!on) return;
   mkdirSync(join(app, 'app/api/edge'), { recursive: true });
-  writeFileSync(join(app, 'app/api/edge/route.js'), `import { createClient, parseUsedVoucherCodesCsv } from 'certcentral-wasm';
-    export const runtime = 'edge';
-    export async function GET(request) {
-      try {
-        ${SCENARIO("new URL(request.url).searchParams.get('base')")}
-        return Response.json(result);
-      } catch (e) {
-        return Response.json({ kind: e.kind, name: e.name, message: e.message });
-      }
-    }`);
+  writeFileSync(join(app, 'app/api/edge/route.js'), scenarioRoute("export const runtime = 'edge';"));
   mkdirSync(join(app, 'app/certcentral/[...path]'), { recursive: true });
   writeFileSync(join(app, 'app/certcentral/[...path]/route.js'), `import { createProxy } from 'certcentral-wasm/proxy';
     export const runtime = 'edge';
