@@ -249,9 +249,10 @@ export function showUncaught() {
  * @property {number} started performance.now() at the start
  * @property {number} attempts attempts the client started for it (from onRequest)
  * @property {ReturnType<typeof setInterval> | 0} countdown the rate-limit countdown's timer
+ * @property {ReturnType<typeof setTimeout> | 0} queued the timer of the "waiting for its turn" notice
  */
 
-/** Actions in flight, oldest first; the client's hooks report to the newest. */
+/** Actions in flight, oldest first (the client's hooks report to one of them: `current`). */
 /** @type {Action[]} */
 const inFlight = [];
 /** How many actions hold each element busy (an element is enabled again at zero). */
@@ -292,16 +293,43 @@ function say(a, text) {
   statusOf(a.panel).textContent = text;
 }
 
-/** The action the client's hooks report to: the newest one in flight. */
-const current = () => inFlight[inFlight.length - 1];
+/** Which requests each panel's actions make (the path of the URL the hooks see). */
+/** @type {Record<string, RegExp>} */
+const PANEL_PATHS = {
+  'conn-card': /\/account\/subaccount\/order\b/,
+  'panel-codes': /\/voucher\/download\/used-codes\b/,
+  'panel-csv': /\/voucher\/download\/used-codes\b/,
+  'panel-voucher': /\/voucher\/\d/,
+  'panel-reissues': /\/order\/certificate\/\d+\/reissue\b/,
+  'panel-orders': /\/account\/subaccount\/order\b/,
+};
+
+/**
+ * The action a hook's event belongs to: the newest in flight whose panel makes requests like
+ * its URL (a Load all still paging must not take a search's status line), else the newest.
+ * @param {{ url?: string }} e
+ * @returns {Action | undefined}
+ */
+function current(e) {
+  const path = (() => { try { return new URL(String(e.url), location.href).pathname; } catch { return ''; } })();
+  for (let i = inFlight.length - 1; i >= 0; i--) {
+    const a = inFlight[i];
+    if (a.panel && PANEL_PATHS[a.panel.id]?.test(path)) return a;
+  }
+  return inFlight[inFlight.length - 1];
+}
+
+/** How long an action may wait for its first request to be sent before the panel says why. */
+const TURN_NOTICE_MS = 1000;
 
 /**
  * The client's `onRequest` hook: "attempt n of m" once an attempt failed.
- * @param {{ attempt: number }} e
+ * @param {{ attempt: number, url?: string }} e
  */
 export function onAttempt(e) {
-  const a = current();
+  const a = current(e);
   if (!a) return;
+  if (a.queued) { clearTimeout(a.queued); a.queued = 0; }
   a.attempts = Math.max(a.attempts, e.attempt + 1);
   stopCountdown(a);
   say(a, e.attempt > 0 ? `Attempt ${e.attempt + 1} of ${conn.maxAttempts}…` : 'Working…');
@@ -309,10 +337,10 @@ export function onAttempt(e) {
 
 /**
  * The client's `onResponse` hook: says that a failed attempt will be retried.
- * @param {{ attempt: number, status: number }} e
+ * @param {{ attempt: number, status: number, url?: string }} e
  */
 export function onAttemptAnswer(e) {
-  const a = current();
+  const a = current(e);
   if (!a) return;
   const retriable = e.status === 408 || e.status === 429 || e.status >= 500;
   if (retriable && e.attempt + 1 < conn.maxAttempts) {
@@ -322,10 +350,10 @@ export function onAttemptAnswer(e) {
 
 /**
  * The client's `onRateLimit` hook: a countdown while the queue waits.
- * @param {{ retryAfterMs: number }} e
+ * @param {{ retryAfterMs: number, url?: string }} e
  */
 export function onRateLimitWait(e) {
-  const a = current();
+  const a = current(e);
   if (!a) return;
   stopCountdown(a);
   const until = performance.now() + e.retryAfterMs;
@@ -388,8 +416,10 @@ const focusable = (el) => !!el && el.isConnected && !(/** @type {HTMLButtonEleme
  * @param {string} context
  * @param {HTMLButtonElement[]} busyEls
  * @param {(signal: AbortSignal) => Promise<T>} fn
- * @param {{ cancelButton?: HTMLButtonElement }} [options] `cancelButton`: the panel's own Cancel
- *   (Load all has one beside its progress bar): run adds no second one, and that one cancels.
+ * @param {{ cancelButton?: HTMLButtonElement, requests?: boolean }} [options] `cancelButton`: the
+ *   panel's own Cancel (Load all has one beside its progress bar): run adds no second one, and
+ *   that one cancels. `requests: false`: the action sends no request (a download of what is
+ *   loaded, a local parse), so a slow one is not said to wait for its turn.
  * @returns {Promise<T | undefined>}
  */
 export async function run(context, busyEls, fn, options = {}) {
@@ -398,12 +428,18 @@ export async function run(context, busyEls, fn, options = {}) {
   const used = document.activeElement;
   const findUsed = focusFinder(used);
   /** @type {Action} */
-  const a = { context, panel, ctl: new AbortController(), cancelled: false, started: performance.now(), attempts: 0, countdown: 0 };
+  const a = { context, panel, ctl: new AbortController(), cancelled: false, started: performance.now(), attempts: 0, countdown: 0, queued: 0 };
   inFlight.push(a);
   clearErrors();
   const results = panel?.querySelector('.results');
   results?.removeAttribute('data-stale');
   say(a, 'Working…');
+  // No request sent yet after a second: it waits in the client's queue (one request at a
+  // time per key, within DigiCert's rate limit), behind another panel's or the limit's window.
+  if (options.requests !== false) a.queued = setTimeout(() => {
+    a.queued = 0;
+    if (a.attempts === 0 && inFlight.includes(a)) say(a, 'Waiting for its turn: requests go to CertCentral one at a time, within its rate limit…');
+  }, TURN_NOTICE_MS);
 
   const onCancel = () => { a.cancelled = true; a.ctl.abort(); };
   const ownCancel = options.cancelButton ?? null;
@@ -447,6 +483,7 @@ export async function run(context, busyEls, fn, options = {}) {
     return undefined;
   } finally {
     stopCountdown(a);
+    if (a.queued) clearTimeout(a.queued);
     inFlight.splice(inFlight.indexOf(a), 1);
     const cancelHadFocus = cancelBtn !== null && document.activeElement === cancelBtn;
     if (ownCancel) ownCancel.removeEventListener('click', onCancel);

@@ -45,6 +45,18 @@ async function recordStatuses() {
 const statuses = (page) => page.evaluate(() => window.__statuses);
 
 /**
+ * Resolves once `check()` is true (polled every 20 ms); rejects after 10 s.
+ * @param {() => boolean} check
+ */
+async function until(check) {
+  const end = Date.now() + 10_000;
+  while (!check()) {
+    if (Date.now() > end) throw new Error(`still false after 10 s: ${check}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+/**
  * An upstream that holds every request without answering until `release()`; then it passes
  * requests on to the sandbox.
  */
@@ -67,6 +79,7 @@ async function stallingUpstream() {
     seen: () => seen,
     held: () => held.size,
     release() { stalling = false; },
+    stall() { stalling = true; },
     close: () => new Promise((r) => {
       for (const res of held) res.destroy();
       server.closeAllConnections();
@@ -152,6 +165,44 @@ test('Cancel in every panel against a stalled API; Connect is never locked; focu
   upstream.release();
   await page.click('#conn-connect');
   await waitConnected(page);
+  await finish(p);
+});
+
+test('an action waiting in the client\'s queue behind another panel\'s request says so; each panel\'s status follows its own requests', async (t) => {
+  const upstream = await stallingUpstream();
+  t.after(() => upstream.close());
+  upstream.release();
+  const d = await otherDemo(upstream.baseUrl);
+  const p = await openPage({ url: d.url });
+  const { page } = p;
+  await page.waitForSelector('#codes-results table');
+  upstream.stall();
+
+  // Load all sends its first request, which hangs: the orders panel is working.
+  await tab(page, 'orders');
+  await page.click('#orders-loadall');
+  await page.waitForFunction(() => document.querySelector('#panel-orders .run-status')?.textContent === 'Working…');
+  await until(() => upstream.held() === 1);
+  const sent = upstream.seen();
+  // A search in another panel waits for its turn (one request at a time per key): it says so.
+  await tab(page, 'codes');
+  await page.click('#codes-search');
+  await page.waitForFunction(() => document.querySelector('#panel-codes .run-status')?.textContent.startsWith('Waiting for its turn'), null, { timeout: 5_000 });
+  assert.equal(upstream.seen(), sent, 'the search was not sent: it waits in the client\'s queue');
+  assert.equal(await page.textContent('#panel-orders .run-status'), 'Working…', 'the orders panel keeps its own status');
+  await axe(page, 'a search waiting for its turn');
+
+  // Load all cancelled: the search gets its turn and is sent; its panel says it is working.
+  await tab(page, 'orders');
+  await page.click('#orders-cancel');
+  await page.waitForFunction(() => document.querySelector('#panel-orders .run-status')?.textContent === 'Cancelled.');
+  await page.waitForFunction(() => document.querySelector('#panel-codes .run-status')?.textContent === 'Working…');
+  await until(() => upstream.seen() === sent + 1); // the search went out once Load all stopped
+  // (The upstream holds it: stop it too.)
+  await tab(page, 'codes');
+  await page.click('#panel-codes .run-cancel');
+  await page.waitForFunction(() => document.querySelector('#panel-codes .run-status')?.textContent === 'Cancelled.');
+  assert.equal(await alertText(page), '');
   await finish(p);
 });
 

@@ -234,7 +234,7 @@ async function parseCsv(input, name, size, control) {
       if (job !== mine || mine.stopped) keepFocus(control);
     }
   };
-  await run(`CSV import of ${name}`, [], parseAndShow);
+  await run(`CSV import of ${name}`, [], parseAndShow, { requests: false });
 }
 
 /** A turn of the event loop, so the page can paint and answer between the drawing steps. */
@@ -325,6 +325,6 @@ async function exportRows(mine, button) {
     saveBlob(blob, file);
     const note = button.parentElement?.querySelector('.csv-export-note');
     if (note) note.textContent = `Downloaded ${file}: ${num(rows)} rows, ${bytes(blob.size)}, in ${num(Math.round(performance.now() - t0))} ms.`;
-  });
+   }, { requests: false });
   if (button.isConnected) keepFocus(button);
 }

@@ -99,7 +99,7 @@ function renderOrders() {
   exportBtn.addEventListener('click', () => run('Download orders', [exportBtn], async () => {
     const csv = await /** @type {import('../state.js').Package} */ (state.pkg).recordsToCsv(rows, { columns: 'order' });
     downloadCsv(out, `subaccount-orders-${fileStamp()}.csv`, csv, `${num(rows.length)} orders${filter ? ` ${filter.words}` : ''}`);
-  }));
+   }, { requests: false }));
 
   if (shown.mode === 'page') {
     const { result, limit } = shown;
@@ -136,7 +136,7 @@ function renderOrders() {
  */
 function searchOrders(offset = 0, show = false) {
   const out = $('orders-results');
-  return refreshing(out, () => run('Subaccount orders', [$button('orders-search-btn')], async (/** @type {AbortSignal | undefined} */ signal = undefined) => {
+  return refreshing(out, () => run('Subaccount orders', [$button('orders-search-btn')], async (signal) => {
     const c = needClient();
     const gen = state.generation;
     const query = ordersQuery();
@@ -201,9 +201,9 @@ async function loadAllOrders() {
   let finished = false;
   let gen = state.generation;
   await refreshing(out, async () => {
-    await run('Load all subaccount orders', [startBtn, $button('orders-search-btn')], async (/** @type {AbortSignal | undefined} */ signal = undefined) => {
+    await run('Load all subaccount orders', [startBtn, $button('orders-search-btn')], async (signal) => {
       // The panel's Cancel (run's, beside the progress bar) and a newer action stop it.
-      signal?.addEventListener('abort', () => ctl.abort(), { once: true });
+      signal.addEventListener('abort', () => ctl.abort(), { once: true });
       try {
         const c = needClient();
         gen = state.generation;

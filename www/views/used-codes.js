@@ -71,7 +71,7 @@ let codesLast = null;
  */
 export function searchCodes(offset = 0, show = false) {
   const out = $('codes-results');
-  return refreshing(out, () => run('Used voucher codes', [$button('codes-search')], async (/** @type {AbortSignal | undefined} */ signal = undefined) => {
+  return refreshing(out, () => run('Used voucher codes', [$button('codes-search')], async (signal) => {
     const c = needClient();
     const gen = state.generation;
     const query = codesQuery();
@@ -114,7 +114,7 @@ export function wireUsedCodes() {
   wireDateMode('codes');
 
   // The API's own CSV export of these filters, every formula-like cell neutralised.
-  $button('codes-export').addEventListener('click', () => run('Export CSV', [$button('codes-export')], async (/** @type {AbortSignal | undefined} */ signal = undefined) => {
+  $button('codes-export').addEventListener('click', () => run('Export CSV', [$button('codes-export')], async (signal) => {
     const c = needClient();
     const pkg = /** @type {import('../state.js').Package} */ (state.pkg);
     const { filters, sort } = codesQuery();

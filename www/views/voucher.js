@@ -39,7 +39,7 @@ const pkg = () => /** @type {import('../state.js').Package} */ (state.pkg);
  */
 function getVoucher(show = false) {
   const out = $('voucher-results');
-  return refreshing(out, () => run('Voucher order', [$button('voucher-get')], async (/** @type {AbortSignal | undefined} */ signal = undefined) => {
+  return refreshing(out, () => run('Voucher order', [$button('voucher-get')], async (signal) => {
     const c = needClient();
     const gen = state.generation;
     const voucherId = reqInt('voucher-id', 'Voucher order id');
@@ -61,7 +61,7 @@ function renderVoucher(out, v) {
     onclick: () => run('Download voucher codes', [exportBtn], async () => {
       const csv = await pkg().recordsToCsv(v.codes, { columns: VOUCHER_CODE_CSV });
       downloadCsv(out, `voucher-order-${v.id}-codes.csv`, csv, `${num(v.codes.length)} codes`);
-    }) });
+    }, { requests: false }) });
   replace(out,
     h('h3', { class: 'result-title', text: `Voucher order ${v.id}` }),
     details([
@@ -102,7 +102,7 @@ const REISSUE_COLUMNS = [
  */
 function getReissues(show = false) {
   const out = $('reissues-results');
-  return refreshing(out, () => run('Reissues', [$button('reissues-get')], async (/** @type {AbortSignal | undefined} */ signal = undefined) => {
+  return refreshing(out, () => run('Reissues', [$button('reissues-get')], async (signal) => {
     const c = needClient();
     const gen = state.generation;
     const id = reqInt('reissues-id', 'Order id');
@@ -116,7 +116,7 @@ function getReissues(show = false) {
       onclick: () => run('Download reissues', [exportBtn], async () => {
         const csv = await pkg().recordsToCsv(certificates, { columns: 'reissue' });
         downloadCsv(out, `order-${id}-reissues.csv`, csv, `${num(certificates.length)} certificates`);
-      }) });
+      }, { requests: false }) });
     replace(out,
       h('div', { class: 'result-bar' },
         h('p', { class: 'summary' }, 'Order ', h('a', { href: `#orders?id=${id}`, class: 'order-link', text: String(id) }),
