@@ -63,8 +63,11 @@ function upstream(o) {
   if (u.protocol !== 'https:' && !(u.protocol === 'http:' && (o.allowInsecureHttp === true || loopback(u.hostname)))) {
     throw bad('baseUrl must use https (plain http only to a loopback host, or with allowInsecureHttp: true)');
   }
-  if (u.username || u.password || u.search || u.hash || raw.includes('?') || raw.includes('#')) {
-    throw bad('baseUrl must not contain credentials, a query or a fragment');
+  // What the core refuses too (src/config.rs, normalize_base_url), before WHATWG URL parsing
+  // would quietly percent-encode a space or read a backslash as a slash.
+  const rest = raw.slice(raw.indexOf('://') + 3);
+  if (u.username || u.password || u.search || u.hash || /[?#@\\\s\u0000-\u001f\u007f]/.test(rest)) {
+    throw bad('baseUrl must not contain credentials, a query, a fragment or spaces');
   }
   return `${u.origin}${u.pathname.replace(/\/+$/, '')}`;
 }

@@ -427,3 +427,29 @@ test('proxy: the web-standard fetch handler and the package client through the p
   assert.throws(() => createProxy(/** @type {any} */ ({ apiKey: KEY, allowOrigins: ['*'] })), /allowOrigins/);
   await w.close();
 });
+
+// createProxy checks its upstream in JS (it throws at once, before the wasm has started in a
+// web runtime), createClient in the core (src/config.rs): the two must accept the same URLs.
+test('createProxy and createClient accept and refuse the same base URLs', async () => {
+  const { createProxy } = await loadProxy();
+  const { createClient } = await import(pathToFileURL(join(scratch, 'node_modules/certcentral-wasm/node.js')).href);
+  const urls = [
+    'https://a.example/services/v2', 'https://a.example/services/v2/', 'https://a.example', 'https://a.example:8443/x',
+    'HTTPS://A.EXAMPLE/x', 'http://localhost:1/x', 'http://sub.localhost/x', 'http://127.0.0.1/x', 'http://127.0.0.1:9/x',
+    'http://[::1]:8080/x', 'http://example.com/x', 'http://127.0.0.1.evil.example/x', 'https://user:pw@a.example/x',
+    'https://a.example/x?q=1', 'https://a.example/x#f', 'https://a.example/x?', 'ftp://a.example/x', 'a.example/x',
+    'https://a.example/a b', 'https://a.example/a\tb', 'https://a.example/x@y', 'https://a.example/x%20y', 'https://', '', 'https://a.example\\x', 'file:///etc/passwd', 'javascript:alert(1)',
+  ];
+  const disagree = [];
+  for (const baseUrl of urls) {
+    let proxyOk = true;
+    try { createProxy({ apiKey: KEY, baseUrl }); } catch { proxyOk = false; }
+    let clientOk = true;
+    try { (await createClient({ apiKey: KEY, baseUrl })).free(); } catch (e) {
+      assert.equal(e.kind, 'invalid_input', `${baseUrl}: ${e.message}`);
+      clientOk = false;
+    }
+    if (proxyOk !== clientOk) disagree.push(`${JSON.stringify(baseUrl)}: proxy ${proxyOk ? 'accepts' : 'refuses'}, client ${clientOk ? 'accepts' : 'refuses'}`);
+  }
+  assert.deepEqual(disagree, []);
+});
