@@ -15,12 +15,14 @@ if [ "${1:-}" = "--quick" ]; then
   node bench/paging/run.mjs --quick
   node bench/proxy/run.mjs --quick
   node bench/cli/run.mjs --quick
+  node bench/inline/run.mjs --quick
 else
   node bench/client/run.mjs
   node bench/csv/run.mjs
   node bench/paging/run.mjs
   node bench/proxy/run.mjs
   node bench/cli/run.mjs
+  node bench/inline/run.mjs
 fi
 {
   echo "# Benchmarks"
@@ -37,5 +39,9 @@ fi
   cat bench/results/proxy.md
   echo
   cat bench/results/cli.md
+  echo
+  cat bench/results/inline.md
+  # Measured by hand (it needs an old build; see its command): included as it is when present.
+  if [ -f bench/results/client-ab.md ]; then echo; cat bench/results/client-ab.md; fi
 } > BENCHMARKS.md
 echo "wrote BENCHMARKS.md"

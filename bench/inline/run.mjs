@@ -143,15 +143,15 @@ const fmt = (xs) => {
   const s = summary(xs);
   return `${fmtMs(s.median)} ms (${fmtMs(s.p25)}-${fmtMs(s.p75)})`;
 };
-const report = `# certcentral-wasm/inline: size and start-up
+const report = `## certcentral-wasm/inline: size and start-up
 
 \`node bench/inline/run.mjs${QUICK ? ' --quick' : ''}\`, ${new Date().toISOString().slice(0, 10)}, Node ${process.versions.node}, Chromium ${chromiumVersion}, ${cpus().length} cores (load ${loadavg()[0].toFixed(2)}); medians of ${ROUNDS} runs (p25-p75).
 
-## Size
+### Size
 
 ${table(['what', 'raw', 'gzip -9 (vs the .wasm)', 'brotli 11'], sizeRows)}
 
-## Unpacking the inline bytes (this process, Node ${process.versions.node})
+### Unpacking the inline bytes (this process, Node ${process.versions.node})
 
 ${table(['step', 'time'], [
   [`base64 to bytes (${typeof (/** @type {any} */ (Uint8Array)).fromBase64 === 'function' ? 'Uint8Array.fromBase64' : 'atob and a loop'})`, fmt(decode)],
@@ -159,7 +159,7 @@ ${table(['step', 'time'], [
   ['node:zlib inflateRawSync (what the entry uses in Node, Bun, Deno)', fmt(inflateSync)],
 ])}
 
-## Start-up
+### Start-up
 
 ${table(['where', 'the .wasm as a file', 'certcentral-wasm/inline'], [
   ['Node, import to init() resolved (fresh process)', `${fmt(nodeFile)} (node.js: readFileSync)`, fmt(nodeInline)],
