@@ -8,7 +8,8 @@
 //   #orders?status=issued        subaccount orders (all=1: every order, as "Load all")
 //   #csv, #voucher               a tab alone (no `/id`, no `?`): shows the panel, loads nothing
 //
-// Only form values go in the hash (never the key: it is not a form field of any view). A view
+// Only form values go in the hash (never the key: it is not a form field of any view), and the
+// controls that only change how results are shown (`display`: `#orders?all=1&expiry=30`). A view
 // registers its fields and its `load`; a form's submit calls `go`, which puts the form in the
 // hash; the `hashchange` then fills the form from the hash and loads. A view remembers the hash
 // it shows, so Back to it shows the panel again without a new request.
@@ -29,6 +30,11 @@ import { showTab } from './tabs.js';
  * @typedef {object} View
  * @property {string[]} fields form fields kept in the hash (element id `<panel>-<field>`)
  * @property {string[]} [extra] other params the view reads (offset, all), in this order
+ * @property {string[]} [display] controls that change only how the loaded results are shown
+ *   (the expiry filter, "all columns"): kept in the hash, after the others, but never a reason
+ *   to load again (see `displayed`)
+ * @property {() => void} [redisplay] draws the loaded results again (after a display control
+ *   was set from the hash)
  * @property {boolean} [hasId] the route holds `/<id>` (the field `<panel>-id`)
  * @property {(route: Route) => Promise<boolean>} load shows the route; true when it did
  */
@@ -80,13 +86,15 @@ function setValue(el, v) {
 }
 
 /**
- * The one spelling of a view's hash: fields in their order, defaults left out.
+ * The one spelling of a view's hash: fields in their order, defaults left out; the display
+ * controls last, unless `load` (the key of what a load fetched: display controls excluded).
  * @param {string} panel
  * @param {string | null} id
  * @param {(f: string) => string | null} get
+ * @param {boolean} [load]
  * @returns {string}
  */
-function canonical(panel, id, get) {
+function canonical(panel, id, get, load = false) {
   const v = views.get(panel);
   if (!v) return `#${panel}`;
   const p = new URLSearchParams();
@@ -97,6 +105,12 @@ function canonical(panel, id, get) {
   for (const f of v.extra ?? []) {
     const val = get(f);
     if (val) p.set(f, val);
+  }
+  if (!load) {
+    for (const f of v.display ?? []) {
+      const val = get(f);
+      if (val !== null && val !== defaultOf(field(panel, f))) p.set(f, val);
+    }
   }
   const q = p.toString();
   if (v.hasId) return `#${panel}/${encodeURIComponent(id ?? '')}${q ? `?${q}` : ''}`;
@@ -133,8 +147,8 @@ function safeDecode(s) {
   }
 }
 
-/** @param {Route} r */
-const keyOf = (r) => canonical(r.panel, r.id, (f) => r.params.get(f));
+/** What a load of `r` fetches (its display controls left out). @param {Route} r */
+const keyOf = (r) => canonical(r.panel, r.id, (f) => r.params.get(f), true);
 
 /**
  * The hash of a view's form as it is now, with `extra` params (offset, all).
@@ -144,8 +158,23 @@ const keyOf = (r) => canonical(r.panel, r.id, (f) => r.params.get(f));
 export function formHash(panel, extra = {}) {
   const v = views.get(panel);
   const fields = new Set(v?.fields ?? []);
+  const shown = new Set(v?.display ?? []);
   const id = v?.hasId ? field(panel, 'id').value.trim() : null;
-  return canonical(panel, id, (f) => (fields.has(f) ? valueOf(field(panel, f)) : extra[f] === undefined ? null : String(extra[f])));
+  return canonical(panel, id, (f) => (fields.has(f) || shown.has(f) ? valueOf(field(panel, f)) : extra[f] === undefined ? null : String(extra[f])));
+}
+
+/**
+ * A display control of `panel` changed: the URL's hash takes its new value in place (no new
+ * history entry, no load), when the hash shows that view's results.
+ * @param {string} panel
+ */
+export function displayed(panel) {
+  const r = parse(location.hash);
+  const v = views.get(panel);
+  if (!v || r.panel !== panel || !r.load) return;
+  const shown = new Set(v.display ?? []);
+  const hash = canonical(panel, r.id, (f) => (shown.has(f) ? valueOf(field(panel, f)) : r.params.get(f)));
+  if (hash !== location.hash) history.replaceState(history.state, '', hash);
 }
 
 /**
@@ -195,8 +224,12 @@ export async function handle(force = false, reveal = true) {
   if (active instanceof HTMLElement && active !== document.body && active.closest('[hidden]')) showTab(r.panel, true);
   const v = views.get(r.panel);
   if (!v || !r.load) return;
+  for (const f of v.display ?? []) setValue(field(r.panel, f), r.params.get(f) ?? defaultOf(field(r.panel, f)));
   const key = keyOf(r);
-  if (!force && v.shown === key) return;
+  if (!force && v.shown === key) {
+    v.redisplay?.();
+    return;
+  }
   for (const f of v.fields) setValue(field(r.panel, f), r.params.get(f) ?? defaultOf(field(r.panel, f)));
   if (v.hasId) field(r.panel, 'id').value = r.id ?? '';
   v.shown = null;

@@ -196,7 +196,26 @@ test('orders an admin can read: columns first, days left and expiry marks on a f
   }
   await page.selectOption('#orders-expiry', '30');
   await shots(page, 'records-orders-expiring', '#orders-results');
+  // The display controls are in the URL too, changed in place (no request, no new history
+  // entry), so a bookmark of "every order expiring within 30 days" opens that view.
+  const requests = ctx.sb.stats.requests;
+  const depth = await page.evaluate(() => history.length);
+  assert.match(page.url(), /#orders\?(.*&)?all=1(&|$)/);
+  assert.match(page.url(), /[?&]expiry=30(&|$)/);
+  await page.check('#orders-allcols');
+  assert.match(page.url(), /[?&]allcols=1(&|$)/);
+  await page.uncheck('#orders-allcols');
+  assert.doesNotMatch(page.url(), /allcols/);
+  assert.equal(ctx.sb.stats.requests, requests, 'display controls send no request');
+  assert.equal(await page.evaluate(() => history.length), depth, 'and add no history entry');
+  const bookmark = page.url();
   await finish(p);
+  const b = await openPage({ url: bookmark });
+  await b.page.waitForSelector('#orders-loadall-box[data-state="done"]', { timeout: 30_000 });
+  assert.equal(await b.page.inputValue('#orders-expiry'), '30');
+  assert.match(await b.page.textContent('#orders-results .summary'), / loaded orders expiring within 30 days \(of [\d,]+ loaded\)$/);
+  assert.equal(b.page.url(), bookmark);
+  await finish(b);
 
   // A phone: after a search the first result's common name and valid till are on the first
   // screen, with no sideways scrolling.

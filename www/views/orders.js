@@ -9,7 +9,7 @@ import { $, $button, $input, $progress, $select, h, replace, table, num, num1, E
 import { announce, needClient, run } from '../alerts.js';
 import { dateFilter, dropEmpty, optInt, optText, wireDateMode } from '../form.js';
 import { countBy, daysLeft, downloadCsv, emptyNote, expiryFlag, fileStamp, money, pager, refreshing, reveal, summaryLine } from '../results.js';
-import { formHash, go, navigate, register } from '../route.js';
+import { displayed, formHash, go, navigate, register } from '../route.js';
 import { state } from '../state.js';
 import { barChart } from '../chart.js';
 
@@ -258,6 +258,8 @@ export function wireOrders() {
   register('orders', {
     fields: ['id', 'status', 'product', 'cn', 'search', 'sub', 'type', 'date-mode', 'date-from', 'date-to', 'sort', 'limit'],
     extra: ['offset', 'all'],
+    display: ['expiry', 'allcols'],
+    redisplay: renderOrders,
     load: (r) => (r.params.get('all') === '1' ? loadAllOrders() : searchOrders(Number(r.params.get('offset')) || 0, r.reveal)),
   });
   $('orders-form').addEventListener('submit', (e) => { e.preventDefault(); go('orders'); });
@@ -266,6 +268,10 @@ export function wireOrders() {
   $select('orders-expiry').addEventListener('change', () => {
     if (shown?.mode === 'all') shown.offset = 0;
     renderOrders();
+    displayed('orders');
   });
-  $input('orders-allcols').addEventListener('change', renderOrders);
+  $input('orders-allcols').addEventListener('change', () => {
+    renderOrders();
+    displayed('orders');
+  });
 }

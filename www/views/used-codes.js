@@ -6,7 +6,7 @@ import { $, $button, $input, $select, h, replace, table } from '../dom.js';
 import { announce, needClient, run } from '../alerts.js';
 import { dateFilter, dropEmpty, optInt, optText, wireDateMode } from '../form.js';
 import { downloadCsv, emptyNote, fileStamp, pager, refreshing, reveal, summaryLine } from '../results.js';
-import { go, register } from '../route.js';
+import { displayed, go, register } from '../route.js';
 import { state } from '../state.js';
 
 /** @typedef {import('../../pkg-template/index.js').UsedVoucherCode} UsedVoucherCode */
@@ -107,10 +107,15 @@ export function wireUsedCodes() {
   register('codes', {
     fields: ['product', 'voucher', 'certorder', 'code', 'id', 'date-mode', 'date-from', 'date-to', 'sort', 'dir', 'limit'],
     extra: ['offset'],
+    display: ['allcols'],
+    redisplay: renderCodes,
     load: (r) => searchCodes(Number(r.params.get('offset')) || 0, r.reveal),
   });
   $('codes-form').addEventListener('submit', (e) => { e.preventDefault(); go('codes'); });
-  $input('codes-allcols').addEventListener('change', renderCodes);
+  $input('codes-allcols').addEventListener('change', () => {
+    renderCodes();
+    displayed('codes');
+  });
   wireDateMode('codes');
 
   // The API's own CSV export of these filters, every formula-like cell neutralised.
