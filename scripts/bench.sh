@@ -30,18 +30,12 @@ fi
   echo "Written by \`bash scripts/bench.sh\` (sections from \`bench/results/*.md\`); every figure below"
   echo "was measured by the command shown in its section, on the machine it names."
   echo
-  cat bench/results/client.md
-  echo
-  cat bench/results/csv.md
-  echo
-  cat bench/results/paging.md
-  echo
-  cat bench/results/proxy.md
-  echo
-  cat bench/results/cli.md
-  echo
-  cat bench/results/inline.md
+  sections=(client csv paging proxy cli inline)
   # Measured by hand (it needs an old build; see its command): included as it is when present.
-  if [ -f bench/results/client-ab.md ]; then echo; cat bench/results/client-ab.md; fi
+  if [ -f bench/results/client-ab.md ]; then sections+=(client-ab); fi
+  for i in "${!sections[@]}"; do
+    if [ "$i" -gt 0 ]; then echo; fi
+    cat "bench/results/${sections[$i]}.md"
+  done
 } > BENCHMARKS.md
 echo "wrote BENCHMARKS.md"
